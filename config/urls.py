@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from giaoducso.core.views.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("giaoducso.core.urls")),
+]
+
+handler400 = "giaoducso.core.views.errors.bad_request"
+handler403 = "giaoducso.core.views.errors.permission_denied"
+handler404 = "giaoducso.core.views.errors.page_not_found"
+handler500 = "giaoducso.core.views.errors.server_error"

@@ -1,0 +1,114 @@
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from . import context
+from .roles import TWO_FACTOR_ROLES
+
+logger = logging.getLogger("giaoducso.request")
+
+ACTIVE_MEMBERSHIP_SESSION_KEY = "active_membership_id"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind a reverse proxy, PROXY_COUNT says how many trusted hops appended to X-Forwarded-For.
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Binds request id, IP and user agent for the audit log and the logs; logs one line a request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request.META.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex
+        token = context.bind(
+            context.RequestContext(
+                request_id=request_id,
+                ip_address=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+            )
+        )
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status_code": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                    "user_id": getattr(getattr(request, "user", None), "pk", None),
+                },
+            )
+            return response
+        finally:
+            context.reset(token)
+
+
+class ActiveMembershipMiddleware:
+    """Applies the unit switcher: the membership chosen in the session becomes the user's active one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            membership_id = request.session.get(ACTIVE_MEMBERSHIP_SESSION_KEY)
+            active = None
+            if membership_id is not None:
+                active = (
+                    user.memberships.filter(pk=membership_id, is_active=True).select_related("unit").first()
+                )
+                if active is None:
+                    request.session.pop(ACTIVE_MEMBERSHIP_SESSION_KEY, None)
+            user.active_membership = active
+        return self.get_response(request)
+
+
+def requires_two_factor(user: object) -> bool:
+    if not settings.OTP_REQUIRED or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return user.memberships.filter(is_active=True, role__in=TWO_FACTOR_ROLES).exists()  # type: ignore[attr-defined]
+
+
+class TwoFactorRequiredMiddleware:
+    """Users whose roles demand a second factor reach nothing but the 2FA pages until they pass it."""
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/api/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and requires_two_factor(user)
+        ):
+            return redirect(f"{reverse('core:two_factor')}?next={request.get_full_path()}")
+        return self.get_response(request)

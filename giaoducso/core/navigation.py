@@ -1,0 +1,42 @@
+"""The main navigation: an item shows only when the user's roles allow what it leads to."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Perm
+from .scoping import has_perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    perm: str | None  # None: every signed-in user
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Trang chủ"), "core:home", None),
+    NavItem(_("Đơn vị"), "core:unit_list", Perm.VIEW_UNIT),
+    NavItem(_("Học sinh"), "directory:student_list", Perm.VIEW_STUDENT),
+    NavItem(_("Người dùng"), "core:user_list", Perm.VIEW_USER),
+    NavItem(_("Nhật ký hệ thống"), "core:audit_list", Perm.VIEW_AUDIT),
+    NavItem(_("Công việc nền"), "core:job_list", Perm.RUN_JOB),
+    NavItem(_("Thông báo"), "core:notification_list", None),
+]
+
+
+def navigation_for(user: Any) -> list[dict[str, Any]]:
+    items = []
+    for item in NAV_ITEMS:
+        if item.perm is not None and not has_perm(user, item.perm):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # a module that is not installed in this deployment
+        items.append({"label": item.label, "url": url, "url_name": item.url_name})
+    return items

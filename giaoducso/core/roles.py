@@ -1,0 +1,105 @@
+"""Roles and what they allow.
+
+Roles are code (what each may do is a product decision); who holds which role on which unit is data
+(`Membership`). A role held on a unit covers that unit's whole subtree.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DEPARTMENT_LEADER = "department_leader", _("Lãnh đạo Phòng/Sở")
+    DEPARTMENT_OFFICER = "department_officer", _("Chuyên viên Phòng/Sở")
+    DEPARTMENT_IT = "department_it", _("Chuyên viên CNTT Phòng/Sở")
+    PRINCIPAL = "principal", _("Hiệu trưởng")
+    VICE_PRINCIPAL = "vice_principal", _("Phó hiệu trưởng")
+    SCHOOL_OFFICE = "school_office", _("Văn thư")
+    SCHOOL_IT = "school_it", _("Nhân viên CNTT trường")
+    TEACHER = "teacher", _("Giáo viên")
+    HOMEROOM_TEACHER = "homeroom_teacher", _("Giáo viên chủ nhiệm")
+    PARENT = "parent", _("Cha mẹ học sinh")
+    STUDENT = "student", _("Học sinh")
+    INTEGRATION = "integration", _("Hệ thống tích hợp (API)")
+
+
+class Perm:
+    """Permission names. A string constant each, so that a typo fails at import, not silently."""
+
+    VIEW_UNIT = "core.view_unit"
+    MANAGE_UNIT = "core.manage_unit"
+    VIEW_USER = "core.view_user"
+    MANAGE_USER = "core.manage_user"
+    VIEW_AUDIT = "core.view_audit"
+    RUN_JOB = "core.run_job"
+    SEND_NOTIFICATION = "core.send_notification"
+    VIEW_SCHOOL = "directory.view_school"
+    CHANGE_SCHOOL = "directory.change_school"
+    VIEW_STUDENT = "directory.view_student"
+    CHANGE_STUDENT = "directory.change_student"
+    VIEW_STAFF = "directory.view_staff"
+    CHANGE_STAFF = "directory.change_staff"
+    EXPORT_DATA = "directory.export"
+    USE_ADMIN = "core.use_admin"
+
+
+_DEPARTMENT_READ = {
+    Perm.VIEW_UNIT,
+    Perm.VIEW_USER,
+    Perm.VIEW_SCHOOL,
+    Perm.VIEW_STUDENT,
+    Perm.VIEW_STAFF,
+    Perm.VIEW_AUDIT,
+    Perm.RUN_JOB,
+    Perm.SEND_NOTIFICATION,
+    Perm.EXPORT_DATA,
+}
+_SCHOOL_READ = {Perm.VIEW_UNIT, Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.VIEW_STAFF, Perm.RUN_JOB}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.DEPARTMENT_LEADER: frozenset(_DEPARTMENT_READ),
+    Role.DEPARTMENT_OFFICER: frozenset(_DEPARTMENT_READ | {Perm.CHANGE_SCHOOL, Perm.CHANGE_STUDENT}),
+    Role.DEPARTMENT_IT: frozenset(
+        _DEPARTMENT_READ | {Perm.MANAGE_UNIT, Perm.MANAGE_USER, Perm.CHANGE_SCHOOL, Perm.USE_ADMIN}
+    ),
+    Role.PRINCIPAL: frozenset(
+        _SCHOOL_READ
+        | {
+            Perm.VIEW_USER,
+            Perm.CHANGE_SCHOOL,
+            Perm.CHANGE_STUDENT,
+            Perm.CHANGE_STAFF,
+            Perm.SEND_NOTIFICATION,
+            Perm.EXPORT_DATA,
+        }
+    ),
+    Role.VICE_PRINCIPAL: frozenset(
+        _SCHOOL_READ | {Perm.VIEW_USER, Perm.CHANGE_STUDENT, Perm.SEND_NOTIFICATION}
+    ),
+    Role.SCHOOL_OFFICE: frozenset(_SCHOOL_READ | {Perm.CHANGE_STUDENT}),
+    Role.SCHOOL_IT: frozenset(
+        _SCHOOL_READ
+        | {Perm.VIEW_USER, Perm.MANAGE_USER, Perm.CHANGE_STUDENT, Perm.CHANGE_STAFF, Perm.USE_ADMIN}
+    ),
+    Role.TEACHER: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT}),
+    Role.HOMEROOM_TEACHER: frozenset(
+        {Perm.VIEW_UNIT, Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.SEND_NOTIFICATION}
+    ),
+    # Parents and students see people only through their own relation (see RELATION_ROLES).
+    Role.PARENT: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT}),
+    Role.STUDENT: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT}),
+    # An integration's reach is cut further by its token's scopes.
+    Role.INTEGRATION: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.VIEW_STAFF}),
+}
+
+# Roles whose personal-data permissions reach only the people they are related to, not the subtree.
+RELATION_ROLES: frozenset[str] = frozenset({Role.PARENT, Role.STUDENT})
+
+# Roles that must sign in with a second factor (TOTP).
+TWO_FACTOR_ROLES: frozenset[str] = frozenset(
+    {Role.DEPARTMENT_LEADER, Role.DEPARTMENT_OFFICER, Role.DEPARTMENT_IT, Role.PRINCIPAL}
+)
+
+
+def role_allows(role: str, perm: str) -> bool:
+    return perm in ROLE_PERMISSIONS.get(role, frozenset())
