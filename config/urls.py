@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("directory/", include("giaoducso.directory.urls")),
     path("", include("giaoducso.core.urls")),
 ]
 

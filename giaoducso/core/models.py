@@ -178,6 +178,17 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
+    def change_lines(self) -> list[tuple[str, str]]:
+        """(field, "old → new") pairs for display; plain values for lines that are not diffs."""
+        lines = []
+        for key, value in (self.changes or {}).items():
+            if isinstance(value, list) and len(value) == 2:
+                old, new = ("∅" if v is None else str(v) for v in value)
+                lines.append((key, f"{old} → {new}"))
+            else:
+                lines.append((key, str(value)))
+        return lines
+
 
 class Notification(models.Model):
     """An in-app notification for one user."""

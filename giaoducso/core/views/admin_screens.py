@@ -1,0 +1,170 @@
+"""Screens of the organisation: units, users, audit log. Each is parse → selector → render."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from .. import exports, selectors
+from ..models import AuditAction, Unit, UnitKind, User
+from ..roles import Perm, Role
+from ..scoping import get_scoped_or_404
+from .decorators import require_perm
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):  # type: ignore[no-untyped-def]
+    # get_page() turns any bad ?page= into the nearest real page instead of an error.
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    page.query_base = params.urlencode()  # the filters, kept on the page links
+    return page
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên hoặc mã"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Loại đơn vị"), required=False, choices=[("", _("Tất cả")), *UnitKind.choices]
+    )
+
+
+@login_required
+@require_perm(Perm.VIEW_UNIT)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    form = UnitFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    units = selectors.unit_list(user=request.user, kind=filters.get("kind", ""), q=filters.get("q", ""))
+    return render(request, "core/unit_list.html", {"form": form, "page": _page(request, units)})
+
+
+@login_required
+@require_perm(Perm.VIEW_UNIT)
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_scoped_or_404(Unit.objects.select_related("parent"), request.user, Perm.VIEW_UNIT, code=code)
+    children = selectors.unit_list(user=request.user).filter(parent=unit)
+    return render(request, "core/unit_detail.html", {"unit": unit, "children": children})
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên, tên đăng nhập"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Vai trò"), required=False, choices=[("", _("Tất cả")), *Role.choices])
+
+
+@login_required
+@require_perm(Perm.VIEW_USER)
+def user_list(request: HttpRequest) -> HttpResponse:
+    form = UserFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    users = selectors.user_list(user=request.user, q=filters.get("q", ""), role=filters.get("role", ""))
+    return render(request, "core/user_list.html", {"form": form, "page": _page(request, users)})
+
+
+@login_required
+@require_perm(Perm.VIEW_USER)
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_scoped_or_404(User.objects.all(), request.user, Perm.VIEW_USER, pk=pk)
+    memberships = person.memberships.select_related("unit").order_by("unit__path")
+    return render(request, "core/user_detail.html", {"person": person, "memberships": memberships})
+
+
+class AuditFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y"])
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y"])
+    action = forms.ChoiceField(
+        label=_("Hành động"), required=False, choices=[("", _("Tất cả")), *AuditAction.choices]
+    )
+    object_type = forms.CharField(label=_("Loại đối tượng"), required=False, max_length=100)
+    actor = forms.CharField(label=_("Người thực hiện"), required=False, max_length=150)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for name in ("date_from", "date_to"):
+            self.fields[name].widget.attrs.update(placeholder="dd/mm/yyyy", inputmode="numeric")
+            self.fields[name].error_messages["invalid"] = _("Ngày phải có dạng dd/mm/yyyy, ví dụ 05/09/2026.")
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data
+
+
+@login_required
+@require_perm(Perm.VIEW_AUDIT)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        filters: dict = {}
+        status = 400
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+    entries = selectors.audit_list(user=request.user, **{k: v for k, v in filters.items() if v})
+    context = {
+        "form": form,
+        "page": _page(request, entries.select_related("unit")),
+        "object_types": selectors.audit_object_types(user=request.user),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "core/audit_list.html", context, status=status)
+
+
+def _active_unit(request: HttpRequest) -> Unit | None:
+    membership = getattr(request.user, "active_membership", None)
+    return membership.unit if membership else None
+
+
+@login_required
+@require_perm(Perm.VIEW_UNIT)
+def unit_export(request: HttpRequest) -> HttpResponse:
+    form = UnitFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    units = selectors.unit_list(user=request.user, kind=filters.get("kind", ""), q=filters.get("q", ""))
+    columns = [
+        (_("Mã đơn vị"), lambda u: u.code),
+        (_("Tên đơn vị"), lambda u: u.name),
+        (_("Loại"), lambda u: u.get_kind_display()),
+        (_("Mã đơn vị cấp trên"), lambda u: u.parent.code if u.parent else ""),
+        (_("Đang hoạt động"), lambda u: _("Có") if u.is_active else _("Không")),
+    ]
+    return exports.xlsx_response(
+        actor=request.user,
+        what="core.unit",
+        filename="don-vi",
+        columns=columns,
+        rows=units.iterator(),
+        unit=_active_unit(request),
+    )
+
+
+@login_required
+@require_perm(Perm.VIEW_USER)
+def user_export(request: HttpRequest) -> HttpResponse:
+    form = UserFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    users = selectors.user_list(user=request.user, q=filters.get("q", ""), role=filters.get("role", ""))
+
+    def roles(person: User) -> str:
+        return "; ".join(
+            f"{m.get_role_display()} — {m.unit.name}" for m in person.memberships.all() if m.is_active
+        )
+
+    columns = [
+        (_("Họ và tên"), lambda p: p.get_full_name()),
+        (_("Tên đăng nhập"), lambda p: p.username),
+        (_("Thư điện tử"), lambda p: p.email),
+        (_("Điện thoại"), lambda p: p.phone),
+        (_("Vai trò"), roles),
+    ]
+    return exports.xlsx_response(
+        actor=request.user,
+        what="core.user",
+        filename="nguoi-dung",
+        columns=columns,
+        rows=users[: exports.SYNC_EXPORT_LIMIT],
+        unit=_active_unit(request),
+    )
