@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "giaoducso.core"
     label = "core"
     verbose_name = _("Hệ thống")
+
+    def ready(self) -> None:
+        from . import signals_auth
+
+        signals_auth.connect()

@@ -2,11 +2,13 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import context
 from .roles import TWO_FACTOR_ROLES
@@ -96,7 +98,9 @@ def requires_two_factor(user: object) -> bool:
 class TwoFactorRequiredMiddleware:
     """Users whose roles demand a second factor reach nothing but the 2FA pages until they pass it."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/api/")
+    # Only the steps of signing in (and out); the password page waits for the second factor too.
+    ALLOWED_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/two-factor/")
+    ALLOWED_PREFIXES = ("/static/", "/healthz", "/i18n/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -107,8 +111,18 @@ class TwoFactorRequiredMiddleware:
             user is not None
             and user.is_authenticated
             and not user.is_verified()  # type: ignore[union-attr]
+            and request.path not in self.ALLOWED_PATHS
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and requires_two_factor(user)
         ):
-            return redirect(f"{reverse('core:two_factor')}?next={request.get_full_path()}")
+            if request.path.startswith("/api/"):
+                # A browser session half-way through signing in must not reach data through the API
+                # either; token-authenticated systems carry no session user and are not affected.
+                message = _("Cần hoàn tất xác thực hai lớp trước khi dùng API.")
+                return JsonResponse(
+                    {"error": {"code": "two_factor_required", "message": message, "fields": {}}},
+                    status=403,
+                )
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('core:two_factor')}?{query}")
         return self.get_response(request)

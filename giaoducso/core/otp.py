@@ -1,4 +1,4 @@
-"""TOTP second factor on top of django-otp."""
+"""TOTP second factor on top of django-otp, and the audit lines of credential changes."""
 
 import base64
 from io import BytesIO
@@ -9,6 +9,9 @@ import qrcode.image.svg
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import audit
+from .models import AuditAction
 
 
 def confirmed_device(user: Any) -> TOTPDevice | None:
@@ -24,13 +27,22 @@ def pending_device(user: Any) -> TOTPDevice:
 
 
 def verify_and_login(request: HttpRequest, device: TOTPDevice, token: str) -> bool:
+    """Checks the code (django-otp refuses a code used before and throttles repeated failures)."""
+    user = request.user
     if not device.verify_token(token):
+        audit.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, note="mã xác thực hai lớp sai")
         return False
     if not device.confirmed:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        audit.record(actor=user, action=AuditAction.UPDATE, obj=user, note="bật xác thực hai lớp")
     otp_login(request, device)
     return True
+
+
+def record_password_change(user: Any) -> None:
+    # No values: the hash is a secret, and "it changed, when, from where" is what an auditor needs.
+    audit.record(actor=user, action=AuditAction.UPDATE, obj=user, note="đổi mật khẩu")
 
 
 def base32_secret(device: TOTPDevice) -> str:
@@ -38,7 +50,10 @@ def base32_secret(device: TOTPDevice) -> str:
 
 
 def qr_svg(device: TOTPDevice) -> str:
+    """The otpauth:// URL as inline SVG: drawn here, so the secret never goes to a QR web service."""
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
     image.save(buffer)
-    return buffer.getvalue().decode()
+    svg = buffer.getvalue().decode()
+    # An XML declaration is not valid inside an HTML document.
+    return svg[svg.index("<svg") :]
