@@ -38,6 +38,8 @@ class Scope:
     relations: dict[str, str] = field(default_factory=dict)
     # True when unit_field crosses a to-many relation, so that a row could match more than once.
     distinct: bool = False
+    # Further owners: a row shared by two units (a transfer between two schools) is seen by both.
+    also_unit_fields: tuple[str, ...] = ()
 
 
 def memberships_for(user: User | Any) -> list[Membership]:
@@ -73,12 +75,15 @@ def scope_q(model: type[models.Model], user: User | Any, perm: str) -> Q | None:
     spec: Scope | None = getattr(model, "scope", None)
     if spec is None:
         raise TypeError(f"{model.__name__} declares no Scope; it cannot be read through scoping.")
-    path_lookup = f"{spec.unit_field}__path__startswith" if spec.unit_field else "path__startswith"
+    path_lookups = [f"{spec.unit_field}__path__startswith" if spec.unit_field else "path__startswith"]
+    path_lookups += [f"{extra}__path__startswith" for extra in spec.also_unit_fields]
     condition = Q(pk__in=[])  # matches nothing: no membership, no rows
     for membership in memberships_for(user):
         if not role_allows(membership.role, perm):
             continue
-        in_subtree = Q(**{path_lookup: membership.unit.path})
+        in_subtree = Q(pk__in=[])
+        for lookup in path_lookups:
+            in_subtree |= Q(**{lookup: membership.unit.path})
         if membership.role in RELATION_ROLES:
             relation = spec.relations.get(membership.role)
             if relation is None:
