@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from giaoducso.api import api
 from giaoducso.core.views.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("directory/", include("giaoducso.directory.urls")),
     path("", include("giaoducso.core.urls")),
 ]
