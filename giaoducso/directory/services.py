@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from giaoducso.core import audit
+from rules.text import fold, normalise_name
 
 from .models import Student
 
@@ -19,6 +20,8 @@ def student_update(*, actor: Any, student: Student, **fields: Any) -> Student:
     before = audit.snapshot(student, STUDENT_EDITABLE)
     for key, value in fields.items():
         setattr(student, key, value)
+    student.full_name = normalise_name(student.full_name)
+    student.search_name = fold(student.full_name)
     student.full_clean()
     student.save()
     audit.record_update(actor=actor, obj=student, before=before)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from giaoducso.core.roles import Perm
 from giaoducso.core.views.decorators import require_perm
 
-from . import selectors, services
-from .forms import StudentFilterForm, StudentForm
+from .. import selectors, services
+from ..forms import StudentFilterForm, StudentForm
 
 
 @login_required
