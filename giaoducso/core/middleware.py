@@ -1,4 +1,5 @@
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from .roles import TWO_FACTOR_ROLES
 logger = logging.getLogger("giaoducso.request")
 
 ACTIVE_MEMBERSHIP_SESSION_KEY = "active_membership_id"
+_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -36,7 +38,10 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request.META.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex
+        # A proxy's id is kept so that its logs and ours join up; anything odd is replaced, since the
+        # value is echoed in a response header and written to every log line of the request.
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else uuid.uuid4().hex
         token = context.bind(
             context.RequestContext(
                 request_id=request_id,
