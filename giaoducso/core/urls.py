@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import admin_screens, auth, notifications, shell
+from .views import admin_screens, auth, jobs, notifications, shell
 
 app_name = "core"
 
@@ -19,4 +19,16 @@ urlpatterns = [
     path("users/<int:pk>/", admin_screens.user_detail, name="user_detail"),
     path("audit/", admin_screens.audit_list, name="audit_list"),
     path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/read/", notifications.notification_mark_read, name="notification_mark_read"),
+    path(
+        "notifications/read-all/", notifications.notification_mark_all_read, name="notification_mark_all_read"
+    ),
+    path("notifications/unread-count/", notifications.unread_count, name="notification_unread_count"),
+    path("notifications/preferences/", notifications.preferences, name="notification_preferences"),
+    path("jobs/", jobs.job_list, name="job_list"),
+    path("jobs/system-check/", jobs.job_start_system_check, name="job_start_system_check"),
+    path("jobs/audit-export/", jobs.job_start_audit_export, name="job_start_audit_export"),
+    path("jobs/<uuid:pk>/", jobs.job_detail, name="job_detail"),
+    path("jobs/<uuid:pk>/progress/", jobs.job_progress, name="job_progress"),
+    path("jobs/<uuid:pk>/download/", jobs.job_download, name="job_download"),
 ]

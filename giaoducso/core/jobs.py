@@ -1,0 +1,516 @@
+"""Background jobs as people see them: a `Job` row with status, progress, message and a result.
+
+A job is started with `job_start()`, which writes the row and enqueues a django-tasks task that receives
+the job id only, after the transaction commits (a worker must never look for a row that is not there yet).
+The task calls `run_job(job_id, body)`; the body reports progress through a `JobReporter` and returns a
+JSON-able result. Re-delivery is harmless: a finished job is skipped and a half-run one starts over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import audit
+from .models import AuditAction, AuditEntry, Job, JobStatus, Membership, Unit, User
+from .roles import Perm
+from .scoping import has_perm, scoped
+
+if TYPE_CHECKING:
+    from django_tasks.base import Task
+
+logger = logging.getLogger(__name__)
+
+# Shown when a body fails for a reason it did not explain itself; the details go to the log only.
+GENERIC_FAILURE = gettext_lazy(
+    "Công việc gặp lỗi và đã dừng. Hãy thử lại; nếu lỗi lặp lại, hãy báo cán bộ CNTT của đơn vị."
+)
+DATE_FORMAT = "%d/%m/%Y"
+
+
+class JobError(Exception):
+    """A failure whose message is meant for the user (Vietnamese, no internals)."""
+
+
+@dataclass(frozen=True)
+class JobKind:
+    label: str | Promise
+    # Long jobs tell their owner when they are done; quick demo jobs need not.
+    notify_on_finish: bool = False
+
+
+JOB_KINDS: dict[str, JobKind] = {
+    "system_check": JobKind(gettext_lazy("Kiểm tra hệ thống")),
+    "audit_export": JobKind(gettext_lazy("Xuất nhật ký hệ thống ra Excel"), notify_on_finish=True),
+}
+
+
+# --- Starting a job ---------------------------------------------------------------------------
+
+
+def job_start(
+    *,
+    actor: User | Any,
+    kind: str,
+    title: str,
+    unit: Unit | None,
+    task: Task[[str], Any],
+    params: dict[str, Any] | None = None,
+) -> Job:
+    """Creates the job and enqueues `task(job_id)` once the surrounding transaction has committed."""
+    if kind not in JOB_KINDS:
+        raise ValueError(f"Unknown job kind {kind!r}")
+    job = Job.objects.create(
+        kind=kind,
+        title=title[:255],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        unit=unit,
+        params=params or {},
+    )
+    job_id = str(job.pk)
+
+    def enqueue() -> None:
+        try:
+            result = task.enqueue(job_id)
+        except Exception:
+            # The queue itself is down: say so on the job instead of leaving it "queued" forever.
+            logger.exception("Could not enqueue job %s", job_id)
+            Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+                status=JobStatus.FAILED,
+                message=str(_("Không đưa được công việc vào hàng đợi. Hãy thử lại sau ít phút.")),
+                finished_at=timezone.now(),
+            )
+            return
+        Job.objects.filter(pk=job_id).update(task_result_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def job_unit_for(user: User | Any) -> Unit | None:
+    """The unit a job started now works for: the active one, else the user's only one."""
+    active = getattr(user, "active_membership", None)
+    if active is not None:
+        return active.unit
+    units = {m.unit_id: m.unit for m in user.memberships.filter(is_active=True).select_related("unit")}
+    return next(iter(units.values())) if len(units) == 1 else None
+
+
+def _membership_param(user: User | Any) -> int | None:
+    active = getattr(user, "active_membership", None)
+    return active.pk if active is not None else None
+
+
+def job_start_system_check(*, actor: User | Any, steps: int = 5) -> Job:
+    from .tasks import system_check
+
+    return job_start(
+        actor=actor,
+        kind="system_check",
+        title=str(_("Kiểm tra hệ thống")),
+        unit=job_unit_for(actor),
+        task=system_check,
+        params={"steps": steps},
+    )
+
+
+def job_start_audit_export(
+    *,
+    actor: User | Any,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    action: str = "",
+    object_type: str = "",
+) -> Job:
+    """Starts the audit-log export. The filters travel as text (dd/mm/yyyy) so that the row is JSON."""
+    if not has_perm(actor, Perm.VIEW_AUDIT):
+        raise PermissionError("The user may not read the audit log.")
+    params: dict[str, Any] = {
+        "date_from": date_from.strftime(DATE_FORMAT) if date_from else "",
+        "date_to": date_to.strftime(DATE_FORMAT) if date_to else "",
+        "action": action,
+        "object_type": object_type.strip(),
+        # The worker must see what the screen showed: the unit chosen in the switcher, not every role.
+        "membership_id": _membership_param(actor),
+    }
+    _audit_filters(params)  # refuse bad filters now, while the user is still there to read the message
+    from .tasks import export_audit_log
+
+    return job_start(
+        actor=actor,
+        kind="audit_export",
+        title=str(_("Xuất nhật ký hệ thống ra Excel")),
+        unit=job_unit_for(actor),
+        task=export_audit_log,
+        params=params,
+    )
+
+
+# --- Running a job ----------------------------------------------------------------------------
+
+
+def _clamp(percent: float) -> int | None:
+    try:
+        value = float(percent)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(value):
+        return None
+    return int(min(100, max(0, value)))
+
+
+def job_progress(job_id: Any, percent: float, message: str = "") -> bool:
+    """Records progress of a running job. Never goes backwards; returns whether the row changed.
+
+    A direct UPDATE outside any model instance, so that the polling page sees it at once and a stale
+    instance in the body cannot overwrite the status.
+    """
+    value = _clamp(percent)
+    if value is None:
+        return False
+    fields: dict[str, Any] = {"progress": value}
+    if message:
+        fields["message"] = str(message)[:500]
+    return bool(Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, progress__lte=value).update(**fields))
+
+
+class JobReporter:
+    """What a job body holds to report progress: `reporter(percent, message)` or `reporter.step(...)`."""
+
+    def __init__(self, job_id: Any) -> None:
+        self.job_id = job_id
+
+    def __call__(self, percent: float, message: str = "") -> bool:
+        return job_progress(self.job_id, percent, message)
+
+    def step(self, done: int, total: int, message: str = "", *, start: int = 0, end: int = 100) -> bool:
+        """Progress as `done` of `total`, mapped into [start, end] percent."""
+        fraction = done / total if total > 0 else 1.0
+        return self(start + (end - start) * fraction, message)
+
+
+JobBody = Callable[[Job, JobReporter], dict[str, Any] | None]
+
+
+def run_job(job_id: Any, body: JobBody) -> dict[str, Any]:
+    """Runs `body` for the job, marking it running, then succeeded or failed. Safe to call twice."""
+    now = timezone.now()
+    # Claiming is one conditional UPDATE: a finished job stays finished, a running one starts over.
+    claimed = Job.objects.filter(pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+        status=JobStatus.RUNNING,
+        progress=0,
+        message="",
+        result={},
+        result_file="",
+        started_at=now,
+        finished_at=None,
+    )
+    if not claimed:
+        status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
+        logger.info("Job %s not run: status %s", job_id, status or "missing")
+        return {"skipped": True, "status": status}
+    job = Job.objects.select_related("created_by", "unit").get(pk=job_id)
+    try:
+        result = body(job, JobReporter(job.pk)) or {}
+    except JobError as exc:
+        _finish(job, JobStatus.FAILED, str(exc))
+        return {"status": JobStatus.FAILED}
+    except Exception:
+        logger.exception("Job %s (%s) failed", job_id, job.kind)
+        _finish(job, JobStatus.FAILED, str(GENERIC_FAILURE))
+        return {"status": JobStatus.FAILED}
+    message = str(result.pop("message", "")) or str(_("Hoàn thành."))
+    _finish(job, JobStatus.SUCCEEDED, message, result=result, progress=100)
+    return {"status": JobStatus.SUCCEEDED}
+
+
+def _finish(
+    job: Job, status: str, message: str, *, result: dict[str, Any] | None = None, progress: int | None = None
+) -> None:
+    fields: dict[str, Any] = {"status": status, "message": message[:500], "finished_at": timezone.now()}
+    if result is not None:
+        fields["result"] = result
+    if progress is not None:
+        fields["progress"] = progress
+    if not Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**fields):
+        return  # another run finished it meanwhile; it has told the owner already
+    kind = JOB_KINDS.get(job.kind)
+    if kind and kind.notify_on_finish and job.created_by_id:
+        from django.urls import reverse
+
+        from .notifications import notify
+
+        title = (
+            _("Đã xong: %(title)s") if status == JobStatus.SUCCEEDED else _("Không thực hiện được: %(title)s")
+        ) % {"title": job.title}
+        notify(
+            recipients=[job.created_by],
+            kind="job_finished",
+            title=title,
+            body=message,
+            url=reverse("core:job_detail", args=[job.pk]),
+            unit=job.unit,
+        )
+
+
+# --- Job bodies -------------------------------------------------------------------------------
+
+# Seconds each system-check step lasts, so that a person watching sees the bar move.
+SYSTEM_CHECK_STEP_SECONDS = 1.0
+SYSTEM_CHECK_MAX_STEPS = 50
+
+
+def _check_database() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone() == (1,)
+
+
+def _check_cache() -> bool:
+    key = "giaoducso:system-check"
+    cache.set(key, "ok", 10)
+    return cache.get(key) == "ok"
+
+
+def _check_media() -> bool:
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("system-check/probe.txt", ContentFile(b"ok"))
+    default_storage.delete(name)
+    return True
+
+
+def _check_email() -> bool:
+    return bool(settings.EMAIL_BACKEND and settings.DEFAULT_FROM_EMAIL)
+
+
+def _check_sms() -> bool:
+    from .sms import get_sms_backend
+
+    return get_sms_backend() is not None
+
+
+SYSTEM_CHECKS: list[tuple[Promise, Callable[[], bool]]] = [
+    (gettext_lazy("Kết nối cơ sở dữ liệu"), _check_database),
+    (gettext_lazy("Bộ nhớ đệm"), _check_cache),
+    (gettext_lazy("Thư mục lưu tệp"), _check_media),
+    (gettext_lazy("Cấu hình thư điện tử"), _check_email),
+    (gettext_lazy("Cấu hình tin nhắn SMS"), _check_sms),
+]
+
+
+def system_check_body(job: Job, report: JobReporter) -> dict[str, Any]:
+    """Walks `steps` steps, one small check each, reporting progress after every step."""
+    try:
+        steps = int(job.params.get("steps", 5))
+    except (TypeError, ValueError) as exc:
+        raise JobError(_("Số bước kiểm tra không hợp lệ.")) from exc
+    steps = max(1, min(SYSTEM_CHECK_MAX_STEPS, steps))
+    results = []
+    for index in range(steps):
+        label, check = SYSTEM_CHECKS[index % len(SYSTEM_CHECKS)]
+        try:
+            ok = check()
+        except Exception:
+            logger.warning("System check %r failed", str(label), exc_info=True)
+            ok = False
+        results.append({"check": str(label), "ok": ok})
+        if SYSTEM_CHECK_STEP_SECONDS:
+            time.sleep(SYSTEM_CHECK_STEP_SECONDS)
+        report.step(
+            index + 1,
+            steps,
+            _("Bước %(done)d/%(total)d: %(label)s") % {"done": index + 1, "total": steps, "label": label},
+        )
+    failed = [r["check"] for r in results if not r["ok"]]
+    message = (
+        _("Hoàn thành: mọi mục kiểm tra đều đạt.")
+        if not failed
+        else _("Hoàn thành, có mục chưa đạt: %(items)s.") % {"items": ", ".join(failed)}
+    )
+    return {"checks": results, "message": message}
+
+
+# How many rows between two progress reports: often enough to move the bar, rarely enough to cost nothing.
+AUDIT_EXPORT_PROGRESS_EVERY = 500
+AUDIT_EXPORT_COLUMNS = [
+    gettext_lazy("Thời điểm"),
+    gettext_lazy("Người thực hiện"),
+    gettext_lazy("Hành động"),
+    gettext_lazy("Loại đối tượng"),
+    gettext_lazy("Mã đối tượng"),
+    gettext_lazy("Đối tượng"),
+    gettext_lazy("Đơn vị"),
+    gettext_lazy("Địa chỉ IP"),
+    gettext_lazy("Thay đổi"),
+    gettext_lazy("Ghi chú"),
+    gettext_lazy("Mã yêu cầu"),
+]
+
+
+def _parse_date(value: Any, label: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.strptime(str(value).strip(), DATE_FORMAT).date()
+    except ValueError as exc:
+        raise ValidationError(
+            _("%(label)s phải là ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.") % {"label": label}
+        ) from exc
+
+
+def _audit_filters(params: dict[str, Any]) -> dict[str, Any]:
+    """The ORM filters for the export's parameters; ValidationError with a Vietnamese message if bad."""
+    date_from = _parse_date(params.get("date_from"), _("Từ ngày"))
+    date_to = _parse_date(params.get("date_to"), _("Đến ngày"))
+    if date_from and date_to and date_from > date_to:
+        raise ValidationError(_("“Từ ngày” phải trước hoặc bằng “Đến ngày”."))
+    action = str(params.get("action") or "")
+    if action and action not in AuditAction.values:
+        raise ValidationError(_("Hành động không hợp lệ."))
+    object_type = str(params.get("object_type") or "").strip()
+    if len(object_type) > 100:
+        raise ValidationError(_("Loại đối tượng dài quá 100 ký tự."))
+    filters: dict[str, Any] = {}
+    tz = timezone.get_current_timezone()
+    # A range on the indexed column, not a __date lookup, so that the database can use the index.
+    if date_from:
+        filters["at__gte"] = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    if date_to:
+        filters["at__lt"] = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    if action:
+        filters["action"] = action
+    if object_type:
+        filters["object_type"] = object_type
+    return filters
+
+
+def _acting_user(job: Job) -> User:
+    """The job's owner as they were when they started it, with the unit they had chosen."""
+    user = job.created_by
+    if user is None or not user.is_active:
+        raise JobError(_("Tài khoản đã tạo công việc này không còn hoạt động."))
+    membership_id = job.params.get("membership_id")
+    if membership_id:
+        active = (
+            Membership.objects.filter(pk=membership_id, user=user, is_active=True)
+            .select_related("unit")
+            .first()
+        )
+        if active is None:
+            raise JobError(_("Vai trò dùng khi tạo công việc này không còn hiệu lực."))
+        user.active_membership = active  # type: ignore[attr-defined]
+    return user
+
+
+def audit_export_queryset(user: User | Any, params: dict[str, Any]) -> Any:
+    """The audit lines an export with these parameters contains, oldest first."""
+    filters = _audit_filters(params)
+    queryset = scoped(AuditEntry.objects.all(), user, Perm.VIEW_AUDIT).filter(**filters)
+    return queryset.select_related("unit").order_by("at", "id")
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # Logged text is data, never a formula: "=HYPERLINK(...)" typed into a name must stay text.
+        cell.data_type = "s"
+    return cell
+
+
+def audit_export_body(job: Job, report: JobReporter) -> dict[str, Any]:
+    import json
+
+    from openpyxl import Workbook
+
+    user = _acting_user(job)
+    if not has_perm(user, Perm.VIEW_AUDIT):
+        raise JobError(_("Bạn không còn quyền xem nhật ký hệ thống."))
+    try:
+        queryset = audit_export_queryset(user, job.params)
+    except ValidationError as exc:
+        raise JobError(" ".join(exc.messages)) from exc
+    total = queryset.count()
+    report(2, _("Đang chuẩn bị %(total)d dòng…") % {"total": total})
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(_("Nhật ký hệ thống"))[:31])
+    sheet.append([_xlsx_cell(sheet, str(c)) for c in AUDIT_EXPORT_COLUMNS])
+    actions = dict(AuditAction.choices)
+    local_tz = timezone.get_current_timezone()
+    rows = 0
+    for entry in queryset.iterator(chunk_size=2000):
+        sheet.append(
+            [
+                _xlsx_cell(sheet, entry.at.astimezone(local_tz).strftime("%d/%m/%Y %H:%M:%S")),
+                _xlsx_cell(sheet, entry.actor_label),
+                _xlsx_cell(sheet, str(actions.get(entry.action, entry.action))),
+                _xlsx_cell(sheet, entry.object_type),
+                _xlsx_cell(sheet, entry.object_id),
+                _xlsx_cell(sheet, entry.object_repr),
+                _xlsx_cell(sheet, entry.unit.name if entry.unit else ""),
+                _xlsx_cell(sheet, entry.ip_address or ""),
+                _xlsx_cell(sheet, json.dumps(entry.changes, ensure_ascii=False) if entry.changes else ""),
+                _xlsx_cell(sheet, entry.note),
+                _xlsx_cell(sheet, entry.request_id),
+            ]
+        )
+        rows += 1
+        if rows % AUDIT_EXPORT_PROGRESS_EVERY == 0:
+            report.step(
+                rows,
+                total,
+                _("Đã ghi %(rows)d/%(total)d dòng") % {"rows": rows, "total": total},
+                start=2,
+                end=95,
+            )
+
+    filename = f"nhat-ky-he-thong-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
+    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        job.result_file.save(filename, File(handle), save=False)
+    Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
+    report(99, _("Đã ghi tệp"))
+    audit.record_export(
+        actor=user,
+        what=AuditEntry._meta.label_lower,
+        unit=job.unit,
+        rows=rows,
+        fmt="xlsx",
+        note=_describe_filters(job.params),
+    )
+    return {
+        "rows": rows,
+        "filename": filename,
+        "message": _("Đã xuất %(rows)d dòng nhật ký.") % {"rows": rows},
+    }
+
+
+def _describe_filters(params: dict[str, Any]) -> str:
+    parts = [
+        f"{key}={params[key]}" for key in ("date_from", "date_to", "action", "object_type") if params.get(key)
+    ]
+    return "; ".join(parts)

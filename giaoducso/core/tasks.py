@@ -1,0 +1,27 @@
+"""django-tasks entry points. Each takes ids only and hands over to a service; all are safe to run twice."""
+
+from typing import Any
+
+from django_tasks import task
+
+from . import jobs, notifications
+
+
+@task()
+def system_check(job_id: str) -> dict[str, Any]:
+    return jobs.run_job(job_id, jobs.system_check_body)
+
+
+@task()
+def export_audit_log(job_id: str) -> dict[str, Any]:
+    return jobs.run_job(job_id, jobs.audit_export_body)
+
+
+@task()
+def deliver_notification_email(notification_id: int) -> bool:
+    return notifications.deliver_email(notification_id)
+
+
+@task()
+def deliver_notification_sms(notification_id: int) -> bool:
+    return notifications.deliver_sms(notification_id)
