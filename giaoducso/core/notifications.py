@@ -180,10 +180,15 @@ def deliver_sms(notification_id: int) -> bool:
 
 def notifications_for(user: User | Any) -> Any:
     """The user's own notifications, unread first, newest first within each group."""
-    from django.db.models import F
+    from django.db.models import Case, IntegerField, Value, When
 
-    return Notification.objects.filter(recipient=user).order_by(
-        F("read_at").asc(nulls_first=True), "-created_at", "-id"
+    unread_first = Case(
+        When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("unit")
+        .order_by(unread_first, "-created_at", "-id")
     )
 
 
