@@ -27,7 +27,7 @@ def admin_second_factor_missing(user: Any) -> bool:
 
 
 def admin_has_permission(request: HttpRequest) -> bool:
-    user = request.user
+    user: Any = request.user
     if not (user.is_authenticated and user.is_active):
         return False
     if not (user.is_superuser or has_perm(user, Perm.USE_ADMIN)):
@@ -40,7 +40,7 @@ def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = Non
     target = request.GET.get("next") or reverse("admin:index")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("admin:index")
-    user = request.user
+    user: Any = request.user
     if not user.is_authenticated:
         return redirect(f"{reverse('core:login')}?{urlencode({'next': target})}")
     if not (user.is_superuser or has_perm(user, Perm.USE_ADMIN)):
