@@ -569,3 +569,39 @@ def test_random_requests_never_500_and_errors_keep_their_shape(world, client, re
         assert_error(response, response.status_code)
     else:
         assert isinstance(response.json(), dict)
+
+
+# --- the docs page in a real browser --------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_docs_page_renders_under_the_csp_without_leaving_the_server(live_server):
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    foreign: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on(
+                "request",
+                lambda r: foreign.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None,
+            )
+            page.goto(f"{live_server.url}/api/v1/docs")
+            # Swagger UI draws one block per operation once it has fetched and parsed the schema.
+            page.wait_for_selector(".opblock", timeout=15000)
+            operations = page.locator(".opblock").count()
+            title = page.locator(".info .title").inner_text()
+        finally:
+            browser.close()
+    assert operations == 7
+    assert "Giáo Dục Số API" in title
+    assert foreign == []
+    assert not [m for m in problems if "Content Security Policy" in m or "Refused" in m], problems
