@@ -36,7 +36,10 @@ def _signed_in_user_id(client: Client) -> str | None:
 def test_login_page_renders_in_vietnamese(client: Client, db: None) -> None:
     response = client.get(LOGIN)
     assert response.status_code == 200
-    assert "Tên đăng nhập hoặc thư điện tử" in response.content.decode()
+    page = response.content.decode()
+    assert "Tên đăng nhập hoặc thư điện tử" in page
+    assert "Mật khẩu" in page
+    assert 'autocomplete="current-password"' in page
 
 
 def test_login_by_username(client: Client, world: World) -> None:
