@@ -118,7 +118,9 @@ def test_me_with_a_session(world, client):
     assert body["memberships"][0]["role"] == "parent"
 
 
-@pytest.mark.parametrize("route", [*ROUTES, "/api/v1/units/TA01", f"/api/v1/jobs/{uuid.uuid4()}"])
+@pytest.mark.parametrize(
+    "route", [*ROUTES, "/api/v1/units/TA01", "/api/v1/jobs/6f1c2d3e-0000-4000-8000-000000000001"]
+)
 def test_anonymous_gets_401_in_the_error_shape(world, client, route):
     response = client.get(route)
     assert_error(response, 401, "unauthenticated")
