@@ -1,0 +1,168 @@
+"""What every import shares: the run's context, cell parsers with Vietnamese messages, reference maps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from giaoducso.core.models import Unit, UnitKind
+from giaoducso.core.scoping import has_perm
+from rules import identifiers
+from rules.text import fold
+
+from .report import Problem
+
+# progress(phase, done, total): phase is "reading", "checking" or "writing".
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class ImportContext:
+    actor: Any  # the user, or a label such as "import_students (dòng lệnh)" for commands
+    file_name: str
+    sha256: str
+    dry_run: bool = False
+    # The signed-in user whose scope limits the rows (UI); None for commands run by the operator.
+    scope_user: Any = None
+    # The unit new schools go under (schools import): --parent, or the user's active unit.
+    parent: Unit | None = None
+    progress: Progress = no_progress
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def may_change(self, unit: Unit, perm: str) -> bool:
+        return self.scope_user is None or has_perm(self.scope_user, perm, unit)
+
+
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+class DateParser:
+    """dd/mm/yyyy into a real date; cached, since a file has few distinct birth dates."""
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self._cache: dict[str, dt.date | str] = {}
+
+    def __call__(self, text: str) -> dt.date | str:
+        """The date, or the Vietnamese message saying what is wrong."""
+        hit = self._cache.get(text)
+        if hit is not None:
+            return hit
+        match = _DATE.match(text)
+        result: dt.date | str
+        if match is None:
+            result = _("Ngày «%(value)s» không đúng dạng dd/mm/yyyy (ví dụ 05/09/2014).") % {"value": text}
+        else:
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                result = dt.date(year, month, day)
+            except ValueError:
+                result = _("Ngày %(value)s không có thật.") % {"value": text}
+            else:
+                if result > self.today:
+                    result = _("Ngày %(value)s ở tương lai.") % {"value": text}
+                elif year < 1900:
+                    result = _("Năm %(year)d quá xa, hãy kiểm tra lại.") % {"year": year}
+        if len(self._cache) < 100_000:
+            self._cache[text] = result
+        return result
+
+
+SEX_VALUES = {"nam": "M", "nu": "F"}
+
+
+def parse_sex(text: str) -> str | None:
+    return SEX_VALUES.get(fold(text))
+
+
+ID_COLUMNS = {
+    identifiers.FIELD_PERSONAL_ID: "ma_dinh_danh",
+    identifiers.FIELD_SEX: "gioi_tinh",
+    identifiers.FIELD_DATE_OF_BIRTH: "ngay_sinh",
+}
+
+
+def personal_id_problems(
+    row: int, pid: str, sex: str | None, birth_year: int | None, id_column: str = "ma_dinh_danh"
+) -> list[Problem]:
+    found = identifiers.check_personal_id(pid, sex=sex, birth_year=birth_year)
+    columns = {**ID_COLUMNS, identifiers.FIELD_PERSONAL_ID: id_column}
+    return [
+        Problem(
+            row,
+            columns.get(p.field, id_column),
+            pid if p.field == identifiers.FIELD_PERSONAL_ID else "",
+            p.message,
+        )
+        for p in found
+    ]
+
+
+_WARD_PREFIX = re.compile(r"^(phuong|xa|thi tran|p\.|x\.)\s*")
+
+
+def ward_key(name: str) -> str:
+    """ "Phường Tân Định", "P. Tân Định", "tan dinh" → "tan dinh"; numbered wards keep their number."""
+    return _WARD_PREFIX.sub("", fold(name)).strip()
+
+
+class WardIndex:
+    """Wards of the organisation tree by folded name; the one nearest the school wins a tie."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, list[tuple[int, str]]] = {}
+        for pk, name, path in Unit.objects.filter(kind=UnitKind.WARD).values_list("pk", "name", "path"):
+            self._by_key.setdefault(ward_key(name), []).append((pk, path))
+
+    def find(self, name: str, near_path: str = "") -> int | None:
+        candidates = self._by_key.get(ward_key(name))
+        if not candidates:
+            return None
+        if len(candidates) == 1 or not near_path:
+            return candidates[0][0]
+
+        def shared(path: str) -> int:
+            count = 0
+            for a, b in zip(path, near_path, strict=False):
+                if a != b:
+                    break
+                count += 1
+            return count
+
+        return max(candidates, key=lambda c: shared(c[1]))[0]
+
+    def unit(self, pk: int) -> Unit:
+        return Unit.objects.get(pk=pk)
+
+
+def too_long(row: int, column: str, value: str, limit: int) -> Problem | None:
+    if len(value) > limit:
+        return Problem(
+            row,
+            column,
+            value[:60],
+            _("Dài quá %(limit)d ký tự (đang có %(count)d).") % {"limit": limit, "count": len(value)},
+        )
+    return None
+
+
+def common_unit(paths: list[str]) -> Unit | None:
+    """The lowest unit above every given path, so an import's audit line is seen where its rows are."""
+    if not paths:
+        return None
+    prefix = paths[0]
+    for path in paths[1:]:
+        while not path.startswith(prefix):
+            prefix = prefix[: prefix.rstrip("/").rfind("/") + 1]
+            if not prefix:
+                return None
+    return Unit.objects.filter(path=prefix).first()

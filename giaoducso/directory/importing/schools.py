@@ -1,0 +1,271 @@
+"""The school import: each row creates or updates a school's Unit (through the unit services) and its
+School record. A few thousand rows at most, so the write is row by row through the audited services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from giaoducso.core import audit
+from giaoducso.core import services as core_services
+from giaoducso.core.models import AuditAction, Unit, UnitKind
+from giaoducso.core.roles import Perm
+from rules.identifiers import is_school_code
+from rules.students import normalise_phone
+from rules.text import fold
+
+from ..models import Ownership, School, SchoolLevel
+from .common import ImportContext, WardIndex, common_unit
+from .readers import Table
+from .report import ImportResult, Problem
+
+COLUMNS = (
+    "ma_truong",
+    "ten_truong",
+    "cap_hoc",
+    "loai_hinh",
+    "phuong_xa",
+    "dia_chi",
+    "dien_thoai",
+    "email",
+    "hieu_truong",
+)
+REQUIRED = COLUMNS
+REQUIRED_VALUES = ("ma_truong", "ten_truong", "cap_hoc", "loai_hinh")
+LIMITS = {"ten_truong": 255, "phuong_xa": 128, "dia_chi": 255, "hieu_truong": 255, "email": 254}
+
+# cap_hoc as people write it, folded → SchoolLevel.
+LEVELS = {
+    "mam non": SchoolLevel.PRESCHOOL,
+    "mn": SchoolLevel.PRESCHOOL,
+    "tieu hoc": SchoolLevel.PRIMARY,
+    "th": SchoolLevel.PRIMARY,
+    "thcs": SchoolLevel.LOWER_SECONDARY,
+    "trung hoc co so": SchoolLevel.LOWER_SECONDARY,
+    "tieu hoc va thcs": SchoolLevel.PRIMARY_LOWER_SECONDARY,
+    "tieu hoc va trung hoc co so": SchoolLevel.PRIMARY_LOWER_SECONDARY,
+    "th va thcs": SchoolLevel.PRIMARY_LOWER_SECONDARY,
+    "th&thcs": SchoolLevel.PRIMARY_LOWER_SECONDARY,
+    "th & thcs": SchoolLevel.PRIMARY_LOWER_SECONDARY,
+    "th-thcs": SchoolLevel.PRIMARY_LOWER_SECONDARY,
+    "lien cap": SchoolLevel.MULTI,
+    "lien cap (mam non, tieu hoc, thcs)": SchoolLevel.MULTI,
+    "mn-th-thcs": SchoolLevel.MULTI,
+}
+OWNERSHIPS = {"cong lap": Ownership.PUBLIC, "tu thuc": Ownership.PRIVATE}
+AUDITED = ("level", "ownership", "ward", "ward_name", "address", "phone", "email", "principal_name")
+
+
+@dataclass
+class Plan:
+    # (row number, code, name, School field values, parent unit or None, existing unit or None)
+    rows: list[tuple[int, str, str, dict[str, Any], Unit | None, Unit | None]] = field(default_factory=list)
+
+
+def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate: int) -> Plan:
+    plan = Plan()
+    wards = WardIndex()
+    units = {u.code: u for u in Unit.objects.all()}
+    records = {s.pk: s for s in School.objects.all()}
+    seen: dict[str, int] = {}
+    count = 0
+    for number, values in table.rows:
+        count += 1
+        code, name, level_text, ownership_text, ward_text, address, phone_text, email, principal = values
+        errors: list[Problem] = []
+        for column, value in zip(COLUMNS, values, strict=True):
+            if column in REQUIRED_VALUES and not value:
+                errors.append(Problem(number, column, "", _("Chưa nhập %(column)s.") % {"column": column}))
+            limit = LIMITS.get(column)
+            if limit and len(value) > limit:
+                errors.append(
+                    Problem(number, column, value[:60], _("Dài quá %(limit)d ký tự.") % {"limit": limit})
+                )
+        if code and not is_school_code(code):
+            errors.append(
+                Problem(number, "ma_truong", code, _("Mã trường chỉ gồm chữ và số, tối đa 12 ký tự."))
+            )
+        if code in seen:
+            errors.append(
+                Problem(
+                    number,
+                    "ma_truong",
+                    code,
+                    _("Mã trường %(code)s trùng với dòng %(first)d trong cùng tệp.")
+                    % {"code": code, "first": seen[code]},
+                )
+            )
+        elif code:
+            seen[code] = number
+        level = LEVELS.get(fold(level_text)) if level_text else None
+        if level_text and level is None:
+            errors.append(
+                Problem(
+                    number,
+                    "cap_hoc",
+                    level_text,
+                    _("Cấp học phải là một trong: Mầm non, Tiểu học, THCS, Tiểu học và THCS, Liên cấp."),
+                )
+            )
+        ownership = OWNERSHIPS.get(fold(ownership_text)) if ownership_text else None
+        if ownership_text and ownership is None:
+            errors.append(
+                Problem(
+                    number, "loai_hinh", ownership_text, _("Loại hình phải là “Công lập” hoặc “Tư thục”.")
+                )
+            )
+        phone = ""
+        if phone_text:
+            phone = normalise_phone(phone_text) or ""
+            if not phone:
+                errors.append(Problem(number, "dien_thoai", phone_text, _("Số điện thoại không hợp lệ.")))
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(Problem(number, "email", email, _("Địa chỉ thư điện tử không hợp lệ.")))
+        existing = units.get(code) if code else None
+        parent = None
+        if existing is not None and existing.kind != UnitKind.SCHOOL:
+            errors.append(
+                Problem(
+                    number,
+                    "ma_truong",
+                    code,
+                    _("Mã %(code)s đã dùng cho một đơn vị không phải trường.") % {"code": code},
+                )
+            )
+        elif existing is not None and not ctx.may_change(existing, Perm.CHANGE_SCHOOL):
+            errors.append(
+                Problem(
+                    number,
+                    "ma_truong",
+                    code,
+                    _("Bạn không có quyền nhập dữ liệu cho trường %(code)s.") % {"code": code},
+                )
+            )
+        ward_id = wards.find(ward_text, ctx.parent.path if ctx.parent else "") if ward_text else None
+        if existing is None and code:
+            ward = Unit.objects.get(pk=ward_id) if ward_id else None
+            parent = ctx.parent
+            if ward is not None and (
+                parent is None or (ctx.scope_user is not None and ward.path.startswith(parent.path))
+            ):
+                parent = ward  # a deployment organised by ward: the school sits under its ward
+            if parent is None:
+                errors.append(
+                    Problem(
+                        number,
+                        "ma_truong",
+                        code,
+                        _(
+                            "Trường mới %(code)s chưa có đơn vị cấp trên: hãy chỉ định bằng --parent MÃ_ĐƠN_VỊ."
+                        )
+                        % {"code": code},
+                    )
+                )
+            elif parent.kind == UnitKind.SCHOOL or not ctx.may_change(parent, Perm.CHANGE_SCHOOL):
+                errors.append(
+                    Problem(
+                        number,
+                        "ma_truong",
+                        code,
+                        _("Bạn không có quyền tạo trường mới %(code)s dưới đơn vị %(parent)s.")
+                        % {"code": code, "parent": parent.name},
+                    )
+                )
+        if errors:
+            result.errors.extend(errors)
+            continue
+        if ward_text and ward_id is None:
+            result.warnings.append(
+                Problem(
+                    number,
+                    "phuong_xa",
+                    ward_text,
+                    _("Không tìm thấy phường/xã «%(value)s» trong cây đơn vị; đã giữ dạng văn bản.")
+                    % {"value": ward_text},
+                )
+            )
+        fields = {
+            "level": level,
+            "ownership": ownership,
+            "ward_id": ward_id,
+            "ward_name": "" if ward_id else ward_text,
+            "address": address,
+            "phone": phone,
+            "email": email,
+            "principal_name": principal,
+        }
+        record = records.get(existing.pk) if existing is not None else None
+        if (
+            existing is not None
+            and record is not None
+            and existing.name == name.strip()
+            and all(getattr(record, key) == value for key, value in fields.items())
+        ):
+            result.unchanged += 1
+            continue
+        if existing is None:
+            result.new += 1
+        else:
+            result.changed += 1
+        plan.rows.append((number, code, name.strip(), fields, parent, existing))
+        if count % 500 == 0:
+            ctx.progress("reading", count, total_estimate)
+    result.rows = count
+    return plan
+
+
+def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:
+    if not plan.rows:
+        return
+    total = len(plan.rows)
+    ctx.progress("writing", 0, total)
+    with transaction.atomic():
+        for done, (_number, code, name, fields, parent, existing) in enumerate(plan.rows, start=1):
+            if existing is None:
+                unit = core_services.unit_create(
+                    actor=ctx.actor, kind=UnitKind.SCHOOL, code=code, name=name, parent=parent
+                )
+            else:
+                unit = existing
+                if unit.name != name:
+                    unit = core_services.unit_update(actor=ctx.actor, unit=unit, name=name)
+            record = School.objects.filter(pk=unit.pk).first()
+            note = (_("Nhập từ tệp %(file)s") % {"file": ctx.file_name})[:255]
+            if record is None:
+                record = School(unit=unit, **fields)
+                record.full_clean()
+                record.save()
+                audit.record_create(actor=ctx.actor, obj=record, note=note)
+            else:
+                before = audit.snapshot(record, AUDITED)
+                for key, value in fields.items():
+                    setattr(record, key, value)
+                record.full_clean()
+                record.save()
+                audit.record_update(actor=ctx.actor, obj=record, before=before, note=note)
+            if done % 100 == 0:
+                ctx.progress("writing", done, total)
+        audit.record(
+            actor=ctx.actor,
+            action=AuditAction.UPDATE,
+            object_type=School._meta.label_lower,
+            object_repr=_("Nhập %(count)d trường từ tệp %(file)s") % {"count": total, "file": ctx.file_name},
+            unit=common_unit(sorted(u.path for u in Unit.objects.filter(code__in=[r[1] for r in plan.rows]))),
+            changes={
+                "new": result.new,
+                "changed": result.changed,
+                "file": ctx.file_name,
+                "sha256": ctx.sha256,
+            },
+            note=_("Nhập trường từ tệp"),
+        )
+    result.written = True
+    ctx.progress("writing", total, total)

@@ -1,0 +1,87 @@
+"""The one entry point of every import, shared by the commands and the background jobs of the UI.
+
+Two passes: the whole file is checked first (nothing written, every problem collected); only a file
+without errors is then written, in one transaction. `dry_run` stops after the check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import schools, staff, students
+from .common import ImportContext, Progress, no_progress
+from .readers import XLSX_EXTENSIONS, file_sha256, open_table
+from .report import FileProblem, ImportResult, Problem
+
+KINDS: dict[str, ModuleType] = {"students": students, "schools": schools, "staff": staff}
+KIND_LABELS = {
+    "students": gettext_lazy("Học sinh"),
+    "schools": gettext_lazy("Trường"),
+    "staff": gettext_lazy("Cán bộ, giáo viên, nhân viên"),
+}
+
+
+def estimate_rows(path: Path, file_name: str) -> int:
+    """Roughly how many data rows the file has, for the progress bar only."""
+    if Path(file_name).suffix.lower() in XLSX_EXTENSIONS:
+        try:
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(path, read_only=True)
+            try:
+                return max(0, (workbook.worksheets[0].max_row or 1) - 1)
+            finally:
+                workbook.close()
+        except Exception:
+            return 0
+    count = 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            count += block.count(b"\n")
+    return max(0, count - 1)
+
+
+def run_import(
+    *,
+    kind: str,
+    path: Path | str,
+    file_name: str | None = None,
+    actor: Any,
+    dry_run: bool = False,
+    scope_user: Any = None,
+    parent: Any = None,
+    progress: Progress = no_progress,
+) -> ImportResult:
+    """Checks `path`, then (unless dry_run or any error) writes it; the result says what happened."""
+    module = KINDS[kind]
+    path = Path(path)
+    file_name = file_name or path.name
+    sha = file_sha256(path)
+    result = ImportResult(kind=kind, file_name=file_name, sha256=sha, dry_run=dry_run)
+    ctx = ImportContext(
+        actor=actor,
+        file_name=file_name,
+        sha256=sha,
+        dry_run=dry_run,
+        scope_user=scope_user,
+        parent=parent,
+        progress=progress,
+    )
+    try:
+        table = open_table(path, file_name, module.COLUMNS, module.REQUIRED)
+        result.extra_columns = table.extra_columns
+        plan = module.check(ctx, table, result, estimate_rows(path, file_name))
+    except FileProblem as exc:
+        result.errors.append(Problem(0, "", "", str(exc)))
+        return result
+    if result.rows == 0 and not result.errors:
+        result.errors.append(Problem(0, "", "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")))
+    if result.errors or dry_run:
+        return result
+    module.write(ctx, plan, result)
+    return result

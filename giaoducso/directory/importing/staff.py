@@ -1,0 +1,302 @@
+"""The staff import: upsert by personal identification number, with the main school assignment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from giaoducso.core import audit
+from giaoducso.core.models import AuditAction, Unit
+from giaoducso.core.roles import Perm
+from rules.students import normalise_phone
+from rules.text import fold, normalise_name
+
+from ..models import School, Staff, StaffAssignment
+from .common import DateParser, ImportContext, common_unit, parse_sex, personal_id_problems
+from .readers import Table
+from .report import ImportResult, Problem
+
+COLUMNS = (
+    "ma_dinh_danh",
+    "ho_ten",
+    "ngay_sinh",
+    "gioi_tinh",
+    "ma_truong",
+    "vi_tri_viec_lam",
+    "loai_hop_dong",
+    "trinh_do",
+    "mon_day",
+    "dien_thoai",
+    "email",
+)
+REQUIRED = COLUMNS
+REQUIRED_VALUES = ("ma_dinh_danh", "ho_ten", "ngay_sinh", "gioi_tinh", "ma_truong")
+LIMITS = {
+    "ho_ten": 255,
+    "vi_tri_viec_lam": 128,
+    "loai_hop_dong": 64,
+    "trinh_do": 128,
+    "mon_day": 255,
+    "email": 254,
+}
+FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "position",
+    "employment_type",
+    "qualification",
+    "subjects",
+    "phone",
+    "email",
+)
+MIN_AGE, MAX_AGE = 18, 70
+BATCH = 1000
+
+
+@dataclass
+class Plan:
+    new: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    changed: list[tuple[int, dict[str, Any], dict[str, Any]]] = field(
+        default_factory=list
+    )  # id, values, before
+    units: dict[int, Unit] = field(default_factory=dict)
+
+
+def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate: int) -> Plan:
+    plan = Plan()
+    schools = {s.unit.code: s.unit for s in School.objects.select_related("unit")}
+    allowed: dict[str, bool] = {}
+    parse_date = DateParser(ctx.today)
+    seen: dict[str, int] = {}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    count = 0
+    for number, values in table.rows:
+        count += 1
+        (
+            pid,
+            name,
+            dob_text,
+            sex_text,
+            code,
+            position,
+            employment,
+            qualification,
+            subjects,
+            phone_text,
+            email,
+        ) = values
+        errors: list[Problem] = []
+        for column, value in zip(COLUMNS, values, strict=True):
+            if column in REQUIRED_VALUES and not value:
+                errors.append(Problem(number, column, "", _("Chưa nhập %(column)s.") % {"column": column}))
+            limit = LIMITS.get(column)
+            if limit and len(value) > limit:
+                errors.append(
+                    Problem(number, column, value[:60], _("Dài quá %(limit)d ký tự.") % {"limit": limit})
+                )
+        dob = None
+        if dob_text:
+            parsed = parse_date(dob_text)
+            if isinstance(parsed, str):
+                errors.append(Problem(number, "ngay_sinh", dob_text, parsed))
+            else:
+                dob = parsed
+                age = ctx.today.year - dob.year - ((ctx.today.month, ctx.today.day) < (dob.month, dob.day))
+                if not MIN_AGE <= age <= MAX_AGE:
+                    errors.append(
+                        Problem(
+                            number,
+                            "ngay_sinh",
+                            dob_text,
+                            _(
+                                "Tuổi theo ngày sinh (%(age)d) nằm ngoài %(low)d–%(high)d tuổi của người lao động."
+                            )
+                            % {"age": age, "low": MIN_AGE, "high": MAX_AGE},
+                        )
+                    )
+        sex = parse_sex(sex_text) if sex_text else None
+        if sex_text and sex is None:
+            errors.append(Problem(number, "gioi_tinh", sex_text, _("Giới tính phải là “Nam” hoặc “Nữ”.")))
+        if pid:
+            errors += personal_id_problems(number, pid, sex, dob.year if dob else None)
+            if pid in seen:
+                errors.append(
+                    Problem(
+                        number,
+                        "ma_dinh_danh",
+                        pid,
+                        _("Số định danh %(pid)s trùng với dòng %(first)d trong cùng tệp.")
+                        % {"pid": pid, "first": seen[pid]},
+                    )
+                )
+            else:
+                seen[pid] = number
+        unit = schools.get(code) if code else None
+        if code and unit is None:
+            errors.append(
+                Problem(
+                    number,
+                    "ma_truong",
+                    code,
+                    _("Không có trường mã «%(code)s» trong cơ sở dữ liệu.") % {"code": code},
+                )
+            )
+        elif unit is not None:
+            if code not in allowed:
+                allowed[code] = ctx.may_change(unit, Perm.CHANGE_STAFF)
+            if not allowed[code]:
+                errors.append(
+                    Problem(
+                        number,
+                        "ma_truong",
+                        code,
+                        _("Bạn không có quyền nhập dữ liệu cho trường %(code)s.") % {"code": code},
+                    )
+                )
+        phone = ""
+        if phone_text:
+            phone = normalise_phone(phone_text) or ""
+            if not phone:
+                errors.append(Problem(number, "dien_thoai", phone_text, _("Số điện thoại không hợp lệ.")))
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(Problem(number, "email", email, _("Địa chỉ thư điện tử không hợp lệ.")))
+        if errors:
+            result.errors.extend(errors)
+            continue
+        assert unit is not None
+        plan.units[unit.pk] = unit
+        full_name = normalise_name(name)
+        rows.append(
+            (
+                number,
+                {
+                    "personal_id": pid,
+                    "school_id": unit.pk,
+                    "full_name": full_name,
+                    "date_of_birth": dob,
+                    "sex": sex,
+                    "position": position,
+                    "employment_type": employment,
+                    "qualification": qualification,
+                    "subjects": subjects,
+                    "phone": phone,
+                    "email": email,
+                },
+            )
+        )
+        if count % 1000 == 0:
+            ctx.progress("reading", count, total_estimate)
+    result.rows = count
+    if result.errors:
+        return plan
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start : start + 5000]
+        existing = {
+            s["personal_id"]: s
+            for s in Staff.objects.filter(personal_id__in=[v["personal_id"] for _n, v in chunk]).values(
+                "pk", "personal_id", "school_id", *FIELDS
+            )
+        }
+        for number, values in chunk:
+            old = existing.get(values["personal_id"])
+            if old is None:
+                plan.new.append((number, values))
+            elif old["school_id"] != values["school_id"]:
+                result.errors.append(
+                    Problem(
+                        number,
+                        "ma_truong",
+                        plan.units[values["school_id"]].code,
+                        _("Người có số định danh %(pid)s đang thuộc một trường khác.")
+                        % {"pid": values["personal_id"]},
+                    )
+                )
+            else:
+                before = {k: old[k] for k in FIELDS if old[k] != values[k]}
+                if before:
+                    plan.changed.append((old["pk"], values, before))
+                else:
+                    result.unchanged += 1
+    result.new, result.changed = len(plan.new), len(plan.changed)
+    return plan
+
+
+def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:
+    if not plan.new and not plan.changed:
+        return
+    total = len(plan.new) + len(plan.changed)
+    ctx.progress("writing", 0, total)
+    note = (_("Nhập từ tệp %(file)s") % {"file": ctx.file_name})[:255]
+    with transaction.atomic():
+        done = 0
+        for start in range(0, len(plan.new), BATCH):
+            batch = plan.new[start : start + BATCH]
+            created = Staff.objects.bulk_create(
+                [Staff(search_name=fold(values["full_name"]), **values) for _n, values in batch]
+            )
+            if any(s.pk is None for s in created):
+                ids = dict(
+                    Staff.objects.filter(personal_id__in=[s.personal_id for s in created]).values_list(
+                        "personal_id", "pk"
+                    )
+                )
+                for s in created:
+                    s.pk = ids[s.personal_id]
+            StaffAssignment.objects.bulk_create(
+                [
+                    StaffAssignment(school_id=s.school_id, staff_id=s.pk, position=s.position, is_main=True)
+                    for s in created
+                ]
+            )
+            done += len(batch)
+            ctx.progress("writing", done, total)
+        now = timezone.now()
+        for pk, values, before in plan.changed:
+            staff = Staff(
+                pk=pk,
+                school=plan.units[values["school_id"]],
+                **{k: v for k, v in values.items() if k != "school_id"},
+            )
+            Staff.objects.filter(pk=pk).update(
+                search_name=fold(values["full_name"]), updated_at=now, **{k: values[k] for k in FIELDS}
+            )
+            if "position" in before:
+                StaffAssignment.objects.filter(staff_id=pk, school_id=values["school_id"]).update(
+                    position=values["position"]
+                )
+            audit.record(
+                actor=ctx.actor,
+                action=AuditAction.UPDATE,
+                obj=staff,
+                changes={k: [_plain(v), _plain(values[k])] for k, v in before.items()},
+                note=note,
+            )
+            done += 1
+        if plan.new:
+            audit.record(
+                actor=ctx.actor,
+                action=AuditAction.CREATE,
+                object_type=Staff._meta.label_lower,
+                object_repr=_("Nhập %(count)d cán bộ mới từ tệp %(file)s")
+                % {"count": len(plan.new), "file": ctx.file_name},
+                unit=common_unit(sorted({plan.units[v["school_id"]].path for _n, v in plan.new})),
+                changes={"count": len(plan.new), "file": ctx.file_name, "sha256": ctx.sha256},
+                note=_("Nhập cán bộ từ tệp"),
+            )
+    result.written = True
+    ctx.progress("writing", total, total)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
