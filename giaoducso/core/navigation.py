@@ -21,7 +21,11 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Trang chủ"), "core:home", None),
     NavItem(_("Đơn vị"), "core:unit_list", Perm.VIEW_UNIT),
+    NavItem(_("Trường học"), "directory:school_list", Perm.VIEW_SCHOOL),
     NavItem(_("Học sinh"), "directory:student_list", Perm.VIEW_STUDENT),
+    NavItem(_("Lớp học"), "directory:class_list", Perm.VIEW_SCHOOL),
+    NavItem(_("Cán bộ, giáo viên"), "directory:staff_list", Perm.VIEW_STAFF),
+    NavItem(_("Cơ sở vật chất"), "directory:room_list", Perm.VIEW_SCHOOL),
     NavItem(_("Người dùng"), "core:user_list", Perm.VIEW_USER),
     NavItem(_("Nhật ký hệ thống"), "core:audit_list", Perm.VIEW_AUDIT),
     NavItem(_("Công việc nền"), "core:job_list", Perm.RUN_JOB),

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Student
@@ -27,3 +28,356 @@ class StudentForm(forms.ModelForm):
         if code and not (len(code) == 10 and code.isdigit()):
             raise forms.ValidationError(_("Mã học sinh của Bộ gồm đúng 10 chữ số."))
         return code
+
+
+# --- forms of the directory's own screens: schools, years, classes, staff, facilities, students ---
+
+from typing import Any  # noqa: E402
+
+from django.core.exceptions import ValidationError  # noqa: E402
+
+from giaoducso.core.models import Unit, UnitKind  # noqa: E402
+
+from .models import (  # noqa: E402
+    Condition,
+    Ownership,
+    Room,
+    RoomKind,
+    School,
+    SchoolClass,
+    SchoolLevel,
+    SchoolStatus,
+    SchoolYear,
+    Sex,
+    Staff,
+    StaffStatus,
+    StudentStatus,
+)
+
+_ALL = ("", _("Tất cả"))
+_DATE_HELP = _("Ngày có dạng dd/mm/yyyy, ví dụ 05/09/2026.")
+
+
+def vn_date(label: Any, *, required: bool = True) -> forms.DateField:
+    """A date typed the Vietnamese way, dd/mm/yyyy, with a message that shows the format."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=["%d/%m/%Y"],
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+        ),
+        error_messages={"invalid": _DATE_HELP, "required": _("Hãy nhập ngày.")},
+    )
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's field errors shown on the form; a field the form lacks becomes a general error."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def _bounded_int(label: Any, *, minimum: int, maximum: int, required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=minimum,
+        max_value=maximum,
+        error_messages={
+            "invalid": _("Hãy nhập một số nguyên."),
+            "min_value": _("Giá trị nhỏ nhất là %(limit_value)s."),
+            "max_value": _("Giá trị lớn nhất là %(limit_value)s."),
+        },
+    )
+
+
+# Schools ---------------------------------------------------------------------------------------------
+
+
+class SchoolFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên hoặc mã trường"), required=False, max_length=100)
+    level = forms.ChoiceField(label=_("Cấp học"), required=False, choices=[_ALL, *SchoolLevel.choices])
+    ownership = forms.ChoiceField(label=_("Loại hình"), required=False, choices=[_ALL, *Ownership.choices])
+    ward = forms.CharField(label=_("Phường/xã"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[_ALL, *SchoolStatus.choices])
+
+
+class SchoolForm(forms.ModelForm):
+    name = forms.CharField(label=_("Tên trường"), max_length=255)
+    ward = forms.ModelChoiceField(
+        label=_("Phường/xã"),
+        required=False,
+        queryset=Unit.objects.filter(kind=UnitKind.WARD).order_by("name"),
+        empty_label=_("— Chưa chọn —"),
+    )
+    website = forms.URLField(
+        label=_("Trang thông tin"),
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Địa chỉ trang thông tin không hợp lệ (ví dụ https://…).")},
+    )
+
+    class Meta:
+        model = School
+        fields = [
+            "level",
+            "ownership",
+            "ward",
+            "ward_name",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "principal_name",
+            "it_leader_name",
+            "has_it_staff_position",
+            "status",
+        ]
+        error_messages = {
+            "email": {"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+        }
+
+    field_order = ["name", *Meta.fields]
+
+
+# Years and terms ---------------------------------------------------------------------------------------
+
+
+class SchoolYearForm(forms.Form):
+    name = forms.CharField(label=_("Năm học"), max_length=9, help_text=_("Ví dụ 2026-2027."))
+    start_date = vn_date(_("Ngày bắt đầu"))
+    end_date = vn_date(_("Ngày kết thúc"))
+    is_current = forms.BooleanField(label=_("Là năm học hiện tại"), required=False)
+
+
+class TermForm(forms.Form):
+    number = forms.TypedChoiceField(label=_("Học kì"), choices=[(1, "I"), (2, "II")], coerce=int)
+    start_date = vn_date(_("Ngày bắt đầu"))
+    end_date = vn_date(_("Ngày kết thúc"))
+
+
+# Classes ---------------------------------------------------------------------------------------------
+
+
+class ClassFilterForm(forms.Form):
+    school = forms.CharField(label=_("Mã trường"), required=False, max_length=32)
+    year = forms.ModelChoiceField(
+        label=_("Năm học"),
+        required=False,
+        queryset=SchoolYear.objects.all(),
+        empty_label=_("Năm học hiện tại"),
+    )
+    grade = _bounded_int(_("Khối"), minimum=0, maximum=12)
+    q = forms.CharField(label=_("Tên lớp"), required=False, max_length=32)
+
+
+class ClassForm(forms.Form):
+    name = forms.CharField(
+        label=_("Tên lớp"),
+        max_length=32,
+        help_text=_("Dạng khối/lớp, ví dụ 6/1; mầm non: Mầm 1, Chồi 2, Lá 3."),
+    )
+    homeroom_teacher = forms.ModelChoiceField(
+        label=_("Giáo viên chủ nhiệm"),
+        required=False,
+        queryset=Staff.objects.none(),
+        empty_label=_("— Chưa có —"),
+    )
+    room = forms.ModelChoiceField(
+        label=_("Phòng học"), required=False, queryset=Room.objects.none(), empty_label=_("— Chưa có —")
+    )
+
+    def __init__(self, *args: Any, school: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the school's own people and rooms can be chosen: others are not even listed.
+        self.fields["homeroom_teacher"].queryset = (
+            Staff.objects.filter(  # type: ignore[attr-defined]
+                Q(school=school) | Q(assignments__school=school)
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["room"].queryset = Room.objects.filter(school=school).order_by("name")  # type: ignore[attr-defined]
+
+
+class ClassCreateForm(ClassForm):
+    year = forms.ModelChoiceField(label=_("Năm học"), queryset=SchoolYear.objects.all(), empty_label=None)
+
+    field_order = ["year", "name", "homeroom_teacher", "room"]
+
+    def __init__(self, *args: Any, school: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, school=school, **kwargs)
+        current = SchoolYear.objects.filter(is_current=True).first()
+        if current is not None:
+            self.fields["year"].initial = current.pk
+
+
+# Staff -----------------------------------------------------------------------------------------------
+
+
+class StaffFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên hoặc số định danh"), required=False, max_length=100)
+    school = forms.CharField(label=_("Mã trường"), required=False, max_length=32)
+    position = forms.CharField(label=_("Vị trí việc làm"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[_ALL, *StaffStatus.choices])
+
+
+class StaffForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Họ và tên"), max_length=255, error_messages={"required": _("Hãy nhập họ và tên.")}
+    )
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
+    date_of_birth = vn_date(_("Ngày sinh"))
+    position = forms.CharField(label=_("Vị trí việc làm"), max_length=128, required=False)
+    employment_type = forms.CharField(label=_("Loại hợp đồng/biên chế"), max_length=64, required=False)
+    qualification = forms.CharField(label=_("Trình độ chuyên môn"), max_length=128, required=False)
+    subjects = forms.CharField(label=_("Môn dạy"), max_length=255, required=False)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
+    email = forms.EmailField(
+        label=_("Thư điện tử"),
+        required=False,
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), choices=StaffStatus.choices, initial=StaffStatus.WORKING
+    )
+
+
+class StaffCreateForm(StaffForm):
+    personal_id = forms.CharField(
+        label=_("Số định danh cá nhân"),
+        max_length=12,
+        error_messages={"required": _("Hãy nhập số định danh cá nhân (12 chữ số).")},
+    )
+
+    field_order = ["personal_id", "full_name", "sex", "date_of_birth"]
+
+
+class StaffAssignForm(forms.Form):
+    school = forms.CharField(label=_("Mã trường dạy thêm"), max_length=32)
+    position = forms.CharField(label=_("Vị trí ở trường đó"), max_length=128, required=False)
+
+
+# Facilities ------------------------------------------------------------------------------------------
+
+
+class RoomFilterForm(forms.Form):
+    school = forms.CharField(label=_("Mã trường"), required=False, max_length=32)
+    kind = forms.ChoiceField(label=_("Loại phòng"), required=False, choices=[_ALL, *RoomKind.choices])
+    condition = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=[_ALL, *Condition.choices])
+
+
+class RoomForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại phòng"), choices=RoomKind.choices)
+    name = forms.CharField(
+        label=_("Tên phòng"), max_length=64, error_messages={"required": _("Hãy đặt tên phòng.")}
+    )
+    area_m2 = forms.DecimalField(
+        label=_("Diện tích (m²)"),
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=1,
+        error_messages={
+            "invalid": _("Diện tích là một số, ví dụ 48.5."),
+            "min_value": _("Diện tích không được âm."),
+            "max_digits": _("Diện tích quá lớn."),
+            "max_decimal_places": _("Diện tích ghi tối đa một chữ số thập phân."),
+            "max_whole_digits": _("Diện tích quá lớn."),
+        },
+    )
+    condition = forms.ChoiceField(label=_("Tình trạng"), choices=Condition.choices)
+
+
+class EquipmentFilterForm(forms.Form):
+    school = forms.CharField(label=_("Mã trường"), required=False, max_length=32)
+    q = forms.CharField(label=_("Tên thiết bị"), required=False, max_length=100)
+    condition = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=[_ALL, *Condition.choices])
+
+
+class EquipmentForm(forms.Form):
+    name = forms.CharField(
+        label=_("Tên thiết bị"), max_length=255, error_messages={"required": _("Hãy nhập tên thiết bị.")}
+    )
+    quantity = _bounded_int(_("Số lượng"), minimum=0, maximum=1_000_000, required=True)
+    condition = forms.ChoiceField(label=_("Tình trạng"), choices=Condition.choices)
+    room = forms.ModelChoiceField(
+        label=_("Đặt tại phòng"), required=False, queryset=Room.objects.none(), empty_label=_("— Không —")
+    )
+
+    def __init__(self, *args: Any, school: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Room.objects.filter(school=school).order_by("name")  # type: ignore[attr-defined]
+
+
+# Students --------------------------------------------------------------------------------------------
+
+
+def _class_choices(school: Unit) -> Any:
+    return SchoolClass.objects.filter(school=school, year__is_current=True).order_by("grade", "name")
+
+
+class StudentCreateForm(forms.Form):
+    personal_id = forms.CharField(
+        label=_("Số định danh cá nhân"),
+        max_length=12,
+        error_messages={"required": _("Hãy nhập số định danh cá nhân (12 chữ số).")},
+    )
+    full_name = forms.CharField(
+        label=_("Họ và tên"), max_length=255, error_messages={"required": _("Hãy nhập họ và tên học sinh.")}
+    )
+    date_of_birth = vn_date(_("Ngày sinh"))
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
+    ethnicity = forms.CharField(label=_("Dân tộc"), max_length=64, required=False, initial="Kinh")
+    nationality = forms.CharField(label=_("Quốc tịch"), max_length=64, required=False, initial="Việt Nam")
+    place_of_birth = forms.CharField(label=_("Nơi sinh"), max_length=255, required=False)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
+    ministry_code = forms.CharField(label=_("Mã học sinh (Bộ)"), max_length=10, required=False)
+    school_class = forms.ModelChoiceField(
+        label=_("Lớp (năm học hiện tại)"),
+        required=False,
+        queryset=SchoolClass.objects.none(),
+        empty_label=_("— Chưa xếp lớp —"),
+    )
+    start_date = vn_date(_("Ngày vào học"), required=False)
+
+    def __init__(self, *args: Any, school: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school_class"].queryset = _class_choices(school)  # type: ignore[attr-defined]
+
+    def clean_ministry_code(self) -> str:
+        code: str = self.cleaned_data.get("ministry_code", "").strip()
+        if code and not (len(code) == 10 and code.isdigit()):
+            raise forms.ValidationError(_("Mã học sinh của Bộ gồm đúng 10 chữ số."))
+        return code
+
+
+class StudentClassForm(forms.Form):
+    school_class = forms.ModelChoiceField(
+        label=_("Chuyển sang lớp"),
+        queryset=SchoolClass.objects.none(),
+        error_messages={"required": _("Hãy chọn lớp."), "invalid_choice": _("Lớp không hợp lệ.")},
+    )
+    date = vn_date(_("Từ ngày"))
+
+    def __init__(self, *args: Any, school: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school_class"].queryset = _class_choices(school)  # type: ignore[attr-defined]
+
+
+class StudentStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Trạng thái mới"), choices=StudentStatus.choices)
+    date = vn_date(_("Từ ngày"))
+    note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
+
+
+class GuardianForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Họ và tên"), max_length=255, error_messages={"required": _("Hãy nhập họ và tên.")}
+    )
+    relation = forms.CharField(label=_("Quan hệ"), max_length=32, initial="Cha/Mẹ")
+    phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
+    is_primary = forms.BooleanField(label=_("Liên hệ chính"), required=False)

@@ -1,0 +1,67 @@
+"""What every list screen of the directory shares: pages that keep their filters, audited exports."""
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from giaoducso.core import exports
+from giaoducso.core.models import Unit
+from giaoducso.core.roles import Perm
+from giaoducso.core.scoping import has_perm, memberships_for
+
+PAGE_SIZE = 50
+
+
+def page_of(request: HttpRequest, queryset: Any, size: int = PAGE_SIZE) -> Page:
+    # get_page() turns any bad ?page= into the nearest real page instead of an error.
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    page.query_base = params.urlencode()  # type: ignore[attr-defined]
+    return page
+
+
+def export_url(request: HttpRequest, url: str) -> str:
+    """The export link beside a list, carrying the list's filters; empty when the user may not export."""
+    if not has_perm(request.user, Perm.EXPORT_DATA):
+        return ""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return f"{url}?{params.urlencode()}" if params else url
+
+
+def audit_unit(request: HttpRequest, school_code: str = "") -> Unit | None:
+    """The unit an export is logged under: the school filtered on, else the user's own unit."""
+    if school_code:
+        unit = Unit.objects.filter(code=school_code).first()
+        if unit is not None:
+            return unit
+    memberships = memberships_for(request.user)
+    return memberships[0].unit if memberships else None
+
+
+def export(
+    request: HttpRequest,
+    *,
+    what: str,
+    filename: str,
+    columns: list[exports.Column],
+    rows: Any,
+    school_code: str = "",
+) -> HttpResponse:
+    if not has_perm(request.user, Perm.EXPORT_DATA):
+        raise Http404
+    return exports.xlsx_response(
+        actor=request.user,
+        what=what,
+        filename=filename,
+        columns=columns,
+        rows=rows[: exports.SYNC_EXPORT_LIMIT],
+        unit=audit_unit(request, school_code),
+    )
+
+
+def yes_no(value: bool) -> str:
+    return _("Có") if value else _("Không")

@@ -1,0 +1,187 @@
+"""Schools: the list, a school's record and its counts, its edit form; the school-year calendar."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from giaoducso.core.models import UnitKind
+from giaoducso.core.roles import Perm
+from giaoducso.core.scoping import has_perm, memberships_for
+from giaoducso.core.views.decorators import require_perm
+
+from .. import selectors, services
+from ..forms import SchoolFilterForm, SchoolForm, SchoolYearForm, TermForm, apply_service_errors
+from ..models import School, SchoolYear
+from .listing import export, export_url, page_of, yes_no
+
+
+def _filtered(request: HttpRequest, perm: str = Perm.VIEW_SCHOOL):  # type: ignore[no-untyped-def]
+    form = SchoolFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    schools = selectors.school_list(
+        user=request.user,
+        q=filters.get("q", ""),
+        level=filters.get("level", ""),
+        ownership=filters.get("ownership", ""),
+        ward=filters.get("ward", ""),
+        status=filters.get("status", ""),
+        perm=perm,
+    )
+    return form, schools
+
+
+@login_required
+@require_perm(Perm.VIEW_SCHOOL)
+def school_list(request: HttpRequest) -> HttpResponse:
+    form, schools = _filtered(request)
+    context = {
+        "form": form,
+        "page": page_of(request, schools),
+        "export_url": export_url(request, reverse("directory:school_export")),
+        "may_manage_years": may_manage_years(request.user),
+    }
+    return render(request, "directory/school_list.html", context)
+
+
+@login_required
+@require_perm(Perm.EXPORT_DATA)
+def school_export(request: HttpRequest) -> HttpResponse:
+    _form, schools = _filtered(request, Perm.EXPORT_DATA)
+    columns = [
+        (_("Mã trường"), lambda s: s.unit.code),
+        (_("Tên trường"), lambda s: s.unit.name),
+        (_("Cấp học"), lambda s: s.get_level_display()),
+        (_("Loại hình"), lambda s: s.get_ownership_display()),
+        (_("Phường/xã"), lambda s: s.ward.name if s.ward else s.ward_name),
+        (_("Địa chỉ"), lambda s: s.address),
+        (_("Điện thoại"), lambda s: s.phone),
+        (_("Thư điện tử"), lambda s: s.email),
+        (_("Hiệu trưởng"), lambda s: s.principal_name),
+        (_("Lãnh đạo phụ trách CNTT"), lambda s: s.it_leader_name),
+        (_("Có vị trí nhân viên CNTT"), lambda s: yes_no(s.has_it_staff_position)),
+        (_("Trạng thái"), lambda s: s.get_status_display()),
+    ]
+    return export(request, what="directory.school", filename="truong-hoc", columns=columns, rows=schools)
+
+
+@login_required
+def school_detail(request: HttpRequest, code: str) -> HttpResponse:
+    school = selectors.school_get(user=request.user, code=code)
+    unit = school.unit
+    context = {
+        "school": school,
+        "counts": selectors.school_counts(school=school),
+        "can_edit": has_perm(request.user, Perm.CHANGE_SCHOOL, unit),
+        "can_add_student": has_perm(request.user, Perm.CHANGE_STUDENT, unit),
+        "can_add_staff": has_perm(request.user, Perm.CHANGE_STAFF, unit),
+        "sees_students": has_perm(request.user, Perm.VIEW_STUDENT, unit),
+        "sees_staff": has_perm(request.user, Perm.VIEW_STAFF, unit),
+        "current_year": services.current_year(),
+    }
+    return render(request, "directory/school_detail.html", context)
+
+
+@login_required
+def school_edit(request: HttpRequest, code: str) -> HttpResponse:
+    school = selectors.school_get(user=request.user, code=code, perm=Perm.CHANGE_SCHOOL)
+    form = SchoolForm(request.POST or None, instance=school, initial={"name": school.unit.name})
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name != "name"}
+        # The form validated a copy; reload so the service diffs against what is stored.
+        school = School.objects.select_related("unit").get(pk=school.pk)
+        try:
+            services.school_update(
+                actor=request.user, school=school, name=form.cleaned_data["name"], **changed
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin trường."))
+            return redirect("directory:school_detail", code=school.unit.code)
+    status = 400 if form.errors else 200
+    return render(request, "directory/school_edit.html", {"form": form, "school": school}, status=status)
+
+
+# --- school years and terms ---------------------------------------------------------------------
+
+
+def may_manage_years(user: object) -> bool:
+    """The calendar is the department's: a role that manages units or school records above a school."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        m.unit.kind != UnitKind.SCHOOL
+        and (has_perm(user, Perm.MANAGE_UNIT, m.unit) or has_perm(user, Perm.CHANGE_SCHOOL, m.unit))
+        for m in memberships_for(user)
+    )
+
+
+def _term_forms(
+    bound: TermForm | None = None, bound_year: SchoolYear | None = None
+) -> list[tuple[SchoolYear, TermForm]]:
+    # One form per year, each with its own prefix so that field ids stay unique on the page.
+    return [
+        (
+            year,
+            bound
+            if bound_year is not None and year.pk == bound_year.pk
+            else TermForm(prefix=f"term{year.pk}"),
+        )
+        for year in selectors.year_list()
+    ]
+
+
+@login_required
+def year_list(request: HttpRequest) -> HttpResponse:
+    if not may_manage_years(request.user):
+        raise Http404
+    year_form = SchoolYearForm(request.POST or None, prefix="year")
+    if request.method == "POST" and year_form.is_valid():
+        try:
+            year = services.school_year_create(actor=request.user, **year_form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(year_form, exc)
+        else:
+            messages.success(request, _("Đã tạo năm học %(name)s.") % {"name": year.name})
+            return redirect("directory:year_list")
+    context = {"years": selectors.year_list(), "year_form": year_form, "term_forms": _term_forms()}
+    return render(request, "directory/year_list.html", context, status=400 if year_form.errors else 200)
+
+
+@login_required
+@require_POST
+def year_set_current(request: HttpRequest, pk: int) -> HttpResponse:
+    if not may_manage_years(request.user):
+        raise Http404
+    year = get_object_or_404(SchoolYear, pk=pk)
+    services.school_year_set_current(actor=request.user, year=year)
+    messages.success(request, _("Năm học hiện tại là %(name)s.") % {"name": year.name})
+    return redirect("directory:year_list")
+
+
+@login_required
+@require_POST
+def year_term_set(request: HttpRequest, pk: int) -> HttpResponse:
+    if not may_manage_years(request.user):
+        raise Http404
+    year = get_object_or_404(SchoolYear, pk=pk)
+    form = TermForm(request.POST, prefix=f"term{year.pk}")
+    if form.is_valid():
+        try:
+            services.term_set(actor=request.user, year=year, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu học kì của năm học %(name)s.") % {"name": year.name})
+            return redirect("directory:year_list")
+    context = {
+        "years": selectors.year_list(),
+        "year_form": SchoolYearForm(prefix="year"),
+        "term_forms": _term_forms(bound=form, bound_year=year),
+    }
+    return render(request, "directory/year_list.html", context, status=400)
