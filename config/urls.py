@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from giaoducso.api import api
-from giaoducso.core.views.health import healthz
+from giaoducso.core.views.health import favicon, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says; answer with ours instead of a 404.
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

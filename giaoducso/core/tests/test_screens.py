@@ -138,3 +138,10 @@ def test_healthz_reports_database_down(client, db, monkeypatch):
     monkeypatch.setattr(CursorWrapper, "execute", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
+
+
+def test_favicon_and_password_link(client, world):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+    sign_in(client, world.user(Role.TEACHER))
+    assert reverse("core:password_change") in client.get("/").content.decode()
