@@ -32,6 +32,8 @@ TOKEN_PREFIX = "gds"  # noqa: S105  (a label, not a secret)
 SCOPES: dict[str, Any] = {
     "units:read": gettext_lazy("Đọc danh sách đơn vị"),
     "students:read": gettext_lazy("Đọc hồ sơ học sinh"),
+    "directory:read": gettext_lazy("Đọc dữ liệu trường, lớp, cán bộ, cơ sở vật chất"),
+    "directory:write": gettext_lazy("Ghi dữ liệu trường, lớp, học sinh, cán bộ, cơ sở vật chất"),
     "audit:read": gettext_lazy("Đọc nhật ký hệ thống"),
     "jobs:read": gettext_lazy("Xem tiến độ công việc nền"),
 }
