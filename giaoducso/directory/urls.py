@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import classes, facilities, schools, staff, students
+from .views import classes, facilities, schools, search, staff, students
 
 app_name = "directory"
 
@@ -45,4 +45,6 @@ urlpatterns = [
     path("equipment/", facilities.equipment_list, name="equipment_list"),
     path("equipment/export/", facilities.equipment_export, name="equipment_export"),
     path("equipment/<int:pk>/edit/", facilities.equipment_edit, name="equipment_edit"),
+    path("search/", search.search_page, name="search"),
+    path("search/export/", search.search_export, name="search_export"),
 ]

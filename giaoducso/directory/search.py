@@ -1,0 +1,136 @@
+"""Finding students and staff: by name without diacritics, by identifier, by class — always through scoping.
+
+A name query is folded like the stored `search_name` (rules.text.fold), so "nguyen van an", "Nguyễn Văn An"
+and "NGUYEN  van An" are the same query. Each word of the query matches the start of a word of the name, in
+the order typed: "ng v an" finds "Nguyễn Văn An". Matching is a plain LIKE on `search_name`, which runs
+unchanged on SQLite and PostgreSQL; on PostgreSQL a pg_trgm GIN index (migration
+0002_search_name_trigram_indexes) serves both patterns — the one anchored at the start of the name and the
+one starting at any later word — whereas a btree index could serve only the first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, F, IntegerField, Lookup, Q, QuerySet, Value, When
+
+from giaoducso.core.roles import Perm
+from giaoducso.core.scoping import has_perm, scoped
+from rules.identifiers import is_ministry_student_code, is_personal_id_format
+from rules.students import parse_class_name
+from rules.text import fold
+
+from .models import Staff, Student
+
+# Enough to find a person; a longer list means the query should be more precise, not paginated.
+RESULT_LIMIT = 50
+MIN_NAME_LENGTH = 2
+SEARCHABLE = frozenset({"name", "personal_id", "ministry_code", "class"})
+
+# LIKE wildcards and the escape character never appear in a name; dropping them keeps the patterns literal.
+_LIKE_SPECIAL = re.compile(r"[%_\\]")
+_SEPARATORS = re.compile(r"[\s.\-]+")
+
+
+class Like(Lookup):  # type: ignore[type-arg]
+    """`lhs LIKE rhs` with the pattern as given (Django's own lookups escape every wildcard)."""
+
+    lookup_name = "like"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the user typed, understood: which kind of search it is and its normalised value."""
+
+    kind: str  # "empty", "name", "personal_id", "ministry_code", "class", "too_short", "bad_number"
+    value: str = ""
+
+    @property
+    def words(self) -> list[str]:
+        return self.value.split() if self.kind == "name" else []
+
+
+def parse_query(raw: str) -> SearchQuery:
+    text = (raw or "").strip()
+    if not text:
+        return SearchQuery("empty")
+    compact = _SEPARATORS.sub("", text)
+    if compact.isdigit():
+        if is_personal_id_format(compact):
+            return SearchQuery("personal_id", compact)
+        if is_ministry_student_code(compact):
+            return SearchQuery("ministry_code", compact)
+        # Any other run of digits is neither identifier; a partial number must not list people.
+        return SearchQuery("bad_number", compact)
+    if "/" in text:
+        parsed = parse_class_name(text)
+        if parsed is not None:
+            return SearchQuery("class", parsed[1])
+    folded = _LIKE_SPECIAL.sub("", fold(text))
+    folded = " ".join(folded.split())
+    if len(folded.replace(" ", "")) < MIN_NAME_LENGTH:
+        return SearchQuery("too_short", folded)
+    return SearchQuery("name", folded)
+
+
+def name_condition(words: list[str], field: str = "search_name") -> Q:
+    """Each word a prefix of a name word, in order: from the first name word, or from any later one."""
+    body = "% ".join(words) + "%"
+    return Q(Like(F(field), Value(body))) | Q(Like(F(field), Value("% " + body)))
+
+
+def name_rank(words: list[str], field: str = "search_name") -> Case:
+    """Whole phrase at the start first, then the phrase anywhere, then the looser per-word matches."""
+    phrase = " ".join(words)
+    return Case(
+        When(Like(F(field), Value(phrase + "%")), then=Value(0)),
+        When(Like(F(field), Value("% " + phrase + "%")), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def _by_name(queryset: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
+    return (
+        queryset.filter(name_condition(words))
+        .annotate(rank=name_rank(words))
+        .order_by("rank", "search_name", "id")
+    )
+
+
+def search_students(*, user: Any, query: SearchQuery, limit: int = RESULT_LIMIT) -> list[Student]:
+    return list(student_results_queryset(user=user, query=query)[:limit])
+
+
+def search_staff(*, user: Any, query: SearchQuery, limit: int = RESULT_LIMIT) -> list[Staff]:
+    # Staff have no Ministry student code and no class of their own.
+    if query.kind not in ("name", "personal_id") or not has_perm(user, Perm.VIEW_STAFF):
+        return []
+    staff = scoped(Staff.objects.select_related("school"), user, Perm.VIEW_STAFF)
+    if query.kind == "personal_id":
+        staff = staff.filter(personal_id=query.value).order_by("id")
+    else:
+        staff = _by_name(staff, query.words)
+    return list(staff[:limit])
+
+
+def student_results_queryset(*, user: Any, query: SearchQuery) -> QuerySet[Student]:
+    """The students matching `query` that `user` may see, best first (unlimited: exports use it too)."""
+    if query.kind not in SEARCHABLE or not has_perm(user, Perm.VIEW_STUDENT):
+        return Student.objects.none()
+    students = scoped(Student.objects.select_related("school", "current_class"), user, Perm.VIEW_STUDENT)
+    if query.kind == "personal_id":
+        return students.filter(personal_id=query.value).order_by("id")
+    if query.kind == "ministry_code":
+        return students.filter(ministry_code=query.value).order_by("id")
+    if query.kind == "class":
+        return students.filter(current_class__name=query.value).order_by("school__code", "search_name", "id")
+    return _by_name(students, query.words)
