@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +89,21 @@ def _match_header(
 def _project(
     numbered: Iterator[tuple[int, Sequence[Any]]], positions: tuple[int, ...]
 ) -> Iterator[tuple[int, tuple[str, ...]]]:
+    # The common case (a full-width row of text, as CSV gives) takes one C-level pass per row.
+    present = [p for p in positions if p >= 0]
+    need = max(present) + 1 if present else 0
+    getter = itemgetter(*present) if len(present) > 1 else None
+    full = len(present) == len(positions) and getter is not None
+    strip = str.strip
     for number, raw in numbered:
-        width = len(raw)
-        values = tuple(_cell_text(raw[p]) if 0 <= p < width else "" for p in positions)
+        if full and len(raw) >= need:
+            try:
+                values = tuple(map(strip, getter(raw)))  # type: ignore[misc]
+            except TypeError:  # XLSX cells: numbers, dates, None
+                values = tuple(_cell_text(raw[p]) for p in positions)
+        else:
+            width = len(raw)
+            values = tuple(_cell_text(raw[p]) if 0 <= p < width else "" for p in positions)
         if any(values):
             yield number, values
 
