@@ -15,7 +15,7 @@ from .scoping import has_perm
 class NavItem:
     label: str | Promise
     url_name: str
-    perm: str | None  # None: every signed-in user
+    perm: str | tuple[str, ...] | None  # None: every signed-in user; a tuple: any one of them
 
 
 NAV_ITEMS: list[NavItem] = [
@@ -28,6 +28,11 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Lớp học"), "directory:class_list", Perm.VIEW_SCHOOL),
     NavItem(_("Cán bộ, giáo viên"), "directory:staff_list", Perm.VIEW_STAFF),
     NavItem(_("Cơ sở vật chất"), "directory:room_list", Perm.VIEW_SCHOOL),
+    NavItem(
+        _("Nhập dữ liệu"),
+        "directory:import_start",
+        (Perm.CHANGE_STUDENT, Perm.CHANGE_SCHOOL, Perm.CHANGE_STAFF),
+    ),
     NavItem(_("Người dùng"), "core:user_list", Perm.VIEW_USER),
     NavItem(_("Nhật ký hệ thống"), "core:audit_list", Perm.VIEW_AUDIT),
     NavItem(_("Công việc nền"), "core:job_list", Perm.RUN_JOB),
@@ -38,7 +43,8 @@ NAV_ITEMS: list[NavItem] = [
 def navigation_for(user: Any) -> list[dict[str, Any]]:
     items = []
     for item in NAV_ITEMS:
-        if item.perm is not None and not has_perm(user, item.perm):
+        perms = (item.perm,) if isinstance(item.perm, str) else item.perm
+        if perms is not None and not any(has_perm(user, perm) for perm in perms):
             continue
         try:
             url = reverse(item.url_name)

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from .views import classes, facilities, schools, search, staff, students
+from .views import classes, facilities, imports, schools, search, staff, students
 
 app_name = "directory"
 
 urlpatterns = [
+    path("imports/", imports.import_start, name="import_start"),
+    path("imports/<uuid:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<uuid:pk>/status/", imports.import_status, name="import_status"),
+    path("imports/<uuid:pk>/commit/", imports.import_commit, name="import_commit"),
     path("students/", students.student_list, name="student_list"),
     path("students/<int:pk>/", students.student_detail, name="student_detail"),
     path("students/<int:pk>/edit/", students.student_edit, name="student_edit"),

@@ -1,0 +1,167 @@
+"""Imports from the UI: a background job checks the uploaded file (the preview), a second one writes it.
+
+Both jobs act as the user who uploaded, with the unit they had chosen, so rows outside their scope are
+errors. The file lives under MEDIA_ROOT/imports/ until it is imported or replaced.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from giaoducso.core import jobs as core_jobs
+from giaoducso.core.jobs import JOB_KINDS, JobError, JobKind, JobReporter
+from giaoducso.core.models import Job, User
+from giaoducso.core.roles import Perm
+from giaoducso.core.scoping import has_perm
+
+from .report import Problem, write_problems_xlsx
+from .service import run_import
+
+CHECK_KIND = "directory_import_check"
+RUN_KIND = "directory_import_run"
+JOB_KINDS.setdefault(CHECK_KIND, JobKind(gettext_lazy("Kiểm tra tệp nhập dữ liệu")))
+JOB_KINDS.setdefault(RUN_KIND, JobKind(gettext_lazy("Nhập dữ liệu từ tệp"), notify_on_finish=True))
+
+PERMS = {"students": Perm.CHANGE_STUDENT, "schools": Perm.CHANGE_SCHOOL, "staff": Perm.CHANGE_STAFF}
+UPLOAD_DIR = "imports"
+PHASE_SPAN = {"reading": (2, 60), "checking": (60, 90), "writing": (90, 99)}
+RUN_SPAN = {"reading": (2, 40), "checking": (40, 50), "writing": (50, 99)}
+
+
+def kinds_for(user: Any) -> list[str]:
+    return [kind for kind, perm in PERMS.items() if has_perm(user, perm)]
+
+
+def job_start_import_check(*, actor: User | Any, kind: str, stored_name: str, file_name: str) -> Job:
+    if kind not in PERMS or not has_perm(actor, PERMS[kind]):
+        raise PermissionError("The user may not import this kind of data.")
+    from .tasks import check_import
+
+    active = getattr(actor, "active_membership", None)
+    return core_jobs.job_start(
+        actor=actor,
+        kind=CHECK_KIND,
+        title=_("Kiểm tra tệp %(file)s") % {"file": file_name},
+        unit=core_jobs.job_unit_for(actor),
+        task=check_import,
+        params={
+            "import_kind": kind,
+            "file": stored_name,
+            "file_name": file_name,
+            "membership_id": active.pk if active is not None else None,
+        },
+    )
+
+
+def job_start_import_run(*, actor: User | Any, check_job: Job) -> Job:
+    params = check_job.params
+    if not has_perm(actor, PERMS[params["import_kind"]]):
+        raise PermissionError("The user may not import this kind of data.")
+    from .tasks import run_import_task
+
+    return core_jobs.job_start(
+        actor=actor,
+        kind=RUN_KIND,
+        title=_("Nhập dữ liệu từ tệp %(file)s") % {"file": params["file_name"]},
+        unit=check_job.unit,
+        task=run_import_task,
+        params={**params, "check_job": str(check_job.pk)},
+    )
+
+
+@contextmanager
+def _local_copy(stored_name: str) -> Iterator[Path]:
+    """A local path of the stored upload (storage may be remote when there are several app servers)."""
+    try:
+        yield Path(default_storage.path(stored_name))
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / Path(stored_name).name
+        with default_storage.open(stored_name, "rb") as source, open(target, "wb") as handle:
+            shutil.copyfileobj(source, handle)
+        yield target
+
+
+def _progress(report: JobReporter, spans: dict[str, tuple[int, int]]) -> Any:
+    labels = {
+        "reading": _("Đang đọc và kiểm tra %(done)d/%(total)d dòng"),
+        "checking": _("Đang đối chiếu %(done)d/%(total)d dòng với dữ liệu có sẵn"),
+        "writing": _("Đang ghi %(done)d/%(total)d dòng"),
+    }
+
+    def progress(phase: str, done: int, total: int) -> None:
+        start, end = spans.get(phase, (0, 99))
+        report.step(
+            min(done, total) if total else 0,
+            total or 1,
+            labels[phase] % {"done": done, "total": total},
+            start=start,
+            end=end,
+        )
+
+    return progress
+
+
+def _body(job: Job, report: JobReporter, *, dry_run: bool) -> dict[str, Any]:
+    user = core_jobs._acting_user(job)
+    kind = job.params.get("import_kind")
+    if kind not in PERMS or not has_perm(user, PERMS[kind]):
+        raise JobError(_("Bạn không có quyền nhập loại dữ liệu này."))
+    stored = job.params["file"]
+    if not default_storage.exists(stored):
+        raise JobError(_("Không còn tệp đã tải lên; hãy tải lại tệp."))
+    report(1, _("Đang mở tệp…"))
+    with _local_copy(stored) as path:
+        result = run_import(
+            kind=kind,
+            path=path,
+            file_name=job.params["file_name"],
+            actor=user,
+            dry_run=dry_run,
+            scope_user=user,
+            parent=job.unit,
+            progress=_progress(report, PHASE_SPAN if dry_run else RUN_SPAN),
+        )
+    preview = result.as_preview()
+    if result.errors or result.warnings:
+        _attach_report(job, result.errors, result.warnings)
+        preview["filename"] = f"bao-cao-nhap-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
+        preview["rows"] = len(result.errors) + len(result.warnings)
+    preview["data_rows"] = result.rows
+    if not result.ok:
+        preview["message"] = _("Tệp có %(count)d lỗi; chưa ghi dữ liệu nào.") % {"count": len(result.errors)}
+    else:
+        preview["message"] = result.summary()
+        if not dry_run:
+            default_storage.delete(stored)  # imported: the upload has done its work
+    return preview
+
+
+def _attach_report(job: Job, errors: list[Problem], warnings: list[Problem]) -> None:
+    filename = f"bao-cao-nhap-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
+    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        write_problems_xlsx(errors, warnings, handle)
+        handle.seek(0)
+        job.result_file.save(filename, File(handle), save=False)
+    Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
+
+
+def check_body(job: Job, report: JobReporter) -> dict[str, Any]:
+    return _body(job, report, dry_run=True)
+
+
+def run_body(job: Job, report: JobReporter) -> dict[str, Any]:
+    return _body(job, report, dry_run=False)

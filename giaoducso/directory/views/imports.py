@@ -1,0 +1,161 @@
+"""Imports in the UI: upload → background check with a preview → "Nhập dữ liệu" → background import."""
+
+from __future__ import annotations
+
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from giaoducso.core.models import Job, JobStatus
+
+from ..importing import jobs as import_jobs
+from ..importing.readers import CSV_EXTENSIONS, XLSX_EXTENSIONS, looks_like_text
+from ..importing.service import KIND_LABELS, KINDS
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Loại dữ liệu"), choices=())
+    file = forms.FileField(
+        label=gettext_lazy("Tệp CSV hoặc Excel (.xlsx)"),
+        error_messages={
+            "required": gettext_lazy("Hãy chọn tệp cần nhập."),
+            "empty": gettext_lazy("Tệp trống."),
+            "invalid": gettext_lazy("Không đọc được tệp đã gửi."),
+        },
+    )
+
+    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(k, KIND_LABELS[k]) for k in kinds]
+        field.error_messages["invalid_choice"] = _("Hãy chọn loại dữ liệu trong danh sách.")
+        field.error_messages["required"] = _("Hãy chọn loại dữ liệu.")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in CSV_EXTENSIONS + XLSX_EXTENSIONS:
+            raise forms.ValidationError(_("Chỉ nhận tệp CSV (.csv) hoặc Excel (.xlsx)."))
+        if upload.size == 0:
+            raise forms.ValidationError(_("Tệp trống."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Tệp lớn hơn 50 MB; hãy chia thành nhiều tệp nhỏ hơn."))
+        upload.seek(0)
+        head = upload.read(64 * 1024)
+        upload.seek(0)
+        if suffix in XLSX_EXTENSIONS:
+            if not zipfile.is_zipfile(upload):
+                raise forms.ValidationError(_("Tệp không phải tệp Excel (.xlsx) hợp lệ."))
+            upload.seek(0)
+        elif not looks_like_text(head[:-4] if len(head) == 64 * 1024 else head):
+            raise forms.ValidationError(
+                _("Tệp CSV không ở mã UTF-8. Hãy lưu lại dạng “CSV UTF-8” hoặc dùng tệp Excel (.xlsx).")
+            )
+        return upload
+
+
+def _kinds_or_404(request: HttpRequest) -> list[str]:
+    kinds = import_jobs.kinds_for(request.user)
+    if not kinds:
+        raise Http404
+    return kinds
+
+
+def _import_job_or_404(request: HttpRequest, pk: Any) -> Job:
+    # Only the owner sees an import's preview: it lists personal data of the file.
+    try:
+        job = Job.objects.select_related("unit").get(
+            pk=pk, created_by=request.user, kind__in=[import_jobs.CHECK_KIND, import_jobs.RUN_KIND]
+        )
+    except (Job.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    return job
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    kinds = _kinds_or_404(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        stored = default_storage.save(f"{import_jobs.UPLOAD_DIR}/{uuid.uuid4().hex}{suffix}", upload)
+        job = import_jobs.job_start_import_check(
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            stored_name=stored,
+            file_name=Path(upload.name).name,
+        )
+        return redirect("directory:import_detail", pk=job.pk)
+    recent = Job.objects.filter(
+        created_by=request.user, kind__in=[import_jobs.CHECK_KIND, import_jobs.RUN_KIND]
+    ).order_by("-created_at")[:10]
+    columns = {KIND_LABELS[k]: ", ".join(KINDS[k].COLUMNS) for k in kinds}
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "directory/import_start.html",
+        {"form": form, "recent": recent, "columns": columns},
+        status=status,
+    )
+
+
+def _context(job: Job) -> dict[str, Any]:
+    result = job.result or {}
+    return {
+        "job": job,
+        "result": result,
+        "kind_label": KIND_LABELS.get(job.params.get("import_kind", ""), ""),
+        "is_check": job.kind == import_jobs.CHECK_KIND,
+        "can_commit": (
+            job.kind == import_jobs.CHECK_KIND
+            and job.status == JobStatus.SUCCEEDED
+            and result.get("error_count") == 0
+            and (result.get("new") or result.get("changed"))
+        ),
+    }
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    job = _import_job_or_404(request, pk)
+    return render(request, "directory/import_detail.html", _context(job))
+
+
+@login_required
+@require_GET
+def import_status(request: HttpRequest, pk: Any) -> HttpResponse:
+    job = _import_job_or_404(request, pk)
+    response = render(request, "directory/import_status.html", _context(job))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, pk: Any) -> HttpResponse:
+    check_job = _import_job_or_404(request, pk)
+    if not _context(check_job)["can_commit"]:
+        messages.error(request, _("Tệp này chưa thể nhập: hãy xem các lỗi hoặc tải lại tệp."))
+        return redirect("directory:import_detail", pk=check_job.pk)
+    try:
+        job = import_jobs.job_start_import_run(actor=request.user, check_job=check_job)
+    except PermissionError as exc:
+        raise Http404 from exc
+    messages.success(request, _("Đã bắt đầu: %(title)s.") % {"title": job.title})
+    return redirect("directory:import_detail", pk=job.pk)
