@@ -1,10 +1,13 @@
 """The demo district as data, and a pure plan of it (no database): `seed_demo` writes what `build_plan`
 returns, so the plan can be compared, digested and tested on its own.
 
-School codes follow the Ministry's shape (up to 12 letters and digits) and, until the directory adds a
-School model, carry the level and type: ``775`` (Quận 6's administrative code) + level (``MN`` preschool,
-``TH`` primary, ``CS`` lower secondary) + type (``CL`` public, ``TT`` private) + a two-digit number,
-e.g. ``775CSCL01``. Names of schools, streets and people are illustrative, not a register of real ones.
+School codes follow the Ministry's shape (up to 12 letters and digits); the directory's School record
+holds the level and ownership, but the demo codes still spell them for readability: ``775`` (Quận 6's
+administrative code) + level (``MN`` preschool, ``TH`` primary, ``CS`` lower secondary) + type (``CL``
+public, ``TT`` private) + a two-digit number, e.g. ``775CSCL01``. Each school gets its classes, staff,
+rooms and equipment; a sprinkle of deliberate data-quality problems (MISSING_GUARDIAN_PHONE_SHARE…)
+gives the quality board something to show. Names of schools, streets and people are illustrative, not
+a register of real ones.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ import datetime as dt
 import hashlib
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
-from rules.identifiers import Sex, make_personal_id
+from rules.identifiers import PROVINCE_CODES, Sex, make_personal_id
+from rules.students import LEVEL_GRADES
+from rules.text import fold
 
 from .models import UnitKind
 from .roles import TWO_FACTOR_ROLES, Role
@@ -78,9 +83,6 @@ STREETS: dict[str, list[str]] = {
 LEVELS = ("MN", "TH", "CS")
 LEVEL_PREFIX = {"MN": "Trường Mầm non", "TH": "Trường Tiểu học", "CS": "Trường THCS"}
 LEVEL_SHORT = {"MN": "MN", "TH": "TH", "CS": "THCS"}
-# Ages in whole years reached during the calendar year the school year starts (how Vietnam places
-# children: grade 1 turns 6 that year, grade 6 turns 11).
-LEVEL_AGES = {"MN": (3, 5), "TH": (6, 10), "CS": (11, 14)}
 # Typical enrolment, before a ±25% spread.
 LEVEL_SIZE = {"MN": 260, "TH": 950, "CS": 1250}
 PRIVATE_SHARE = {"MN": 0.4, "TH": 0.1, "CS": 0.1}
@@ -236,6 +238,59 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
 SUPERUSER_NAME = "admin"
 
 
+# How the demo's level letters map to the directory's school levels.
+DIRECTORY_LEVEL = {"MN": "preschool", "TH": "primary", "CS": "lower_secondary"}
+# The first part of a school's e-mail, as the city's schools write it (c2vanthan.q6@…).
+EMAIL_PREFIX = {"MN": "mn", "TH": "th", "CS": "c2"}
+# Demo addresses must never reach a real mailbox: the same reserved-looking domain as the accounts.
+EMAIL_DOMAIN = "example.edu.vn"
+# Ages are whole years reached in the calendar year the school year starts (how Vietnam places children:
+# grade g turns 5 + g that year). Preschool groups go by age: Mầm (3), Chồi (4), Lá (5), all grade 0.
+PRESCHOOL_GROUPS = {3: "Mầm", 4: "Chồi", 5: "Lá"}
+CLASS_SIZE_MAX = {"MN": 35, "TH": 40, "CS": 40}
+# Share of pupils a year older than their grade expects (held back, late start).
+LATE_SHARE = 0.03
+BIRTHPLACE_HCM = "TP. Hồ Chí Minh"
+# Where the students born outside the city come from (their personal ids carry that province's code).
+OTHER_BIRTHPLACES = ["Long An", "Tiền Giang", "Bến Tre", "Đồng Tháp", "An Giang", "Bình Định", "Nghệ An"]
+OTHER_BIRTHPLACES += ["Thanh Hóa", "Quảng Ngãi", "Cần Thơ", "Đồng Nai", "Bình Dương"]
+STAFF_PROVINCES = ["Hồ Chí Minh"] * 6 + OTHER_BIRTHPLACES
+POLICY_GROUPS = ["Hộ nghèo", "Hộ cận nghèo", "Con thương binh, liệt sĩ", "Mồ côi cha hoặc mẹ"]
+DISABILITIES = ["Khuyết tật vận động", "Khuyết tật nghe, nói", "Khuyết tật nhìn", "Khuyết tật trí tuệ"]
+DISABILITIES += ["Khuyết tật học tập"]
+# Deliberate data-quality problems, so the quality board has something to show (see README).
+MISSING_GUARDIAN_PHONE_SHARE = 0.01
+UNKNOWN_WARD_SHARE = 0.003
+ID_YEAR_MISMATCH_SHARE = 0.002
+# Ward names that are no longer in the tree: merged away in 2023–2025 (district) or by the 2025 reform.
+MERGED_WARDS = ["Phường 3", "Phường 4", "Phường 5", "Phường 6"]
+
+PRINCIPAL = "Hiệu trưởng"
+VICE_PRINCIPAL = "Phó Hiệu trưởng"
+CLERK = "Văn thư"
+IT_STAFF = "Nhân viên công nghệ thông tin"
+ACCOUNTANT = "Kế toán"
+MEDICAL = "Nhân viên y tế"
+TEACHER = "Giáo viên"
+CIVIL_SERVANT = "Viên chức"
+CONTRACT = "Hợp đồng"
+# The subjects a THCS teacher is hired for, in the order a school fills its posts (Toán and Ngữ văn,
+# taught most hours, come round twice).
+THCS_SUBJECTS = ["Toán", "Ngữ văn", "Tiếng Anh", "Toán", "Ngữ văn", "Khoa học tự nhiên"]
+THCS_SUBJECTS += ["Lịch sử và Địa lí", "Tiếng Anh", "Tin học", "Giáo dục thể chất", "Khoa học tự nhiên"]
+THCS_SUBJECTS += ["Công nghệ", "Giáo dục công dân", "Âm nhạc", "Mĩ thuật"]
+PRIMARY_SPECIALISTS = ["Tiếng Anh", "Giáo dục thể chất", "Âm nhạc", "Mĩ thuật", "Tin học"]
+# Teachers who often teach at a second school of the same level (dạy liên trường).
+SHARED_SUBJECTS = {"Tin học", "Âm nhạc", "Mĩ thuật", "Tiếng Anh"}
+
+# Equipment per classroom, by level: (name, share of classrooms that have it).
+CLASSROOM_EQUIPMENT = {
+    "MN": [("Ti vi", 0.9), ("Đàn organ", 0.5)],
+    "TH": [("Ti vi", 0.6), ("Máy chiếu", 0.3), ("Bảng tương tác", 0.15)],
+    "CS": [("Máy chiếu", 0.6), ("Ti vi", 0.3), ("Bảng tương tác", 0.25)],
+}
+
+
 @dataclass(frozen=True)
 class UnitPlan:
     code: str
@@ -248,10 +303,85 @@ class UnitPlan:
 @dataclass(frozen=True)
 class SchoolPlan:
     code: str
-    level: str
+    level: str  # MN, TH or CS
     public: bool
     old_ward: str
     students: int
+    ward_code: str = ""
+    ward_name: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    principal_name: str = ""
+    it_leader_name: str = ""
+    has_it_staff_position: bool = False
+
+    @property
+    def directory_level(self) -> str:
+        return DIRECTORY_LEVEL[self.level]
+
+    @property
+    def ownership(self) -> str:
+        return "public" if self.public else "private"
+
+
+@dataclass(frozen=True)
+class TermPlan:
+    number: int
+    start_date: dt.date
+    end_date: dt.date
+
+
+@dataclass(frozen=True)
+class YearPlan:
+    name: str
+    start_date: dt.date
+    end_date: dt.date
+    is_current: bool
+    terms: tuple[TermPlan, ...]
+
+
+@dataclass(frozen=True)
+class ClassPlan:
+    school_code: str
+    grade: int
+    name: str
+    homeroom_personal_id: str
+    room_name: str
+
+
+@dataclass(frozen=True)
+class StaffPlan:
+    school_code: str
+    personal_id: str
+    full_name: str
+    sex: str
+    date_of_birth: dt.date
+    position: str
+    employment_type: str
+    qualification: str
+    subjects: str
+    phone: str
+    # A second school where the staff member also teaches, if any.
+    second_school_code: str | None = None
+
+
+@dataclass(frozen=True)
+class RoomPlan:
+    school_code: str
+    kind: str
+    name: str
+    area_m2: str  # one decimal, as text so the plan digests the same on every platform
+    condition: str
+
+
+@dataclass(frozen=True)
+class EquipmentPlan:
+    school_code: str
+    room_name: str | None
+    name: str
+    quantity: int
+    condition: str
 
 
 @dataclass(frozen=True)
@@ -266,6 +396,12 @@ class StudentPlan:
     guardian_name: str
     guardian_relation: str
     guardian_phone: str
+    class_name: str = ""
+    place_of_birth: str = BIRTHPLACE_HCM
+    ward_code: str | None = None  # None: the ward text is not in the tree (a data-quality warning)
+    ward_name: str = ""
+    policy_groups: tuple[str, ...] = ()
+    disability: str = ""
 
 
 @dataclass(frozen=True)
@@ -279,6 +415,8 @@ class AccountPlan:
     totp_secret: str | None
     # For the parent and the student: the personal_id of the student they are linked to.
     student_personal_id: str | None = None
+    # For school staff: the personal_id of their Staff record.
+    staff_personal_id: str | None = None
 
     @property
     def email(self) -> str:
@@ -292,6 +430,11 @@ class DemoPlan:
     school_year: int
     units: list[UnitPlan] = field(default_factory=list)
     schools: list[SchoolPlan] = field(default_factory=list)
+    years: list[YearPlan] = field(default_factory=list)
+    classes: list[ClassPlan] = field(default_factory=list)
+    staff: list[StaffPlan] = field(default_factory=list)
+    rooms: list[RoomPlan] = field(default_factory=list)
+    equipment: list[EquipmentPlan] = field(default_factory=list)
     students: list[StudentPlan] = field(default_factory=list)
     accounts: list[AccountPlan] = field(default_factory=list)
 
@@ -303,6 +446,10 @@ class DemoPlan:
     @property
     def demo_school_code(self) -> str:
         return next(s.code for s in self.schools if s.level == "CS")
+
+    @property
+    def current_year(self) -> YearPlan:
+        return next(y for y in self.years if y.is_current)
 
     def unit_name(self, code: str | None) -> str:
         return next((u.name for u in self.units if u.code == code), "")
@@ -399,6 +546,300 @@ class _People:
         return first + dt.timedelta(days=self.rng.randrange((dt.date(year + 1, 1, 1) - first).days))
 
 
+def school_year_name(start_year: int) -> str:
+    return f"{start_year}-{start_year + 1}"
+
+
+def year_plan(start_year: int, *, is_current: bool) -> YearPlan:
+    """A school year on the city's calendar: opening day 5 September, two terms, ending 31 May."""
+    start, end = dt.date(start_year, 9, 5), dt.date(start_year + 1, 5, 31)
+    terms = (
+        TermPlan(1, start, dt.date(start_year + 1, 1, 17)),
+        TermPlan(2, dt.date(start_year + 1, 1, 19), end),
+    )
+    return YearPlan(school_year_name(start_year), start, end, is_current, terms)
+
+
+def parse_school_year(value: str) -> int:
+    """The first calendar year of "2026" or "2026-2027" (either dash); ValueError otherwise."""
+    text = value.strip().replace("–", "-")
+    first, dash, second = text.partition("-")
+    if not (first.isascii() and first.isdigit() and len(first) == 4):
+        raise ValueError(value)
+    if dash and not (second.isascii() and second.isdigit() and int(second) == int(first) + 1):
+        raise ValueError(value)
+    return int(first)
+
+
+_PROVINCE_BY_NAME = {name: code for code, name in PROVINCE_CODES.items()}
+
+
+def _ward(structure: str, old_ward: str, old_wards: list[str]) -> tuple[str, str]:
+    """The ward unit's code and name that an old-ward address belongs to, in this structure."""
+    if structure == DISTRICT:
+        return f"775P{old_wards.index(old_ward) + 1:02d}", old_ward
+    new = OLD_WARDS[old_ward]
+    return NEW_WARDS[new], new
+
+
+class _Ids:
+    """Unique, well-formed personal ids across students and staff."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def make(self, province: str, sex: str, year: int) -> str:
+        while True:
+            value = make_personal_id(province, sex, year, self.rng.randrange(1_000_000))
+            if value not in self.used:
+                self.used.add(value)
+                return value
+
+
+def _school_students(
+    rng: random.Random,
+    people: _People,
+    ids: _Ids,
+    school: SchoolPlan,
+    *,
+    school_year: int,
+    structure: str,
+    old_wards: list[str],
+) -> tuple[list[StudentPlan], list[tuple[int, str]]]:
+    """The students of one school, each in a class, and the school's classes as (grade, name)."""
+    ethnic_names = [name for name, _ in ETHNICITIES]
+    ethnic_weights = [weight for _, weight in ETHNICITIES]
+    # Preschool children are grouped by age (grade 0); pupils by grade, a few a year older than expected.
+    ages: list[int] = []
+    groups: list[int | str] = []
+    for _ in range(school.students):
+        if school.level == "MN":
+            age = rng.choice(list(PRESCHOOL_GROUPS))
+            ages.append(age)
+            groups.append(PRESCHOOL_GROUPS[age])
+        else:
+            grade = rng.choice(sorted(LEVEL_GRADES[school.directory_level]))
+            ages.append(5 + grade + (1 if rng.random() < LATE_SHARE else 0))
+            groups.append(grade)
+    sizes: dict[int | str, int] = {}
+    for group in groups:
+        sizes[group] = sizes.get(group, 0) + 1
+    per_group = {group: -(-n // CLASS_SIZE_MAX[school.level]) for group, n in sizes.items()}
+    order = (
+        list(PRESCHOOL_GROUPS.values())
+        if school.level == "MN"
+        else sorted(LEVEL_GRADES[school.directory_level])
+    )
+    classes: list[tuple[int, str]] = []
+    for group in order:
+        for k in range(1, per_group.get(group, 0) + 1):
+            classes.append((0, f"{group} {k}") if isinstance(group, str) else (group, f"{group}/{k}"))
+    seen: dict[int | str, int] = {}
+
+    students: list[StudentPlan] = []
+    for age, group in zip(ages, groups, strict=True):
+        index = seen.get(group, 0)
+        seen[group] = index + 1
+        number = index % per_group[group] + 1
+        class_name = f"{group} {number}" if isinstance(group, str) else f"{group}/{number}"
+        sex = Sex.MALE if rng.random() < 0.515 else Sex.FEMALE
+        ethnicity = rng.choices(ethnic_names, ethnic_weights)[0]
+        year = school_year - age
+        place = BIRTHPLACE_HCM if rng.random() < 0.92 else rng.choice(OTHER_BIRTHPLACES)
+        province = BIRTH_PROVINCE if place == BIRTHPLACE_HCM else _PROVINCE_BY_NAME[place]
+        # Deliberate: a few ids whose year digits disagree with the date of birth (a typing slip).
+        id_year = year + rng.choice((-1, 1)) if rng.random() < ID_YEAR_MISMATCH_SHARE else year
+        personal_id = ids.make(province, sex, id_year)
+        family = people.family(ethnicity)
+        old_ward = school.old_ward if rng.random() < 0.7 else rng.choice(old_wards)
+        ward_code: str | None
+        ward_code, ward_name = _ward(structure, old_ward, old_wards)
+        if rng.random() < UNKNOWN_WARD_SHARE:
+            # Deliberate: a ward written as on old papers, which the tree no longer has.
+            ward_code = None
+            ward_name = rng.choice(MERGED_WARDS) if structure == DISTRICT else old_ward
+        if rng.random() < 0.55:
+            guardian = (f"{people.full_name(Sex.FEMALE, ethnicity, adult=True)}", "Mẹ")
+        else:
+            guardian = (f"{family} {people.given(Sex.MALE, ethnicity, adult=True)}", "Cha")
+        phone = people.phone()
+        if rng.random() < MISSING_GUARDIAN_PHONE_SHARE:
+            phone = ""  # Deliberate: a guardian without a phone number.
+        policy = (rng.choice(POLICY_GROUPS),) if rng.random() < 0.03 else ()
+        disability = rng.choice(DISABILITIES) if rng.random() < 0.005 else ""
+        students.append(
+            StudentPlan(
+                school_code=school.code,
+                personal_id=personal_id,
+                full_name=f"{family} {people.given(sex, ethnicity)}",
+                date_of_birth=people.birth_date(year),
+                sex=str(sex),
+                ethnicity=ethnicity,
+                address=people.address(old_ward, structure),
+                guardian_name=guardian[0],
+                guardian_relation=guardian[1],
+                guardian_phone=phone,
+                class_name=class_name,
+                place_of_birth=place,
+                ward_code=ward_code,
+                ward_name=ward_name,
+                policy_groups=policy,
+                disability=disability,
+            )
+        )
+    return students, classes
+
+
+def _person(
+    rng: random.Random, people: _People, ids: _Ids, *, female_share: float, born: tuple[int, int]
+) -> tuple[str, str, dt.date, str]:
+    """An adult: sex, full name, date of birth and personal id (registered where they were born)."""
+    sex = Sex.FEMALE if rng.random() < female_share else Sex.MALE
+    ethnicity = "Hoa" if rng.random() < 0.1 else "Kinh"
+    year = rng.randint(*born)
+    place = rng.choice(STAFF_PROVINCES)
+    personal_id = ids.make(_PROVINCE_BY_NAME[place], sex, year)
+    return str(sex), people.full_name(sex, ethnicity, adult=True), people.birth_date(year), personal_id
+
+
+def _school_staff(
+    rng: random.Random,
+    people: _People,
+    ids: _Ids,
+    school: SchoolPlan,
+    classes: list[tuple[int, str]],
+    *,
+    school_year: int,
+) -> tuple[list[StaffPlan], dict[str, str], bool]:
+    """The staff of one school, the homeroom teacher (personal id) of each class, and whether the
+    school has an IT staff position of its own (without one, its IT is done by a contract worker)."""
+    female = {"MN": 0.97, "TH": 0.8, "CS": 0.7}[school.level]
+    newest = school_year - 22
+
+    def employment() -> str:
+        return CIVIL_SERVANT if school.public and rng.random() < 0.85 else CONTRACT
+
+    def teacher_degree() -> str:
+        if school.level == "MN":
+            return rng.choices(["Cao đẳng", "Đại học", "Thạc sĩ"], [40, 57, 3])[0]
+        return rng.choices(["Cao đẳng", "Đại học", "Thạc sĩ"], [5, 80, 15])[0]
+
+    has_it_position = school.public and (school.level != "MN" or rng.random() < 0.3)
+    office = [
+        (PRINCIPAL, (1968, 1982), lambda: CIVIL_SERVANT if school.public else CONTRACT, "Thạc sĩ"),
+        (VICE_PRINCIPAL, (1970, 1988), employment, "Đại học"),
+        (CLERK, (1975, newest), employment, "Cao đẳng"),
+        (IT_STAFF, (1985, newest), employment if has_it_position else (lambda: CONTRACT), "Đại học"),
+        (ACCOUNTANT, (1972, newest), employment, "Đại học"),
+        (MEDICAL, (1975, newest), employment, "Cao đẳng"),
+    ]
+    staff: list[StaffPlan] = []
+    for position, born, kind, degree in office:
+        sex, name, birth, personal_id = _person(rng, people, ids, female_share=female, born=born)
+        if position in (PRINCIPAL, VICE_PRINCIPAL) and rng.random() < 0.3:
+            degree = "Thạc sĩ" if degree == "Đại học" else "Đại học"
+        staff.append(
+            StaffPlan(
+                school.code, personal_id, name, sex, birth, position, kind(), degree, "", people.phone()
+            )
+        )
+
+    n = len(classes)
+    if school.level == "MN":
+        subjects = [""] * max(2 * n, 2)  # two teachers per group
+    elif school.level == "TH":
+        extra = max(-(-3 * n // 10), 1)
+        subjects = [""] * n + [PRIMARY_SPECIALISTS[i % len(PRIMARY_SPECIALISTS)] for i in range(extra)]
+    else:
+        subjects = [THCS_SUBJECTS[i % len(THCS_SUBJECTS)] for i in range(max(-(-19 * n // 10), 6))]
+    teachers: list[StaffPlan] = []
+    for subject in subjects:
+        sex, name, birth, personal_id = _person(rng, people, ids, female_share=female, born=(1968, newest))
+        teachers.append(
+            StaffPlan(
+                school.code,
+                personal_id,
+                name,
+                sex,
+                birth,
+                TEACHER,
+                employment(),
+                teacher_degree(),
+                subject,
+                people.phone(),
+            )
+        )
+    # Homerooms go to the class teachers (primary, preschool) or to any subject teacher (THCS).
+    candidates = [t for t in teachers if school.level != "TH" or not t.subjects]
+    rng.shuffle(candidates)
+    homerooms = {name: candidates[i].personal_id for i, (_, name) in enumerate(classes)}
+    return staff + teachers, homerooms, has_it_position
+
+
+def _school_rooms(
+    rng: random.Random, school: SchoolPlan, classes: list[tuple[int, str]]
+) -> tuple[list[RoomPlan], list[EquipmentPlan], dict[str, str]]:
+    """Rooms with areas and conditions, equipment with quantities, and the classroom of each class."""
+    rooms: list[RoomPlan] = []
+    equipment: list[EquipmentPlan] = []
+
+    def condition() -> str:
+        return rng.choices(["good", "fair", "poor"], [88, 10, 2])[0]
+
+    def room(kind: str, name: str, low: float, high: float) -> str:
+        rooms.append(RoomPlan(school.code, kind, name, f"{rng.uniform(low, high):.1f}", condition()))
+        return name
+
+    def kit(room_name: str | None, name: str, quantity: int) -> None:
+        if quantity > 0:
+            equipment.append(EquipmentPlan(school.code, room_name, name, quantity, condition()))
+
+    classrooms = len(classes) + rng.randint(0, 2)
+    class_rooms: dict[str, str] = {}
+    for i in range(classrooms):
+        name = room("classroom", f"Phòng {i // 10 + 1}{i % 10 + 1:02d}", 48, 62)
+        if i < len(classes):
+            class_rooms[classes[i][1]] = name
+        for item, share in CLASSROOM_EQUIPMENT[school.level]:
+            kit(name, item, 1 if rng.random() < share else 0)
+    labs = {"MN": 1, "TH": rng.randint(1, 2), "CS": 2}[school.level]
+    for i in range(1, labs + 1):
+        name = room("computer_lab", f"Phòng tin học {i}", 60, 80)
+        kit(name, "Máy tính để bàn", rng.randint(15, 20) if school.level == "MN" else rng.randint(35, 45))
+        kit(name, "Máy chiếu", 1)
+    if school.level == "CS":
+        room("science_lab", "Phòng thí nghiệm Khoa học tự nhiên", 60, 80)
+        kit(room("language_lab", "Phòng ngoại ngữ", 60, 75), "Máy tính xách tay", rng.randint(30, 40))
+    if school.level != "MN":
+        kit(room("library", "Thư viện", 70, 120), "Máy tính để bàn", rng.randint(2, 4))
+    else:
+        room("library", "Thư viện", 40, 60)
+    multipurpose = "Phòng giáo dục thể chất – nghệ thuật" if school.level == "MN" else "Phòng đa năng"
+    kit(room("multipurpose", multipurpose, 150, 300), "Bộ âm thanh", 1)
+    kit(room("medical", "Phòng y tế", 15, 25), "Tủ thuốc", 1)
+    for office in ("Phòng Hiệu trưởng", "Phòng Phó Hiệu trưởng", "Văn phòng", "Phòng Kế toán"):
+        kit(room("office", office, 15, 30), "Máy tính để bàn", rng.randint(1, 3))
+    kit("Văn phòng", "Máy in", rng.randint(1, 3))
+    kit(None, "Máy tính xách tay (giáo viên)", rng.randint(2, 10))
+    return rooms, equipment, class_rooms
+
+
+def _school_contacts(
+    rng: random.Random, people: _People, school: SchoolPlan, name: str, structure: str, old_wards: list[str]
+) -> dict[str, str]:
+    slug = fold(name).replace(" ", "")
+    ward_code, ward_name = _ward(structure, school.old_ward, old_wards)
+    return {
+        "ward_code": ward_code,
+        "ward_name": ward_name,
+        "address": people.address(school.old_ward, structure),
+        # Landlines in the city are 028 + 8 digits; Quận 6's start with 38 or 39.
+        "phone": f"028{rng.choice(('38', '39'))}{rng.randrange(10**6):06d}",
+        "email": f"{EMAIL_PREFIX[school.level]}{slug}.q6@{EMAIL_DOMAIN}",
+    }
+
+
 def build_plan(
     *,
     seed: int = 2026,
@@ -414,7 +855,9 @@ def build_plan(
         raise ValueError("need at least one school and a non-negative number of students")
     rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not secrets)
     people = _People(rng)
+    ids = _Ids(rng)
     plan = DemoPlan(seed=seed, structure=structure, school_year=school_year)
+    plan.years.extend([year_plan(school_year, is_current=True), year_plan(school_year - 1, is_current=False)])
     plan.units.append(
         UnitPlan(PROVINCE_CODE, UnitKind.PROVINCE_DEPARTMENT, PROVINCE_NAME, PROVINCE_SHORT, None)
     )
@@ -450,6 +893,7 @@ def build_plan(
     weights = [LEVEL_SIZE[level] * rng.uniform(0.75, 1.25) for level, *_ in school_rows]
     enrolment = _allocate(students, weights)
     numbers: dict[tuple[str, bool], int] = {}
+    homerooms: dict[tuple[str, str], str] = {}  # (school, class) → homeroom teacher's personal id
     for (level, public, name, old_ward), size in zip(school_rows, enrolment, strict=True):
         key = (level, public)
         numbers[key] = numbers.get(key, 0) + 1
@@ -457,63 +901,105 @@ def build_plan(
         parent = department_code if structure == DISTRICT else NEW_WARDS[OLD_WARDS[old_ward]]
         full_name = f"{LEVEL_PREFIX[level]} {name}"
         plan.units.append(UnitPlan(code, UnitKind.SCHOOL, full_name, f"{LEVEL_SHORT[level]} {name}", parent))
-        plan.schools.append(SchoolPlan(code, level, public, old_ward, size))
         if level == "CS":
             for suffix, group in SUBJECT_GROUPS:
                 plan.units.append(UnitPlan(f"{code}-{suffix}", UnitKind.SCHOOL_GROUP, group, group, code))
 
-    # Students and one guardian each.
-    used_ids: set[str] = set()
-    ethnic_names = [name for name, _ in ETHNICITIES]
-    ethnic_weights = [weight for _, weight in ETHNICITIES]
-    for school in plan.schools:
-        youngest, oldest = LEVEL_AGES[school.level]
-        for _ in range(school.students):
-            sex = Sex.MALE if rng.random() < 0.515 else Sex.FEMALE
-            ethnicity = rng.choices(ethnic_names, ethnic_weights)[0]
-            year = school_year - rng.randint(youngest, oldest)
-            while True:
-                personal_id = make_personal_id(BIRTH_PROVINCE, sex, year, rng.randrange(1_000_000))
-                if personal_id not in used_ids:
-                    used_ids.add(personal_id)
-                    break
-            family = people.family(ethnicity)
-            ward = school.old_ward if rng.random() < 0.7 else rng.choice(old_wards)
-            if rng.random() < 0.55:
-                guardian = (f"{people.full_name(Sex.FEMALE, ethnicity, adult=True)}", "Mẹ")
-            else:
-                guardian = (f"{family} {people.given(Sex.MALE, ethnicity, adult=True)}", "Cha")
-            plan.students.append(
-                StudentPlan(
-                    school_code=school.code,
-                    personal_id=personal_id,
-                    full_name=f"{family} {people.given(sex, ethnicity)}",
-                    date_of_birth=people.birth_date(year),
-                    sex=str(sex),
-                    ethnicity=ethnicity,
-                    address=people.address(ward, structure),
-                    guardian_name=guardian[0],
-                    guardian_relation=guardian[1],
-                    guardian_phone=people.phone(),
-                )
+        school = SchoolPlan(code, level, public, old_ward, size)
+        contacts = _school_contacts(rng, people, school, name, structure, old_wards)
+        school_students, classes = _school_students(
+            rng, people, ids, school, school_year=school_year, structure=structure, old_wards=old_wards
+        )
+        staff, class_teachers, has_it_position = _school_staff(
+            rng, people, ids, school, classes, school_year=school_year
+        )
+        rooms, equipment, class_rooms = _school_rooms(rng, school, classes)
+        by_position = {s.position: s.full_name for s in staff}
+        plan.schools.append(
+            replace(
+                school,
+                **contacts,
+                principal_name=by_position[PRINCIPAL],
+                # The vice-principal leads IT (the usual assignment), helped by the IT staff member.
+                it_leader_name=by_position[VICE_PRINCIPAL],
+                has_it_staff_position=has_it_position,
             )
+        )
+        plan.classes.extend(
+            ClassPlan(code, grade, class_name, class_teachers[class_name], class_rooms[class_name])
+            for grade, class_name in classes
+        )
+        plan.students.extend(school_students)
+        plan.staff.extend(staff)
+        plan.rooms.extend(rooms)
+        plan.equipment.extend(equipment)
+        homerooms.update({(code, class_name): pid for class_name, pid in class_teachers.items()})
 
-    # Accounts: department roles on the department (the Sở after 2025), school roles on the first THCS.
+    # A few specialist teachers also teach at a second school of the same level (dạy liên trường).
+    by_level: dict[str, list[str]] = {}
+    for school in plan.schools:
+        by_level.setdefault(school.level, []).append(school.code)
+    level_of = {s.code: s.level for s in plan.schools}
+    busy = set(homerooms.values())
+    for i, member in enumerate(plan.staff):
+        peers = by_level[level_of[member.school_code]]
+        if (
+            member.subjects in SHARED_SUBJECTS
+            and member.personal_id not in busy
+            and len(peers) > 1
+            and rng.random() < 0.1
+        ):
+            others = [code for code in peers if code != member.school_code]
+            plan.staff[i] = replace(member, second_school_code=rng.choice(others))
+
+    # Accounts: department roles on the department (the Sở after 2025), school roles on the first THCS,
+    # linked to that school's staff records; the demo student sits in the demo homeroom teacher's class.
     school_code = plan.demo_school_code
-    linked = next((s for s in plan.students if s.school_code == school_code), None)
+    own = [s for s in plan.students if s.school_code == school_code]
+    linked = next((s for s in own if s.class_name == "6/1"), own[0] if own else None)
+    class_name = linked.class_name if linked else ""
+    school_staff = [s for s in plan.staff if s.school_code == school_code]
+    by_position_staff = {s.position: s for s in school_staff}
+    homeroom_id = homerooms.get((school_code, class_name))
+    maths = [s for s in school_staff if s.subjects == "Toán" and s.personal_id != homeroom_id]
+    others = [s for s in school_staff if s.position == TEACHER and s.personal_id != homeroom_id]
+    staff_for: dict[str, StaffPlan | None] = {
+        Role.PRINCIPAL: by_position_staff.get(PRINCIPAL),
+        Role.VICE_PRINCIPAL: by_position_staff.get(VICE_PRINCIPAL),
+        Role.SCHOOL_OFFICE: by_position_staff.get(CLERK),
+        Role.SCHOOL_IT: by_position_staff.get(IT_STAFF),
+        Role.TEACHER: (maths or others or [None])[0],
+        Role.HOMEROOM_TEACHER: next((s for s in school_staff if s.personal_id == homeroom_id), None),
+    }
     for username, role, where, title in ACCOUNTS:
         unit_code = department_code if where == "department" else school_code
         student_id = None
+        member = staff_for.get(role)
+        if class_name:
+            title = title.replace("6/1", class_name)
         if role == Role.PARENT and linked is not None:
             full_name, student_id = linked.guardian_name, linked.personal_id
         elif role == Role.STUDENT and linked is not None:
             full_name, student_id = linked.full_name, linked.personal_id
         elif role == Role.INTEGRATION:
             full_name = "Hệ thống tích hợp CSDL ngành"
+        elif member is not None:
+            full_name = member.full_name
         else:
             full_name = people.full_name(rng.choice([Sex.MALE, Sex.FEMALE]), adult=True)
         secret = totp_secret(seed, username) if role in TWO_FACTOR_ROLES else None
-        plan.accounts.append(AccountPlan(username, role, unit_code, full_name, title, secret, student_id))
+        plan.accounts.append(
+            AccountPlan(
+                username,
+                role,
+                unit_code,
+                full_name,
+                title,
+                secret,
+                student_id,
+                member.personal_id if member is not None else None,
+            )
+        )
     plan.accounts.append(
         AccountPlan(
             SUPERUSER_NAME,

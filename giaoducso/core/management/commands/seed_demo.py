@@ -1,20 +1,24 @@
 """`python manage.py seed_demo`: a deterministic, realistic demo district, and its accounts.
 
 The data comes from giaoducso.core.demo_data.build_plan (pure, seeded); this command only writes it:
-units and accounts through the services (so they are audited like any other), students and guardians
-in bulk, all in one transaction.
+units and accounts through the services (so they are audited like any other); the directory (school
+records, years and terms, classes, staff, rooms and equipment, students with their guardians, enrolments
+and status) in bulk, with one audit line per school and table; all in one transaction.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import time
+from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -28,12 +32,48 @@ from giaoducso.core.demo_data import (
     DemoPlan,
     build_plan,
     current_school_year,
+    parse_school_year,
 )
 from giaoducso.core.models import AuditAction, Unit, User
 from giaoducso.core.roles import Role
-from giaoducso.directory.models import Guardian, Student
+from giaoducso.directory.models import (
+    Enrolment,
+    Equipment,
+    Guardian,
+    Room,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    StaffAssignment,
+    Student,
+    StudentStatus,
+    StudentStatusEvent,
+    Term,
+)
+from rules.text import fold
 
 BATCH_SIZE = 2000
+# How the bulk-load audit lines name each table.
+TABLE_LABELS = {
+    "directory.school": "hồ sơ trường",
+    "directory.staff": "cán bộ, giáo viên, nhân viên",
+    "directory.staffassignment": "phân công nơi làm việc",
+    "directory.room": "phòng",
+    "directory.equipment": "thiết bị",
+    "directory.schoolclass": "lớp",
+    "directory.student": "học sinh",
+    "directory.guardian": "cha mẹ học sinh",
+    "directory.enrolment": "xếp lớp",
+    "directory.studentstatusevent": "trạng thái học sinh",
+}
+
+
+def school_year_arg(value: str) -> int:
+    try:
+        return parse_school_year(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"năm học «{value}» không hợp lệ; ghi 2026 hoặc 2026-2027") from None
 
 
 class Command(BaseCommand):
@@ -51,9 +91,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--school-year",
-            type=int,
+            type=school_year_arg,
             default=None,
-            help="năm bắt đầu của năm học, để tính tuổi học sinh (mặc định: năm học hiện tại)",
+            help="năm học hiện tại của dữ liệu mẫu, 2026 hoặc 2026-2027 (mặc định: năm học đang diễn ra)",
         )
         parser.add_argument(
             "--if-empty", action="store_true", help="không làm gì nếu cơ sở dữ liệu đã có đơn vị"
@@ -90,7 +130,9 @@ class Command(BaseCommand):
         out(
             f"Đã tạo dữ liệu mẫu ({plan.structure}, seed {plan.seed}, năm học "
             f"{plan.school_year}–{plan.school_year + 1}): {len(plan.units)} đơn vị, {len(plan.schools)} "
-            f"trường, {len(plan.students)} học sinh, {len(plan.accounts)} tài khoản trong {elapsed:.1f} giây."
+            f"trường, {len(plan.classes)} lớp, {len(plan.staff)} cán bộ, giáo viên, nhân viên, "
+            f"{len(plan.students)} học sinh, {len(plan.rooms)} phòng, {len(plan.accounts)} tài khoản "
+            f"trong {elapsed:.1f} giây."
         )
         out("")
         out(f"Mật khẩu của mọi tài khoản dùng thử: {DEMO_PASSWORD}")
@@ -121,50 +163,206 @@ def write_plan(plan: DemoPlan) -> None:
             short_name=unit.short_name,
             parent=units[unit.parent_code] if unit.parent_code else None,
         )
+    current = _write_years(plan)
+    # Rows loaded per school (unit pk) and table, for the audit lines.
+    loaded: dict[int, Counter[str]] = {units[school.code].pk: Counter() for school in plan.schools}
 
-    # Bulk inserts skip the per-row audit; one line per school records what was loaded and why.
-    students = [
-        Student(
+    def bulk(model: type[models.Model], rows: list[Any]) -> list[Any]:
+        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        label = model._meta.label_lower
+        for row in rows:
+            loaded[row.unit_id if isinstance(row, School) else row.school_id][label] += 1
+        return rows
+
+    bulk(
+        School,
+        [
+            School(
+                unit=units[s.code],
+                level=s.directory_level,
+                ownership=s.ownership,
+                ward=units[s.ward_code],
+                ward_name=s.ward_name,
+                address=s.address,
+                phone=s.phone,
+                email=s.email,
+                principal_name=s.principal_name,
+                it_leader_name=s.it_leader_name,
+                has_it_staff_position=s.has_it_staff_position,
+            )
+            for s in plan.schools
+        ],
+    )
+    staff = [
+        Staff(
             school=units[s.school_code],
             personal_id=s.personal_id,
             full_name=s.full_name,
+            search_name=fold(s.full_name),
+            sex=s.sex,
+            date_of_birth=s.date_of_birth,
+            position=s.position,
+            employment_type=s.employment_type,
+            qualification=s.qualification,
+            subjects=s.subjects,
+            phone=s.phone,
+        )
+        for s in plan.staff
+    ]
+    bulk(Staff, staff)
+    _fill_pks(Staff, staff, units)
+    staff_by_id = {s.personal_id: s for s in staff}
+    assignments = [
+        StaffAssignment(school=units[s.school_code], staff=staff_by_id[s.personal_id], position=s.position)
+        for s in plan.staff
+    ]
+    assignments += [
+        StaffAssignment(
+            school=units[s.second_school_code],
+            staff=staff_by_id[s.personal_id],
+            position=s.position,
+            is_main=False,
+        )
+        for s in plan.staff
+        if s.second_school_code
+    ]
+    bulk(StaffAssignment, assignments)
+
+    rooms = [
+        Room(
+            school=units[r.school_code],
+            kind=r.kind,
+            name=r.name,
+            area_m2=Decimal(r.area_m2),
+            condition=r.condition,
+        )
+        for r in plan.rooms
+    ]
+    bulk(Room, rooms)
+    if any(r.pk is None for r in rooms):
+        pks = {
+            (school_id, name): pk
+            for school_id, name, pk in Room.objects.filter(school__in=units.values()).values_list(
+                "school_id", "name", "pk"
+            )
+        }
+        for r in rooms:
+            r.pk = pks[(r.school_id, r.name)]
+    room_by_name = {(r.school.code, r.name): r for r in rooms}
+    bulk(
+        Equipment,
+        [
+            Equipment(
+                school=units[e.school_code],
+                room=room_by_name[(e.school_code, e.room_name)] if e.room_name else None,
+                name=e.name,
+                quantity=e.quantity,
+                condition=e.condition,
+            )
+            for e in plan.equipment
+        ],
+    )
+    classes = [
+        SchoolClass(
+            school=units[c.school_code],
+            year=current,
+            grade=c.grade,
+            name=c.name,
+            homeroom_teacher=staff_by_id[c.homeroom_personal_id],
+            room=room_by_name[(c.school_code, c.room_name)],
+        )
+        for c in plan.classes
+    ]
+    bulk(SchoolClass, classes)
+    if any(c.pk is None for c in classes):
+        pks = {
+            (school_id, name): pk
+            for school_id, name, pk in SchoolClass.objects.filter(year=current).values_list(
+                "school_id", "name", "pk"
+            )
+        }
+        for c in classes:
+            c.pk = pks[(c.school_id, c.name)]
+    # Ids rather than instances for the per-student rows: setting a related instance costs more than
+    # the insert itself at this size.
+    class_ids = {(c.school.code, c.name): c.pk for c in classes}
+
+    students = [
+        Student(
+            school_id=units[s.school_code].pk,
+            personal_id=s.personal_id,
+            full_name=s.full_name,
+            search_name=fold(s.full_name),
             date_of_birth=s.date_of_birth,
             sex=s.sex,
             ethnicity=s.ethnicity,
+            place_of_birth=s.place_of_birth,
             address=s.address,
+            ward_id=units[s.ward_code].pk if s.ward_code else None,
+            ward_name=s.ward_name,
+            disability=s.disability,
+            policy_groups=list(s.policy_groups),
+            status=StudentStatus.STUDYING,
+            current_class_id=class_ids[(s.school_code, s.class_name)],
         )
         for s in plan.students
     ]
-    Student.objects.bulk_create(students, batch_size=BATCH_SIZE)
+    bulk(Student, students)
+    _fill_pks(Student, students, units)
     by_id = {s.personal_id: s for s in students}
-    if any(s.pk is None for s in students):
-        # Backends that do not return ids from a bulk insert: fetch them once.
-        pks = dict(Student.objects.filter(school__code__in=units).values_list("personal_id", "pk"))
-        for student in students:
-            student.pk = pks[student.personal_id]
-    Guardian.objects.bulk_create(
+    bulk(
+        Guardian,
         [
             Guardian(
-                school=units[s.school_code],
-                student=by_id[s.personal_id],
+                school_id=student.school_id,
+                student_id=student.pk,
                 full_name=s.guardian_name,
                 relation=s.guardian_relation,
                 phone=s.guardian_phone,
             )
-            for s in plan.students
+            for s, student in zip(plan.students, students, strict=True)
         ],
-        batch_size=BATCH_SIZE,
     )
+    bulk(
+        Enrolment,
+        [
+            Enrolment(
+                school_id=student.school_id,
+                student_id=student.pk,
+                year_id=current.pk,
+                school_class_id=student.current_class_id,
+                start_date=current.start_date,
+            )
+            for student in students
+        ],
+    )
+    bulk(
+        StudentStatusEvent,
+        [
+            StudentStatusEvent(
+                school_id=student.school_id,
+                student_id=student.pk,
+                status=StudentStatus.STUDYING,
+                date=current.start_date,
+                note="Dữ liệu mẫu",
+            )
+            for student in students
+        ],
+    )
+
+    # Bulk inserts skip the per-row audit; one line per school and table records what was loaded and why.
     for school in plan.schools:
-        audit.record(
-            actor=None,
-            action=AuditAction.CREATE,
-            object_type="directory.student",
-            object_repr=f"Dữ liệu mẫu: {school.students} học sinh và cha mẹ học sinh",
-            unit=units[school.code],
-            changes={"students": school.students, "seed": plan.seed},
-            note="seed_demo",
-        )
+        unit = units[school.code]
+        for label, count in sorted(loaded[unit.pk].items()):
+            audit.record(
+                actor=None,
+                action=AuditAction.CREATE,
+                object_type=label,
+                object_repr=f"Dữ liệu mẫu: {count} dòng {TABLE_LABELS.get(label, label)}",
+                unit=unit,
+                changes={"rows": count, "seed": plan.seed},
+                note="seed_demo",
+            )
 
     # The demo password is public, so per-account salts protect nothing; hashing it once instead of
     # once per account saves most of a second per account with the production hasher.
@@ -189,6 +387,8 @@ def write_plan(plan: DemoPlan) -> None:
             )
         if account.student_personal_id:
             _link(user, by_id[account.student_personal_id], account.role)
+        if account.staff_personal_id:
+            Staff.objects.filter(pk=staff_by_id[account.staff_personal_id].pk).update(user=user)
         if account.totp_secret:
             TOTPDevice.objects.create(
                 user=user,
@@ -196,6 +396,37 @@ def write_plan(plan: DemoPlan) -> None:
                 key=base64.b32decode(account.totp_secret).hex(),
                 confirmed=True,
             )
+
+
+def _write_years(plan: DemoPlan) -> SchoolYear:
+    """The plan's school years and terms (reused when they exist); returns the current one."""
+    years: dict[str, SchoolYear] = {}
+    someone_current = SchoolYear.objects.filter(is_current=True).exists()
+    for year in plan.years:
+        record, created = SchoolYear.objects.get_or_create(
+            name=year.name,
+            defaults={
+                "start_date": year.start_date,
+                "end_date": year.end_date,
+                # A deployment's own current year wins over the demo's.
+                "is_current": year.is_current and not someone_current,
+            },
+        )
+        if created:
+            Term.objects.bulk_create(
+                Term(year=record, number=t.number, start_date=t.start_date, end_date=t.end_date)
+                for t in year.terms
+            )
+        years[year.name] = record
+    return years[plan.current_year.name]
+
+
+def _fill_pks(model: type[Staff] | type[Student], rows: list[Any], units: dict[str, Unit]) -> None:
+    if any(row.pk is None for row in rows):
+        # Backends that do not return ids from a bulk insert: fetch them once.
+        pks = dict(model.objects.filter(school__code__in=units).values_list("personal_id", "pk"))
+        for row in rows:
+            row.pk = pks[row.personal_id]
 
 
 def _link(user: User, student: Student, role: str) -> None:
