@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import classes, facilities, imports, schools, search, staff, students
+from .views import classes, facilities, imports, schools, search, staff, students, transfers
 
 app_name = "directory"
 
@@ -51,4 +51,10 @@ urlpatterns = [
     path("equipment/<int:pk>/edit/", facilities.equipment_edit, name="equipment_edit"),
     path("search/", search.search_page, name="search"),
     path("search/export/", search.search_export, name="search_export"),
+    path("transfers/", transfers.transfer_list, name="transfer_list"),
+    path("transfers/export/", transfers.transfer_export, name="transfer_export"),
+    path("transfers/request/", transfers.transfer_request_in, name="transfer_request_in"),
+    path("students/<int:student_pk>/transfer/", transfers.transfer_request_out, name="transfer_request_out"),
+    path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer_detail"),
+    path("transfers/<int:pk>/<str:action>/", transfers.transfer_decide, name="transfer_decide"),
 ]

@@ -48,6 +48,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "can_students": can_students,
         "can_staff": can_staff,
         "can_export": can_students and has_perm(request.user, Perm.EXPORT_DATA),
+        # The transfer form itself checks the student's school; this only hides a link that would 404.
+        "can_transfer": has_perm(request.user, Perm.CHANGE_STUDENT),
         "limit": search.RESULT_LIMIT,
     }
     status = 400 if query.kind == "bad_number" else 200
