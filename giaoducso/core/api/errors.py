@@ -69,6 +69,12 @@ def _pydantic_message(error: dict[str, Any]) -> str:
             _("Giá trị không được chấp nhận. Các giá trị hợp lệ: %(v)s.") % {"v": ctx.get("expected")}
         ),
         "json_invalid": lambda: _("Nội dung JSON không hợp lệ."),
+        "extra_forbidden": lambda: _("Trường này không có trong dữ liệu được chấp nhận."),
+        "string_type": lambda: _("Phải là một chuỗi ký tự."),
+        "string_pattern_mismatch": lambda: _("Giá trị không đúng định dạng."),
+        "decimal_parsing": lambda: _("Phải là một số."),
+        "decimal_max_digits": lambda: _("Số quá lớn."),
+        "decimal_max_places": lambda: _("Quá nhiều chữ số thập phân."),
         "value_error": lambda: str(ctx.get("error") or _("Giá trị không hợp lệ.")),
     }
     make = messages.get(kind)
@@ -79,7 +85,8 @@ def _field_name(loc: Any) -> str:
     parts = [str(p) for p in (loc if isinstance(loc, list | tuple) else [loc])]
     # ("query", "page") → "page": the source is known from the route; keep it only when alone.
     if len(parts) > 1 and parts[0] in {"query", "path", "body", "header", "cookie", "form", "file"}:
-        parts = parts[1:]
+        # ("body", "body", "sex") → "sex": a body's fields are named as the services name them.
+        parts = parts[2:] if parts[0] == "body" and len(parts) > 2 else parts[1:]
     return ".".join(parts) or "__all__"
 
 
