@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AfterValidator, ConfigDict, StringConstraints
 
@@ -425,7 +425,7 @@ class ClassIn(Strict):
 
 
 @router.post("/classes", response={201: ClassOut, **WRITE_ERRORS}, auth=auth_for(WRITE), tags=["classes"])
-def class_create(request: HttpRequest, body: ClassIn) -> tuple[int, SchoolClass]:
+def class_create(request: HttpRequest, body: ClassIn) -> Status[SchoolClass]:
     school = _school_unit(request, body.school, Perm.CHANGE_SCHOOL)
     year = SchoolYear.objects.filter(name=body.year).first() if body.year else services.current_year()
     if year is None:
@@ -438,7 +438,7 @@ def class_create(request: HttpRequest, body: ClassIn) -> tuple[int, SchoolClass]
         homeroom_teacher=_teacher(school, body.homeroom_teacher_id),
         room=_room(school, body.room_id),
     )
-    return 201, school_class
+    return Status(201, school_class)
 
 
 class ClassPatch(Strict):
@@ -567,7 +567,7 @@ class StudentIn(Strict):
 @router.post(
     "/students", response={201: StudentDetailOut, **WRITE_ERRORS}, auth=auth_for(WRITE), tags=["students"]
 )
-def student_create(request: HttpRequest, body: StudentIn) -> tuple[int, dict[str, Any]]:
+def student_create(request: HttpRequest, body: StudentIn) -> Status[dict[str, Any]]:
     school = _school_unit(request, body.school, Perm.CHANGE_STUDENT)
     fields = body.model_dump(
         exclude={"school", "class_id", "start_date", "personal_id", "full_name", "date_of_birth", "sex"}
@@ -583,7 +583,7 @@ def student_create(request: HttpRequest, body: StudentIn) -> tuple[int, dict[str
         start_date=body.start_date,
         **fields,
     )
-    return 201, _student_detail(request.user, _student(request, student.pk))
+    return Status(201, _student_detail(request.user, _student(request, student.pk)))
 
 
 class StudentPatch(Strict):
@@ -675,9 +675,9 @@ class GuardianIn(Strict):
     auth=auth_for(WRITE),
     tags=["students"],
 )
-def guardian_add(request: HttpRequest, student_id: Id, body: GuardianIn) -> tuple[int, Guardian]:
+def guardian_add(request: HttpRequest, student_id: Id, body: GuardianIn) -> Status[Guardian]:
     student = _student(request, student_id, Perm.CHANGE_STUDENT)
-    return 201, services.guardian_add(actor=request.user, student=student, **body.model_dump())
+    return Status(201, services.guardian_add(actor=request.user, student=student, **body.model_dump()))
 
 
 class GuardianPatch(Strict):
@@ -714,9 +714,9 @@ def guardian_patch(request: HttpRequest, student_id: Id, guardian_id: Id, body: 
     auth=auth_for(WRITE),
     tags=["students"],
 )
-def guardian_delete(request: HttpRequest, student_id: Id, guardian_id: Id) -> tuple[int, None]:
+def guardian_delete(request: HttpRequest, student_id: Id, guardian_id: Id) -> Status[None]:
     services.guardian_remove(actor=request.user, guardian=_guardian(request, student_id, guardian_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- staff -----------------------------------------------------------------------------------------
@@ -784,13 +784,13 @@ class StaffIn(Strict):
 
 
 @router.post("/staff", response={201: StaffDetailOut, **WRITE_ERRORS}, auth=auth_for(WRITE), tags=["staff"])
-def staff_create(request: HttpRequest, body: StaffIn) -> tuple[int, dict[str, Any]]:
+def staff_create(request: HttpRequest, body: StaffIn) -> Status[dict[str, Any]]:
     school = _school_unit(request, body.school, Perm.CHANGE_STAFF)
     fields = body.model_dump(exclude={"school", "personal_id", "full_name"})
     person = services.staff_create(
         actor=request.user, school=school, personal_id=body.personal_id, full_name=body.full_name, **fields
     )
-    return 201, _staff_detail(request.user, person)
+    return Status(201, _staff_detail(request.user, person))
 
 
 class StaffPatch(Strict):
@@ -848,9 +848,11 @@ class RoomIn(Strict):
 
 
 @router.post("/rooms", response={201: RoomOut, **WRITE_ERRORS}, auth=auth_for(WRITE), tags=["facilities"])
-def room_create(request: HttpRequest, body: RoomIn) -> tuple[int, Room]:
+def room_create(request: HttpRequest, body: RoomIn) -> Status[Room]:
     school = _school_unit(request, body.school, Perm.CHANGE_SCHOOL)
-    return 201, services.room_create(actor=request.user, school=school, **body.model_dump(exclude={"school"}))
+    return Status(
+        201, services.room_create(actor=request.user, school=school, **body.model_dump(exclude={"school"}))
+    )
 
 
 class RoomPatch(Strict):
@@ -901,7 +903,7 @@ class EquipmentIn(Strict):
 @router.post(
     "/equipment", response={201: EquipmentOut, **WRITE_ERRORS}, auth=auth_for(WRITE), tags=["facilities"]
 )
-def equipment_create(request: HttpRequest, body: EquipmentIn) -> tuple[int, Equipment]:
+def equipment_create(request: HttpRequest, body: EquipmentIn) -> Status[Equipment]:
     school = _school_unit(request, body.school, Perm.CHANGE_SCHOOL)
     item = services.equipment_create(
         actor=request.user,
@@ -911,7 +913,7 @@ def equipment_create(request: HttpRequest, body: EquipmentIn) -> tuple[int, Equi
         condition=body.condition,
         room=_room(school, body.room_id),
     )
-    return 201, item
+    return Status(201, item)
 
 
 class EquipmentPatch(Strict):
