@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Học sinh"), "directory:student_list", Perm.VIEW_STUDENT),
     NavItem(_("Tìm kiếm"), "directory:search", Perm.VIEW_STUDENT),
     NavItem(_("Chuyển trường"), "directory:transfer_list", Perm.VIEW_STUDENT),
+    NavItem(_("Trao đổi với CSDL Bộ"), "directory:ministry", Perm.EXPORT_DATA),
     NavItem(_("Lớp học"), "directory:class_list", Perm.VIEW_SCHOOL),
     NavItem(_("Cán bộ, giáo viên"), "directory:staff_list", Perm.VIEW_STAFF),
     NavItem(_("Cơ sở vật chất"), "directory:room_list", Perm.VIEW_SCHOOL),

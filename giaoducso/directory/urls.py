@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import classes, facilities, imports, schools, search, staff, students, transfers
+from .views import classes, facilities, imports, ministry, schools, search, staff, students, transfers
 
 app_name = "directory"
 
@@ -51,6 +51,9 @@ urlpatterns = [
     path("equipment/<int:pk>/edit/", facilities.equipment_edit, name="equipment_edit"),
     path("search/", search.search_page, name="search"),
     path("search/export/", search.search_export, name="search_export"),
+    path("ministry/", ministry.ministry_page, name="ministry"),
+    path("ministry/export/", ministry.ministry_export, name="ministry_export"),
+    path("ministry/import/", ministry.ministry_import, name="ministry_import"),
     path("transfers/", transfers.transfer_list, name="transfer_list"),
     path("transfers/export/", transfers.transfer_export, name="transfer_export"),
     path("transfers/request/", transfers.transfer_request_in, name="transfer_request_in"),

@@ -1,0 +1,109 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from giaoducso.core.exports import XLSX_MIME
+from giaoducso.core.models import Unit
+from giaoducso.core.roles import Perm
+from giaoducso.core.scoping import has_perm
+
+from .. import ministry
+from ..transfers import schools_where
+
+
+class ExportForm(forms.Form):
+    school = forms.ModelChoiceField(label=gettext_lazy("Trường"), queryset=Unit.objects.none())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = ministry.export_schools(user)
+
+
+class ImportForm(forms.Form):
+    school = forms.ModelChoiceField(label=gettext_lazy("Trường"), queryset=Unit.objects.none())
+    file = forms.FileField(
+        label=gettext_lazy("Tệp C1-HocSinh do Bộ trả về (.xlsx)"),
+        error_messages={"required": gettext_lazy("Hãy chọn tệp Excel để tải lên.")},
+    )
+    dry_run = forms.BooleanField(label=gettext_lazy("Chỉ kiểm tra, chưa ghi"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools_where(user, Perm.CHANGE_STUDENT)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > ministry.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Tệp lớn hơn 20 MB; hãy tách theo trường."))
+        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+            raise forms.ValidationError(_("Hãy tải lên tệp Excel (.xlsx) theo mẫu C1-HocSinh."))
+        return upload
+
+
+def _allowed(request: HttpRequest) -> None:
+    if not (has_perm(request.user, Perm.EXPORT_DATA) or has_perm(request.user, Perm.CHANGE_STUDENT)):
+        raise Http404
+
+
+def _single(form: forms.Form) -> None:
+    """Preselects the school when there is only one to choose."""
+    schools = list(form.fields["school"].queryset[:2])  # type: ignore[attr-defined]
+    if len(schools) == 1:
+        form.fields["school"].initial = schools[0].pk
+
+
+@login_required
+def ministry_page(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    export_form = ExportForm(user=request.user)
+    import_form = ImportForm(user=request.user)
+    _single(export_form)
+    _single(import_form)
+    return render(
+        request,
+        "directory/ministry_exchange.html",
+        {"export_form": export_form, "import_form": import_form, "result": None},
+    )
+
+
+@login_required
+def ministry_export(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.GET, user=request.user)
+    if not form.is_valid():
+        # A school outside the user's reach looks exactly like one that does not exist.
+        raise Http404
+    school = form.cleaned_data["school"]
+    target, _count = ministry.ministry_export(actor=request.user, school=school)
+    return FileResponse(
+        target,
+        as_attachment=True,
+        filename=f"{ministry.SHEET_NAME}-{school.code}-{ministry.today_stamp()}.xlsx",
+        content_type=XLSX_MIME,
+    )
+
+
+@login_required
+def ministry_import(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    if request.method != "POST":
+        return ministry_page(request)
+    import_form = ImportForm(request.POST, request.FILES, user=request.user)
+    export_form = ExportForm(user=request.user)
+    _single(export_form)
+    result = None
+    if import_form.is_valid():
+        result = ministry.ministry_codes_import(
+            actor=request.user,
+            upload=import_form.cleaned_data["file"],
+            school=import_form.cleaned_data["school"],
+            user=request.user,
+            dry_run=import_form.cleaned_data["dry_run"],
+        )
+    status = 400 if (import_form.errors or (result and not result.ok)) else 200
+    context = {"export_form": export_form, "import_form": import_form, "result": result}
+    return render(request, "directory/ministry_exchange.html", context, status=status)
