@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 
 from rules.identifiers import PROVINCE_CODES, Sex, make_personal_id
@@ -726,7 +727,7 @@ def _school_staff(
         return rng.choices(["Cao đẳng", "Đại học", "Thạc sĩ"], [5, 80, 15])[0]
 
     has_it_position = school.public and (school.level != "MN" or rng.random() < 0.3)
-    office = [
+    office: list[tuple[str, tuple[int, int], Callable[[], str], str]] = [
         (PRINCIPAL, (1968, 1982), lambda: CIVIL_SERVANT if school.public else CONTRACT, "Thạc sĩ"),
         (VICE_PRINCIPAL, (1970, 1988), employment, "Đại học"),
         (CLERK, (1975, newest), employment, "Cao đẳng"),
@@ -825,19 +826,21 @@ def _school_rooms(
     return rooms, equipment, class_rooms
 
 
-def _school_contacts(
+def _with_contacts(
     rng: random.Random, people: _People, school: SchoolPlan, name: str, structure: str, old_wards: list[str]
-) -> dict[str, str]:
+) -> SchoolPlan:
+    """The school with its ward, address, landline and e-mail."""
     slug = fold(name).replace(" ", "")
     ward_code, ward_name = _ward(structure, school.old_ward, old_wards)
-    return {
-        "ward_code": ward_code,
-        "ward_name": ward_name,
-        "address": people.address(school.old_ward, structure),
+    return replace(
+        school,
+        ward_code=ward_code,
+        ward_name=ward_name,
+        address=people.address(school.old_ward, structure),
         # Landlines in the city are 028 + 8 digits; Quận 6's start with 38 or 39.
-        "phone": f"028{rng.choice(('38', '39'))}{rng.randrange(10**6):06d}",
-        "email": f"{EMAIL_PREFIX[school.level]}{slug}.q6@{EMAIL_DOMAIN}",
-    }
+        phone=f"028{rng.choice(('38', '39'))}{rng.randrange(10**6):06d}",
+        email=f"{EMAIL_PREFIX[school.level]}{slug}.q6@{EMAIL_DOMAIN}",
+    )
 
 
 def build_plan(
@@ -905,8 +908,9 @@ def build_plan(
             for suffix, group in SUBJECT_GROUPS:
                 plan.units.append(UnitPlan(f"{code}-{suffix}", UnitKind.SCHOOL_GROUP, group, group, code))
 
-        school = SchoolPlan(code, level, public, old_ward, size)
-        contacts = _school_contacts(rng, people, school, name, structure, old_wards)
+        school = _with_contacts(
+            rng, people, SchoolPlan(code, level, public, old_ward, size), name, structure, old_wards
+        )
         school_students, classes = _school_students(
             rng, people, ids, school, school_year=school_year, structure=structure, old_wards=old_wards
         )
@@ -918,7 +922,6 @@ def build_plan(
         plan.schools.append(
             replace(
                 school,
-                **contacts,
                 principal_name=by_position[PRINCIPAL],
                 # The vice-principal leads IT (the usual assignment), helped by the IT staff member.
                 it_leader_name=by_position[VICE_PRINCIPAL],
@@ -962,19 +965,19 @@ def build_plan(
     by_position_staff = {s.position: s for s in school_staff}
     homeroom_id = homerooms.get((school_code, class_name))
     maths = [s for s in school_staff if s.subjects == "Toán" and s.personal_id != homeroom_id]
-    others = [s for s in school_staff if s.position == TEACHER and s.personal_id != homeroom_id]
+    teachers = [s for s in school_staff if s.position == TEACHER and s.personal_id != homeroom_id]
     staff_for: dict[str, StaffPlan | None] = {
         Role.PRINCIPAL: by_position_staff.get(PRINCIPAL),
         Role.VICE_PRINCIPAL: by_position_staff.get(VICE_PRINCIPAL),
         Role.SCHOOL_OFFICE: by_position_staff.get(CLERK),
         Role.SCHOOL_IT: by_position_staff.get(IT_STAFF),
-        Role.TEACHER: (maths or others or [None])[0],
+        Role.TEACHER: next(iter(maths + teachers), None),
         Role.HOMEROOM_TEACHER: next((s for s in school_staff if s.personal_id == homeroom_id), None),
     }
     for username, role, where, title in ACCOUNTS:
         unit_code = department_code if where == "department" else school_code
         student_id = None
-        member = staff_for.get(role)
+        staff_member = staff_for.get(role)
         if class_name:
             title = title.replace("6/1", class_name)
         if role == Role.PARENT and linked is not None:
@@ -983,8 +986,8 @@ def build_plan(
             full_name, student_id = linked.full_name, linked.personal_id
         elif role == Role.INTEGRATION:
             full_name = "Hệ thống tích hợp CSDL ngành"
-        elif member is not None:
-            full_name = member.full_name
+        elif staff_member is not None:
+            full_name = staff_member.full_name
         else:
             full_name = people.full_name(rng.choice([Sex.MALE, Sex.FEMALE]), adult=True)
         secret = totp_secret(seed, username) if role in TWO_FACTOR_ROLES else None
@@ -997,7 +1000,7 @@ def build_plan(
                 title,
                 secret,
                 student_id,
-                member.personal_id if member is not None else None,
+                staff_member.personal_id if staff_member is not None else None,
             )
         )
     plan.accounts.append(

@@ -154,14 +154,14 @@ class Command(BaseCommand):
 
 def write_plan(plan: DemoPlan) -> None:
     units: dict[str, Unit] = {}
-    for unit in plan.units:
-        units[unit.code] = services.unit_create(
+    for planned in plan.units:
+        units[planned.code] = services.unit_create(
             actor=None,
-            kind=unit.kind,
-            code=unit.code,
-            name=unit.name,
-            short_name=unit.short_name,
-            parent=units[unit.parent_code] if unit.parent_code else None,
+            kind=planned.kind,
+            code=planned.code,
+            name=planned.name,
+            short_name=planned.short_name,
+            parent=units[planned.parent_code] if planned.parent_code else None,
         )
     current = _write_years(plan)
     # Rows loaded per school (unit pk) and table, for the audit lines.
@@ -352,14 +352,14 @@ def write_plan(plan: DemoPlan) -> None:
 
     # Bulk inserts skip the per-row audit; one line per school and table records what was loaded and why.
     for school in plan.schools:
-        unit = units[school.code]
-        for label, count in sorted(loaded[unit.pk].items()):
+        school_unit = units[school.code]
+        for label, count in sorted(loaded[school_unit.pk].items()):
             audit.record(
                 actor=None,
                 action=AuditAction.CREATE,
                 object_type=label,
                 object_repr=f"Dữ liệu mẫu: {count} dòng {TABLE_LABELS.get(label, label)}",
-                unit=unit,
+                unit=school_unit,
                 changes={"rows": count, "seed": plan.seed},
                 note="seed_demo",
             )
