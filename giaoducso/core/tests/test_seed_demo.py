@@ -123,6 +123,15 @@ def test_written_data_matches_the_plan():
     planned = {(s.personal_id, s.full_name, s.date_of_birth, s.sex, s.school_code) for s in plan.students}
     assert stored == planned
     assert set(Unit.objects.values_list("code", flat=True)) == {u.code for u in plan.units}
+    stored_classes = set(
+        SchoolClass.objects.values_list("school__code", "grade", "name", "homeroom_teacher__personal_id")
+    )
+    assert stored_classes == {(c.school_code, c.grade, c.name, c.homeroom_personal_id) for c in plan.classes}
+    stored_staff = set(Staff.objects.values_list("personal_id", "full_name", "school__code", "position"))
+    assert stored_staff == {(s.personal_id, s.full_name, s.school_code, s.position) for s in plan.staff}
+    enrolled = set(Enrolment.objects.values_list("student__personal_id", "school_class__name"))
+    assert enrolled == {(s.personal_id, s.class_name) for s in plan.students}
+    assert Room.objects.count() == len(plan.rooms) and Equipment.objects.count() == len(plan.equipment)
 
 
 def test_district_structure():
