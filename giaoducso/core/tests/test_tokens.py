@@ -180,4 +180,11 @@ def test_command_refuses_unknown_user_and_scope(world):
 
 
 def test_scope_vocabulary_is_small_and_fixed():
-    assert set(tokens.SCOPES) == {"units:read", "students:read", "audit:read", "jobs:read"}
+    assert set(tokens.SCOPES) == {
+        "units:read",
+        "students:read",
+        "directory:read",
+        "directory:write",
+        "audit:read",
+        "jobs:read",
+    }
