@@ -58,7 +58,7 @@ types: install
 	$(BIN)/mypy rules
 
 migrations-check: install
-	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 browsers:
 	@test -x /usr/bin/chromium || (echo "Debian's chromium is missing: apt-get install chromium (see .ci/run)" && exit 1)

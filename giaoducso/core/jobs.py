@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -227,17 +227,20 @@ def run_job(job_id: Any, body: JobBody) -> dict[str, Any]:
         logger.info("Job %s not run: status %s", job_id, status or "missing")
         return {"skipped": True, "status": status}
     job = Job.objects.select_related("created_by", "unit").get(pk=job_id)
-    try:
-        result = body(job, JobReporter(job.pk)) or {}
-    except JobError as exc:
-        _finish(job, JobStatus.FAILED, str(exc))
-        return {"status": JobStatus.FAILED}
-    except Exception:
-        logger.exception("Job %s (%s) failed", job_id, job.kind)
-        _finish(job, JobStatus.FAILED, str(GENERIC_FAILURE))
-        return {"status": JobStatus.FAILED}
-    message = str(result.pop("message", "")) or str(_("Hoàn thành."))
-    _finish(job, JobStatus.SUCCEEDED, message, result=result, progress=100)
+    # A worker has no request: messages and files are written in the language of the person who asked.
+    language = getattr(job.created_by, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            result = body(job, JobReporter(job.pk)) or {}
+        except JobError as exc:
+            _finish(job, JobStatus.FAILED, str(exc))
+            return {"status": JobStatus.FAILED}
+        except Exception:
+            logger.exception("Job %s (%s) failed", job_id, job.kind)
+            _finish(job, JobStatus.FAILED, str(GENERIC_FAILURE))
+            return {"status": JobStatus.FAILED}
+        message = str(result.pop("message", "")) or str(_("Hoàn thành."))
+        _finish(job, JobStatus.SUCCEEDED, message, result=result, progress=100)
     return {"status": JobStatus.SUCCEEDED}
 
 

@@ -67,6 +67,19 @@ def test_job_lifecycle_succeeds_with_full_progress(world, django_capture_on_comm
     assert job.message.startswith("Hoàn thành")
 
 
+def test_job_messages_follow_the_requesters_language(world, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    teacher = world.user(Role.TEACHER)
+    teacher.language = "en"
+    teacher.save(update_fields=["language"])
+    # Whatever language the worker happens to be in, the job speaks the requester's.
+    with translation.override("vi"), django_capture_on_commit_callbacks(execute=True):
+        job = start_check(teacher, steps=2)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.message.startswith("Completed")
+
+
 def test_task_receives_only_the_job_id(world, django_capture_on_commit_callbacks, monkeypatch):
     from django_tasks import task_backends
 
