@@ -536,7 +536,9 @@ def _student(request: HttpRequest, student_id: int, perm: str = Perm.VIEW_STUDEN
     tags=["students"],
 )
 def student_detail(request: HttpRequest, student_id: Id) -> dict[str, Any]:
-    return _student_detail(request.user, _student(request, student_id))
+    student = _student(request, student_id)
+    services.student_record_viewed(actor=request.user, student=student)
+    return _student_detail(request.user, student)
 
 
 def _class_of(school: Unit, class_id: int | None) -> SchoolClass | None:

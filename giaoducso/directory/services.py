@@ -665,3 +665,21 @@ def equipment_update(*, actor: Any, equipment: Equipment, **fields: Any) -> Equi
     equipment.save()
     audit.record_update(actor=actor, obj=equipment, before=before)
     return equipment
+
+
+def student_record_viewed(*, actor: Any, student: Student) -> None:
+    """Logs a read of a student's full record by someone who does not work at (or under) the student's school.
+
+    Law 91/2025 and our data-protection sheet: reads from outside the school (department officers,
+    integrations, superusers) are traced; the school's own staff and the child's family are not, so the
+    log stays readable.
+    """
+    from giaoducso.core.models import AuditAction
+    from giaoducso.core.roles import RELATION_ROLES
+    from giaoducso.core.scoping import memberships_for
+
+    school_path = student.school.path
+    for membership in memberships_for(actor):
+        if membership.role in RELATION_ROLES or membership.unit.path.startswith(school_path):
+            return
+    audit.record(actor=actor, action=AuditAction.VIEW, obj=student, note="Xem hồ sơ từ ngoài trường")

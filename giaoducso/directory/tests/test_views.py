@@ -108,3 +108,24 @@ def test_bad_input_is_explained_and_changes_nothing(client, world, payload):
     world.child.refresh_from_db()
     assert world.child.full_name == "Lê Minh Con"
     assert not AuditEntry.objects.filter(object_type="directory.student").exists()
+
+
+def test_reads_from_outside_the_school_are_logged(client, world):
+    """Data protection: a department officer opening a student's record leaves a trace; the school does not."""
+    sign_in(client, world.user(Role.TEACHER))
+    client.get(reverse("directory:student_detail", args=[world.child.pk]))
+    sign_in(client, world.user(Role.PARENT))
+    client.get(reverse("directory:student_detail", args=[world.child.pk]))
+    assert not AuditEntry.objects.filter(action="view").exists()
+    officer = world.user(Role.DEPARTMENT_OFFICER)
+    sign_in(client, officer)
+    assert client.get(reverse("directory:student_detail", args=[world.student_b.pk])).status_code == 200
+    entry = AuditEntry.objects.get(action="view")
+    assert entry.actor == officer and entry.object_id == str(world.student_b.pk) and entry.unit == world.school_b
+
+
+def test_api_reads_from_outside_the_school_are_logged(client, world):
+    officer = world.user(Role.DEPARTMENT_OFFICER)
+    sign_in(client, officer)
+    assert client.get(f"/api/v1/students/{world.child.pk}").status_code == 200
+    assert AuditEntry.objects.filter(action="view", actor=officer, object_id=str(world.child.pk)).count() == 1

@@ -1,16 +1,29 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from giaoducso.core.roles import Perm
-from giaoducso.core.scoping import scoped
+from giaoducso.core.scoping import get_scoped_or_404, has_perm, scoped
 from giaoducso.core.views.decorators import require_perm
 
 from .. import selectors, services
-from ..forms import StudentFilterForm, StudentForm
+from ..forms import (
+    GuardianForm,
+    StudentClassForm,
+    StudentCreateForm,
+    StudentFilterForm,
+    StudentForm,
+    StudentStatusForm,
+    apply_service_errors,
+)
+from ..models import Enrolment, Guardian, Student, StudentStatusEvent
+from .listing import export, export_url
 
 
 @login_required
@@ -32,6 +45,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     student = selectors.student_get(user=request.user, pk=pk)
+    services.student_record_viewed(actor=request.user, student=student)
     # Status history, class history, guardians and the change forms (see _detail_context below).
     return render(request, "directory/student_detail.html", _detail_context(request, student))
 
@@ -52,22 +66,6 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- create, class and status changes, guardians -------------------------------------------------
-
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.views.decorators.http import require_POST  # noqa: E402
-
-from giaoducso.core.scoping import get_scoped_or_404, has_perm  # noqa: E402
-
-from ..forms import (  # noqa: E402
-    GuardianForm,
-    StudentClassForm,
-    StudentCreateForm,
-    StudentStatusForm,
-    apply_service_errors,
-)
-from ..models import Enrolment, Guardian, Student, StudentStatusEvent  # noqa: E402
-from .listing import export, export_url  # noqa: E402
 
 
 @login_required
