@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ninja",
     "giaoducso.core",
     "giaoducso.directory",
+    "giaoducso.exchange",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("directory/", include("giaoducso.directory.urls")),
+    path("open-data/", include("giaoducso.exchange.urls")),
     path("", include("giaoducso.core.urls")),
 ]
 

@@ -14,6 +14,8 @@ from giaoducso.core.api import errors
 from giaoducso.core.api.docs import LocalSwagger
 from giaoducso.core.api.routes import router as core_router
 from giaoducso.directory.api import router as directory_router
+from giaoducso.directory.api_quality import router as quality_router
+from giaoducso.exchange.api import router as exchange_router
 
 
 class Api(NinjaAPI):
@@ -46,3 +48,7 @@ api.add_router("", core_router)
 
 # --- directory: schools, years, classes, students, staff, facilities ------------------------------
 api.add_router("", directory_router)
+api.add_router("", quality_router)
+
+# --- exchange: open data (public) -----------------------------------------------------------------
+api.add_router("", exchange_router)

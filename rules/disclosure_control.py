@@ -11,13 +11,15 @@ Decisions, and why:
   except in a line whose total is itself "<5": there a zero is shown as "<5" too. Otherwise a reader could
   count the non-empty categories of a tiny line and, knowing that each hides at least 1, pin them
   (four "<5" categories under a total "<5" are exactly 1 each).
-- **Complementary cells are never zeros**: the smallest *non-zero* published cell of the line is taken
-  (it is at least the threshold, as smaller ones are already primary); when none is left the line's total
-  is suppressed instead. So a reader knows a complementary cell is ≥ threshold and learns nothing else.
+- **Complementary cells are zeros only as a last resort**: the smallest *non-zero* published cell of the
+  line is taken (it is at least the threshold, as smaller ones are already primary); when none is left
+  the line's total; only when that is hidden too, a zero of the line. So a complementary cell is almost
+  always ≥ threshold; the checks assume a reader knows that, except for the zeros taken last, for which
+  they assume only ≥ 0 (a reader who assumed ≥ threshold there would reach a contradiction, not a value).
 - **What an attacker is assumed to know** (and what the checks below defend against):
   1. every published number, and that each line (a row, a column, a 1-D table) sums to its total;
   2. that a "<5" cell lies in 1..threshold−1 (0..threshold−1 where zeros may be masked), and that a
-     complementary cell is ≥ threshold.
+     complementary cell is ≥ threshold (≥ 0 for a zero taken as a last resort).
   Each line is made safe on its own against both (no suppressed cell of a line has a single possible
   value given the line's equation and those bounds), and in a 2-D table no suppressed cell is fixed by
   the whole system of equations (no cell is a *bridge* of the graph of suppressed cells). Attacks that
@@ -91,7 +93,7 @@ class _Suppressor:
         }
         # Cells that lie in a line whose total is "<5": their zeros are masked, so "<5" may mean 0 there.
         # A line of zeros is known to be zeros whatever is shown (its total says so), so it is never masked.
-        known_zero = {
+        self.known_zero = known_zero = {
             key for line in lines if values[line.total] == 0 for key in (*line.interior, line.total)
         }
         self.masked_line_cells: set[Key] = set()
@@ -106,7 +108,8 @@ class _Suppressor:
 
     def _bounds(self, key: Key) -> tuple[float, float]:
         if self.status[key] == _COMPLEMENTARY:
-            return float(self.threshold), math.inf
+            # A zero taken as a last resort is "x" like the others, but the check must not assume ≥ 5.
+            return (float(self.threshold) if self.values[key] else 0.0), math.inf
         low = 0.0 if key in self.masked_line_cells else 1.0
         return low, float(self.threshold - 1)
 
@@ -145,7 +148,11 @@ class _Suppressor:
     # --- the rounds ----------------------------------------------------------------------------------
 
     def _complement_in(self, line: _Line) -> bool:
-        """Suppresses one more cell of `line`; False when nothing is left to suppress there."""
+        """Suppresses one more cell of `line`; False when nothing is left to suppress there.
+
+        The smallest non-zero cell first, then the total, and only then a zero: the last resort when
+        every non-zero cell of the line is hidden already.
+        """
         candidates = [k for k in line.interior if not self._suppressed(k) and self.values[k] > 0]
         if candidates:
             chosen = min(candidates, key=lambda k: (self.values[k], k))
@@ -153,6 +160,10 @@ class _Suppressor:
             return True
         if not self._suppressed(line.total) and self.values[line.total] > 0:
             self.status[line.total] = _COMPLEMENTARY
+            return True
+        zeros = [k for k in line.interior if not self._suppressed(k) and k not in self.known_zero]
+        if zeros:
+            self.status[min(zeros)] = _COMPLEMENTARY
             return True
         return False
 

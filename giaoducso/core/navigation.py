@@ -23,6 +23,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Đơn vị"), "core:unit_list", Perm.VIEW_UNIT),
     NavItem(_("Trường học"), "directory:school_list", Perm.VIEW_SCHOOL),
     NavItem(_("Học sinh"), "directory:student_list", Perm.VIEW_STUDENT),
+    NavItem(_("Chất lượng dữ liệu"), "directory:quality", Perm.VIEW_STUDENT),
     NavItem(_("Tìm kiếm"), "directory:search", Perm.VIEW_STUDENT),
     NavItem(_("Chuyển trường"), "directory:transfer_list", Perm.VIEW_STUDENT),
     NavItem(_("Trao đổi với CSDL Bộ"), "directory:ministry", Perm.EXPORT_DATA),

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import classes, facilities, imports, ministry, schools, search, staff, students, transfers
+from .views import (
+    classes,
+    facilities,
+    imports,
+    ministry,
+    quality,
+    schools,
+    search,
+    staff,
+    students,
+    transfers,
+)
 
 app_name = "directory"
 
@@ -49,6 +60,8 @@ urlpatterns = [
     path("equipment/", facilities.equipment_list, name="equipment_list"),
     path("equipment/export/", facilities.equipment_export, name="equipment_export"),
     path("equipment/<int:pk>/edit/", facilities.equipment_edit, name="equipment_edit"),
+    path("quality/", quality.quality_home, name="quality"),
+    path("quality/<str:code>/", quality.quality_school, name="quality_school"),
     path("search/", search.search_page, name="search"),
     path("search/export/", search.search_export, name="search_export"),
     path("ministry/", ministry.ministry_page, name="ministry"),

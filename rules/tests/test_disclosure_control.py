@@ -197,6 +197,13 @@ def test_2d_small_row_total_is_suppressed_and_covered():
     assert attacker_fixed_2d(table) == []
 
 
+def test_2d_bridge_between_two_hidden_blocks_is_broken():
+    # Found by a random search: row 2 and column 3 had nothing left but zeros, so cell (2, 3) joined two
+    # blocks of hidden cells alone and the totals fixed it; a zero now goes with it.
+    counts = [[1, 6, 0, 0], [10, 0, 5, 4], [4, 3, 0, 1], [5, 12, 1, 4]]
+    assert attacker_fixed_2d(suppress_2d(counts)) == []
+
+
 def test_2d_empty_shapes():
     assert suppress_2d([]) == Table2D(cells=[], row_totals=[], column_totals=[], grand_total=0)
     assert suppress_2d([[], []]).row_totals == [0, 0]
@@ -261,7 +268,8 @@ def test_2d_properties(counts):
         elif cell == SMALL:
             assert 0 <= truth[key] < 5
         else:
-            assert cell is None and truth[key] >= 5
+            # complementary: a non-zero cell (≥ 5), or a zero taken as a last resort
+            assert cell is None and (truth[key] >= 5 or truth[key] == 0)
     # (b) every row, column and total line hides 0 or ≥ 2 cells.
     for interior, total in lines_of(m, n):
         hidden = sum(suppressed(grid[k]) for k in [*interior, total])

@@ -1,0 +1,254 @@
+import datetime as dt
+
+import pytest
+from django.urls import resolve, reverse
+from openpyxl import load_workbook
+
+from giaoducso.core.models import UnitKind
+from giaoducso.core.roles import Role
+from giaoducso.directory import quality
+from giaoducso.directory.models import (
+    Guardian,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Sex,
+    Staff,
+    StaffStatus,
+    StudentStatus,
+)
+from giaoducso.directory.quality import Kind
+from giaoducso.testing.auth import sign_in
+from giaoducso.testing.factories import GuardianFactory, StudentFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def crafted(world):
+    """Every field counted by hand: school A 34/49, school B 5/14, the department 39/63."""
+    year = SchoolYear.objects.create(
+        name="2026-2027", start_date=dt.date(2026, 9, 5), end_date=dt.date(2027, 5, 31), is_current=True
+    )
+    old_year = SchoolYear.objects.create(
+        name="2025-2026", start_date=dt.date(2025, 9, 5), end_date=dt.date(2026, 5, 31)
+    )
+    ward = UnitFactory(kind=UnitKind.WARD, code="PX01", name="Phường 1", parent=world.department)
+    klass = SchoolClass.objects.create(school=world.school_a, year=year, grade=6, name="6/1")
+    old_class = SchoolClass.objects.create(school=world.school_a, year=old_year, grade=5, name="5/1")
+    School.objects.create(
+        unit=world.school_a,
+        level="lower_secondary",
+        ownership="public",
+        address="1 Văn Thân",
+        phone="0283855555",
+        email="vanthan@example.edu.vn",
+    )
+    # child: 9/9 (the world gave them a guardian with a phone).
+    child = world.child
+    child.address, child.ward, child.current_class = "1 Lê Lợi", ward, klass
+    child.save()
+    # other_student_a: pid, name, dob, sex, ethnicity, ward as text = 6/9; last year's class does not count.
+    other = world.other_student_a
+    other.ward_name, other.current_class = "Phường Lạ", old_class
+    other.save()
+    # X: a girl whose number says boy; guardian without phone; pid name dob sex eth address class = 7/9.
+    x = StudentFactory(
+        school=world.school_a,
+        full_name="Trần Thị Xuân",
+        sex=Sex.FEMALE,
+        address="2 Hậu Giang",
+        current_class=klass,
+    )
+    GuardianFactory(student=x, phone="")
+    # Y: an unknown province code, no ethnicity; pid name dob sex guardian = 5/9.
+    y = StudentFactory(school=world.school_a, full_name="Lý Văn Y", personal_id="999214000123", ethnicity="")
+    GuardianFactory(student=y)
+    # Dropped out: not on the roll, not counted, problems not listed.
+    StudentFactory(
+        school=world.school_a,
+        full_name="Bỏ Học Rồi",
+        status=StudentStatus.DROPPED_OUT,
+        personal_id="999214000999",
+    )
+    # Staff: 4/4, 0/4, and one who left (not counted).
+    common = {"school": world.school_a, "sex": Sex.MALE, "date_of_birth": dt.date(1985, 1, 1)}
+    Staff.objects.create(
+        personal_id="079085000001",
+        full_name="Giáo Viên Đủ",
+        position="Giáo viên",
+        qualification="Đại học",
+        phone="0901234567",
+        employment_type="Biên chế",
+        **common,
+    )
+    bare = Staff.objects.create(personal_id="079085000002", full_name="Nhân Viên Thiếu", **common)
+    Staff.objects.create(personal_id="079085000003", full_name="Đã Nghỉ", status=StaffStatus.LEFT, **common)
+    return {"x": x, "y": y, "bare": bare, "klass": klass}
+
+
+def _by_code(rows):
+    return {q.unit.code: q for q in rows}
+
+
+def test_scores_on_a_crafted_dataset(world, crafted):
+    rows = _by_code(quality.school_quality([world.school_a, world.school_b]))
+    a, b = rows["TA01"], rows["TB02"]
+    assert (a.filled, a.required, a.students, a.staff) == (34, 49, 4, 2)
+    assert a.score == 69.4
+    assert (b.filled, b.required, b.students, b.staff) == (5, 14, 1, 0)
+    assert b.score == 35.7
+    total = quality.total_of(list(rows.values()), world.department)
+    assert (total.filled, total.required, total.score) == (39, 63, 61.9)
+
+
+def test_each_problem_kind_is_counted_and_listed(world, crafted):
+    a = _by_code(quality.school_quality([world.school_a]))["TA01"]
+    assert dict(a.problems) == {
+        Kind.MISSING_GUARDIAN_PHONE: 2,
+        Kind.ID_MISMATCH: 1,
+        Kind.UNKNOWN_PROVINCE: 1,
+        Kind.NO_CLASS: 2,
+        Kind.WARD_TEXT: 1,
+        Kind.STAFF_NO_POSITION: 1,
+        Kind.SCHOOL_CONTACT: 1,
+    }
+    problems = list(quality.school_problems(world.school_a))
+    listed = {(p.kind, p.record) for p in problems}
+    assert listed == {
+        (Kind.MISSING_GUARDIAN_PHONE, "Phạm Thu Khác"),
+        (Kind.MISSING_GUARDIAN_PHONE, "Trần Thị Xuân"),
+        (Kind.ID_MISMATCH, "Trần Thị Xuân"),
+        (Kind.UNKNOWN_PROVINCE, "Lý Văn Y"),
+        (Kind.NO_CLASS, "Phạm Thu Khác"),
+        (Kind.NO_CLASS, "Lý Văn Y"),
+        (Kind.WARD_TEXT, "Phạm Thu Khác"),
+        (Kind.STAFF_NO_POSITION, "Nhân Viên Thiếu"),
+        (Kind.SCHOOL_CONTACT, world.school_a.name),
+    }
+    mismatch = next(p for p in problems if p.kind == Kind.ID_MISMATCH)
+    assert mismatch.field == "Giới tính"  # the field to fix, named
+    contact = next(p for p in problems if p.kind == Kind.SCHOOL_CONTACT)
+    assert "Hiệu trưởng" in contact.field and "Lãnh đạo phụ trách CNTT" in contact.field
+    assert [p.record for p in quality.school_problems(world.school_a, kind=Kind.NO_CLASS)] == [
+        "Lý Văn Y",
+        "Phạm Thu Khác",
+    ]
+    # A school without a record at all lacks every contact field.
+    b = list(quality.school_problems(world.school_b, kind=Kind.SCHOOL_CONTACT))
+    assert len(b) == 1 and "Địa chỉ" in b[0].field
+
+
+def test_school_kept_ward_as_text_is_a_problem(world, crafted):
+    School.objects.filter(unit=world.school_a).update(ward_name="Xã Không Rõ")
+    problems = list(quality.school_problems(world.school_a, kind=Kind.WARD_TEXT))
+    assert {p.record for p in problems} == {"Phạm Thu Khác", world.school_a.name}
+    assert _by_code(quality.school_quality([world.school_a]))["TA01"].problems[Kind.WARD_TEXT] == 2
+
+
+def test_every_link_leads_to_the_record(client, world, crafted):
+    sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
+    problems = list(quality.school_problems(world.school_a)) + list(quality.school_problems(world.school_b))
+    assert problems and all(p.url for p in problems)
+    for p in problems:
+        match = resolve(p.url)
+        if p.kind == Kind.STAFF_NO_POSITION:
+            assert match.kwargs == {"pk": crafted["bare"].pk}
+        elif p.kind == Kind.SCHOOL_CONTACT:
+            assert match.kwargs.get("code") in ("TA01", "TB02") or match.url_name.startswith(
+                "directory_school"
+            )
+        else:
+            assert match.view_name == "directory:student_detail"
+            assert client.get(p.url).status_code == 200
+
+
+def test_school_user_sees_their_list_and_not_another(client, world, crafted):
+    sign_in(client, world.user(Role.TEACHER))
+    response = client.get(reverse("directory:quality"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "69,4%" in body and "Trần Thị Xuân" in body
+    assert world.student_b.full_name not in body
+    assert client.get(reverse("directory:quality_school", args=["TB02"])).status_code == 404
+    assert client.get(reverse("directory:quality_school", args=["TA01"])).status_code == 200
+    client.logout()
+    sign_in(client, world.stranger)
+    assert client.get(reverse("directory:quality_school", args=["TA01"])).status_code == 404
+    body = client.get(reverse("directory:quality")).content.decode()
+    assert world.student_b.full_name in body and "Trần Thị Xuân" not in body
+
+
+@pytest.mark.parametrize("role", [Role.PARENT, Role.STUDENT])
+def test_family_accounts_have_no_quality_screen(client, world, crafted, role):
+    sign_in(client, world.user(role))
+    assert client.get(reverse("directory:quality")).status_code == 404
+    assert client.get(reverse("directory:quality_school", args=["TA01"])).status_code == 404
+
+
+def test_nobody_and_anonymous(client, world, crafted):
+    assert client.get(reverse("directory:quality")).status_code == 302
+    sign_in(client, world.nobody)
+    assert client.get(reverse("directory:quality")).status_code == 404
+
+
+def test_department_board_ranks_both_schools(client, world, crafted, django_assert_max_num_queries):
+    sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("directory:quality"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.index(world.school_a.name) < body.index(world.school_b.name)  # 69.4 ranks above 35.7
+    assert "61,9%" in body
+    assert reverse("directory:quality_school", args=["TB02"]) in body
+    assert client.get(reverse("directory:quality_school", args=["TB02"])).status_code == 200
+
+
+def test_query_count_does_not_grow_with_students(client, world, crafted, django_assert_max_num_queries):
+    for i in range(60):
+        s = StudentFactory(school=world.school_b, personal_id=f"999214{i:06d}")
+        Guardian.objects.create(school=world.school_b, student=s, full_name="Mẹ", phone="")
+    sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("directory:quality")).status_code == 200
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("directory:quality_school", args=["TB02"]))
+    assert response.status_code == 200
+    assert "Trang 1/" in response.content.decode()  # 120+ problems, paginated by 50
+
+
+def test_filter_by_kind_and_export(client, world, crafted):
+    sign_in(client, world.user(Role.PRINCIPAL))
+    url = reverse("directory:quality_school", args=["TA01"])
+    body = client.get(url, {"kind": Kind.UNKNOWN_PROVINCE}).content.decode()
+    assert "Lý Văn Y" in body and "Trần Thị Xuân" not in body
+    assert client.get(url, {"kind": "nonsense", "page": "x"}).status_code == 200
+    response = client.get(url, {"format": "xlsx", "kind": Kind.NO_CLASS})
+    assert response.status_code == 200
+    import io
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Loại vấn đề"
+    assert {r[1] for r in rows[1:]} == {"Lý Văn Y", "Phạm Thu Khác"}
+
+
+def test_api_board_is_scoped(client, world, crafted):
+    sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
+    data = client.get("/api/v1/quality/schools").json()
+    assert [d["code"] for d in data] == ["TA01", "TB02"]
+    assert data[0]["score"] == 69.4 and data[0]["problems"][Kind.ID_MISMATCH] == 1
+    client.logout()
+    sign_in(client, world.user(Role.TEACHER))
+    assert [d["code"] for d in client.get("/api/v1/quality/schools").json()] == ["TA01"]
+    client.logout()
+    assert client.get("/api/v1/quality/schools").status_code == 401
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/quality/schools" in schema["paths"]
+
+
+def test_navigation_shows_quality(client, world, crafted):
+    sign_in(client, world.user(Role.TEACHER))
+    body = client.get(reverse("core:home")).content.decode()
+    assert reverse("directory:quality") in body
+    assert "/open-data/" in body
