@@ -6,6 +6,7 @@ Roles are code (what each may do is a product decision); who holds which role on
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -19,7 +20,8 @@ class Role(models.TextChoices):
     TEACHER = "teacher", _("Giáo viên")
     HOMEROOM_TEACHER = "homeroom_teacher", _("Giáo viên chủ nhiệm")
     PARENT = "parent", _("Cha mẹ học sinh")
-    STUDENT = "student", _("Học sinh")
+    # "Học sinh" is also the Students menu; the role is one student.
+    STUDENT = "student", pgettext_lazy("role", "Học sinh")
     INTEGRATION = "integration", _("Hệ thống tích hợp (API)")
 
 
