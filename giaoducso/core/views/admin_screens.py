@@ -2,27 +2,16 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from .. import exports, selectors
 from ..models import AuditAction, Unit, UnitKind, User
+from ..paging import page_of
 from ..roles import Perm, Role
 from ..scoping import get_scoped_or_404
 from .decorators import require_perm
-
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):  # type: ignore[no-untyped-def]
-    # get_page() turns any bad ?page= into the nearest real page instead of an error.
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    page.query_base = params.urlencode()  # the filters, kept on the page links
-    return page
 
 
 class UnitFilterForm(forms.Form):
@@ -38,7 +27,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     form = UnitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     units = selectors.unit_list(user=request.user, kind=filters.get("kind", ""), q=filters.get("q", ""))
-    return render(request, "core/unit_list.html", {"form": form, "page": _page(request, units)})
+    return render(request, "core/unit_list.html", {"form": form, "page": page_of(request, units)})
 
 
 @login_required
@@ -60,7 +49,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     users = selectors.user_list(user=request.user, q=filters.get("q", ""), role=filters.get("role", ""))
-    return render(request, "core/user_list.html", {"form": form, "page": _page(request, users)})
+    return render(request, "core/user_list.html", {"form": form, "page": page_of(request, users)})
 
 
 @login_required
@@ -106,7 +95,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     entries = selectors.audit_list(user=request.user, **{k: v for k, v in filters.items() if v})
     context = {
         "form": form,
-        "page": _page(request, entries.select_related("unit")),
+        "page": page_of(request, entries.select_related("unit")),
         "object_types": selectors.audit_object_types(user=request.user),
         "query": request.GET.urlencode(),
     }

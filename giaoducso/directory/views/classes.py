@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm, scoped
 from giaoducso.core.views.decorators import require_perm
@@ -15,7 +16,7 @@ from giaoducso.core.views.decorators import require_perm
 from .. import selectors, services
 from ..forms import ClassCreateForm, ClassFilterForm, ClassForm, apply_service_errors
 from ..models import Student
-from .listing import export, export_url, page_of
+from .listing import export, export_url
 
 
 def _filtered(request: HttpRequest, perm: str = Perm.VIEW_SCHOOL):  # type: ignore[no-untyped-def]

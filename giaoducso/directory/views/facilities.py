@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from giaoducso.core.models import Unit
+from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 from giaoducso.core.views.decorators import require_perm
 
 from .. import selectors, services
 from ..forms import EquipmentFilterForm, EquipmentForm, RoomFilterForm, RoomForm, apply_service_errors
-from .listing import export, export_url, page_of
+from .listing import export, export_url
 
 
 def _school_of(request: HttpRequest, code: str) -> tuple[Unit | None, bool]:

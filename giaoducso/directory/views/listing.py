@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -10,17 +9,6 @@ from giaoducso.core import exports
 from giaoducso.core.models import Unit
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm, memberships_for
-
-PAGE_SIZE = 50
-
-
-def page_of(request: HttpRequest, queryset: Any, size: int = PAGE_SIZE) -> Page:
-    # get_page() turns any bad ?page= into the nearest real page instead of an error.
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    page.query_base = params.urlencode()  # type: ignore[attr-defined]
-    return page
 
 
 def export_url(request: HttpRequest, url: str) -> str:

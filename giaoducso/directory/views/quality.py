@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from giaoducso.core.exports import xlsx_response
 from giaoducso.core.models import Unit, UnitKind
+from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404, memberships_for, scoped
 from giaoducso.core.views.decorators import require_perm
@@ -78,8 +78,7 @@ def quality_school(request: HttpRequest, code: str) -> HttpResponse:
             unit=unit,
         )
     [summary] = quality.school_quality([unit])
-    page = Paginator(list(problems), 50).get_page(request.GET.get("page"))
-    page.query_base = f"kind={kind}" if kind else ""  # type: ignore[attr-defined]
+    page = page_of(request, list(problems))
     return render(
         request,
         "directory/quality_school.html",

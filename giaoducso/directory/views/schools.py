@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giaoducso.core.models import UnitKind
+from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm, memberships_for
 from giaoducso.core.views.decorators import require_perm
@@ -17,7 +18,7 @@ from giaoducso.core.views.decorators import require_perm
 from .. import selectors, services
 from ..forms import SchoolFilterForm, SchoolForm, SchoolYearForm, TermForm, apply_service_errors
 from ..models import School, SchoolYear
-from .listing import export, export_url, page_of, yes_no
+from .listing import export, export_url, yes_no
 
 
 def _filtered(request: HttpRequest, perm: str = Perm.VIEW_SCHOOL):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giaoducso.core.models import Unit
+from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm, scoped
 from giaoducso.core.views.decorators import require_perm
@@ -17,7 +18,7 @@ from giaoducso.core.views.decorators import require_perm
 from .. import selectors, services
 from ..forms import StaffAssignForm, StaffCreateForm, StaffFilterForm, StaffForm, apply_service_errors
 from ..models import SchoolClass, Staff
-from .listing import export, export_url, page_of
+from .listing import export, export_url
 
 
 def _filtered(request: HttpRequest, perm: str = Perm.VIEW_STAFF):  # type: ignore[no-untyped-def]

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404, has_perm, scoped
 from giaoducso.core.views.decorators import require_perm
@@ -34,11 +34,11 @@ def student_list(request: HttpRequest) -> HttpResponse:
     students = selectors.student_list(
         user=request.user, q=filters.get("q", ""), school_code=filters.get("school", "")
     )
-    page = Paginator(students, 50).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    page.query_base = params.urlencode()
-    context = {"form": form, "page": page, "export_url": student_list_export_url(request)}
+    context = {
+        "form": form,
+        "page": page_of(request, students),
+        "export_url": student_list_export_url(request),
+    }
     return render(request, "directory/student_list.html", context)
 
 

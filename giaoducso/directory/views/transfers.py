@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from giaoducso.core import exports
 from giaoducso.core.models import Unit, UnitKind
+from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404, has_perm, scoped
 from giaoducso.core.views.decorators import require_perm
@@ -112,10 +112,9 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     rows = transfers.transfer_list(
         user=request.user, direction=filters.get("direction", ""), status=filters.get("status", "")
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows)
     params = request.GET.copy()
     params.pop("page", None)
-    page.query_base = params.urlencode()  # type: ignore[attr-defined]
     params.pop("format", None)
     context = {
         "form": form,
