@@ -121,7 +121,9 @@ def test_reads_from_outside_the_school_are_logged(client, world):
     sign_in(client, officer)
     assert client.get(reverse("directory:student_detail", args=[world.student_b.pk])).status_code == 200
     entry = AuditEntry.objects.get(action="view")
-    assert entry.actor == officer and entry.object_id == str(world.student_b.pk) and entry.unit == world.school_b
+    assert (
+        entry.actor == officer and entry.object_id == str(world.student_b.pk) and entry.unit == world.school_b
+    )
 
 
 def test_api_reads_from_outside_the_school_are_logged(client, world):
