@@ -7,8 +7,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import context
@@ -131,3 +133,23 @@ class TwoFactorRequiredMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('core:two_factor')}?{query}")
         return self.get_response(request)
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the person chose otherwise: the language cookie (the switcher in the header),
+    else the signed-in user's saved language, else LANGUAGE_CODE.
+
+    The browser's Accept-Language is ignored on purpose: most officers' browsers are set to English by
+    default, and a public-sector site speaks the country's language until asked not to.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if language not in supported:
+            user = getattr(request, "user", None)
+            language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if language not in supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

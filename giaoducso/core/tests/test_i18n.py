@@ -148,10 +148,20 @@ def test_home_page_is_vietnamese_by_default(client):
 
 
 @pytest.mark.django_db
-def test_home_page_follows_accept_language(client):
+def test_browser_language_alone_does_not_switch_to_english(client):
+    # Officers' browsers are often English by default; the site stays Vietnamese until they choose.
     body = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
-    assert '<html lang="en">' in body
-    assert "Sign in" in body and "Đăng nhập" not in body
+    assert '<html lang="vi">' in body
+    assert "Đăng nhập" in body and "Sign in" not in body
+
+
+@pytest.mark.django_db
+def test_signed_in_user_gets_their_saved_language(client):
+    from giaoducso.testing.factories import UserFactory
+
+    user = UserFactory(username="english_reader", language="en")
+    client.force_login(user)
+    assert '<html lang="en">' in client.get("/").content.decode()
 
 
 @pytest.mark.django_db
