@@ -311,3 +311,10 @@ def test_preferences_need_sign_in(client):
     response = client.get(reverse("core:notification_preferences"))
     assert response.status_code == 302
     assert reverse("core:login") in response["Location"]
+
+
+def test_email_links_use_site_url(world, django_capture_on_commit_callbacks, settings):
+    settings.SITE_URL = "https://giaoducso.example.edu.vn"
+    teacher = world.user(Role.TEACHER)
+    send([teacher], django_capture_on_commit_callbacks, title="Có việc mới", body="Xem", url="/jobs/")
+    assert "https://giaoducso.example.edu.vn/jobs/" in mail.outbox[0].body
