@@ -334,6 +334,15 @@ class Student(models.Model):
             models.Index(fields=["school", "full_name"], name="dir_student_school_name"),
             models.Index(fields=["school", "search_name"], name="dir_student_school_search"),
         ]
+        constraints = [
+            # The Ministry's code is unique and never reused; a new grade-1 child may not have one yet.
+            models.UniqueConstraint(
+                fields=["ministry_code"],
+                condition=~models.Q(ministry_code=""),
+                name="dir_student_ministry_code_unique",
+                violation_error_message=_("Mã học sinh (Bộ) này đã thuộc về một học sinh khác."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name

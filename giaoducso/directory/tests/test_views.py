@@ -131,3 +131,24 @@ def test_api_reads_from_outside_the_school_are_logged(client, world):
     sign_in(client, officer)
     assert client.get(f"/api/v1/students/{world.child.pk}").status_code == 200
     assert AuditEntry.objects.filter(action="view", actor=officer, object_id=str(world.child.pk)).count() == 1
+
+
+def test_ministry_code_belongs_to_one_student(client, world):
+    from giaoducso.directory.models import Student
+
+    Student.objects.filter(pk=world.other_student_a.pk).update(ministry_code="7912345678")
+    sign_in(client, world.user(Role.PRINCIPAL))
+    response = client.post(
+        reverse("directory:student_edit", args=[world.child.pk]),
+        {
+            "full_name": "Lê Minh Con",
+            "date_of_birth": "17/05/2014",
+            "sex": "M",
+            "ethnicity": "Kinh",
+            "ministry_code": "7912345678",
+        },
+    )
+    assert response.status_code == 400
+    assert "đã thuộc về một học sinh khác" in response.content.decode()
+    world.child.refresh_from_db()
+    assert world.child.ministry_code == ""
