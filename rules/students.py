@@ -67,12 +67,13 @@ def parse_class_name(name: str) -> tuple[int, str] | None:
 
 
 _PHONE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$")
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 
 
 def normalise_phone(raw: str) -> str | None:
     """A Vietnamese phone number as 0xxxxxxxxx (mobile, 10 digits) or 02xxxxxxxxx (landline, 11 digits),
     from the usual ways people write it (spaces, dots, dashes, +84 or 84). None if it is not one."""
-    digits = re.sub(r"[\s.\-()]", "", raw)
+    digits = _PHONE_SEPARATORS.sub("", raw)
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) in (11, 12):

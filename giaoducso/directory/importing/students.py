@@ -92,6 +92,7 @@ class SchoolInfo:
     unit: Unit
     level: str
     allowed: bool
+    pk: int = 0  # unit.pk, read once instead of once per row
 
 
 @dataclass
@@ -122,7 +123,10 @@ def _schools(ctx: ImportContext) -> dict[str, SchoolInfo]:
     schools = {}
     for school in School.objects.select_related("unit"):
         schools[school.unit.code] = SchoolInfo(
-            unit=school.unit, level=school.level, allowed=ctx.may_change(school.unit, Perm.CHANGE_STUDENT)
+            unit=school.unit,
+            level=school.level,
+            allowed=ctx.may_change(school.unit, Perm.CHANGE_STUDENT),
+            pk=school.unit.pk,
         )
     return schools
 
@@ -146,6 +150,10 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
     intern = sys.intern
     ward_cache: dict[tuple[str, int], int | None] = {}
     sex_cache: dict[str, str | None] = {}
+    # Names, classes and guardians repeat across a file: each distinct text is normalised once.
+    class_cache: dict[str, tuple[int, str] | None] = {}
+    name_cache: dict[str, tuple[str, str]] = {}  # raw name → (stored name, search key)
+    guardian_cache: dict[str, str] = {}
     required_positions = [COLUMNS.index(c) for c in REQUIRED_VALUES]
     shortest_limit = min(LIMITS.values())
 
@@ -213,7 +221,10 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
             )
         class_key = None
         if class_text:
-            parsed_class = parse_class_name(class_text)
+            if class_text in class_cache:
+                parsed_class = class_cache[class_text]
+            else:
+                parsed_class = class_cache[class_text] = parse_class_name(class_text)
             if parsed_class is None:
                 row_errors.append(
                     Problem(
@@ -239,7 +250,7 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                         )
                     )
                 else:
-                    class_key = (school.unit.pk, intern(class_name))
+                    class_key = (school.pk, intern(class_name))
                     plan.grades.setdefault(class_key, grade)
                     if dob is not None and not age_plausible(dob, grade, start_year):
                         row_errors.append(
@@ -284,7 +295,7 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
         ward_id = None
         ward_name = ""
         if ward_text:
-            cache_key = (ward_text, school.unit.pk)
+            cache_key = (ward_text, school.pk)
             if cache_key not in ward_cache:
                 ward_cache[cache_key] = wards.find(ward_text, school.unit.path)
             ward_id = ward_cache[cache_key]
@@ -299,23 +310,29 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                         % {"value": ward_text},
                     )
                 )
-        full_name = normalise_name(name)
-        plan.school_units[school.unit.pk] = school.unit
+        names = name_cache.get(name)
+        if names is None:
+            full_name = normalise_name(name)
+            names = name_cache[name] = (full_name, fold(full_name))
+        guardian_name = guardian_cache.get(g_name)
+        if guardian_name is None:
+            guardian_name = guardian_cache[g_name] = normalise_name(g_name)
+        plan.school_units[school.pk] = school.unit
         rows.append(
             (
                 number,
                 pid,
-                full_name,
-                fold(full_name),
+                names[0],
+                names[1],
                 dob,
                 sex,
                 intern(ethnicity),
-                school.unit.pk,
+                school.pk,
                 class_key,
                 address,
                 ward_id,
                 ward_name,
-                normalise_name(g_name),
+                guardian_name,
                 phone,
             )
         )
