@@ -288,8 +288,10 @@ class Student(models.Model):
     ministry_code = models.CharField(_("mã học sinh (Bộ)"), max_length=10, blank=True, db_index=True)
     full_name = models.CharField(_("họ và tên"), max_length=255)
     # The name folded to lower case without diacritics, so "nguyen van an" finds "Nguyễn Văn An" on any
-    # database with a plain indexed LIKE.
-    search_name = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # database with a plain LIKE. On PostgreSQL the trigram and byte-ordered indexes of migrations 0002 and
+    # 0003 serve every name query; a plain btree on it was never chosen by a plan and slowed imports
+    # (migration 0005).
+    search_name = models.CharField(max_length=255, editable=False, default="")
     date_of_birth = models.DateField(_("ngày sinh"))
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(_("dân tộc"), max_length=64, blank=True, default="Kinh")
@@ -332,7 +334,6 @@ class Student(models.Model):
         ordering = ["school_id", "full_name", "id"]
         indexes = [
             models.Index(fields=["school", "full_name"], name="dir_student_school_name"),
-            models.Index(fields=["school", "search_name"], name="dir_student_school_search"),
         ]
         constraints = [
             # The Ministry's code is unique and never reused; a new grade-1 child may not have one yet.
