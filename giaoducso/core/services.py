@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,14 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .models import PATH_SEGMENT, Membership, Unit, User
+
+
+def reject_unknown_fields(service: str, fields: dict[str, Any], allowed: Iterable[str]) -> None:
+    """Services take only the fields they know; anything else is a programming error (a form or schema
+    out of step with the service), not bad user input."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"{service} cannot change {sorted(unknown)}")
 
 
 def _segment(pk: int) -> str:
@@ -58,9 +67,7 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None) -> Unit:
 @transaction.atomic
 def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
     allowed = {"name", "short_name", "code", "is_active"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"unit_update cannot change {sorted(unknown)}")
+    reject_unknown_fields("unit_update", fields, allowed)
     before = audit.snapshot(unit)
     for key, value in fields.items():
         setattr(unit, key, value)
@@ -106,9 +113,7 @@ def user_create(
 @transaction.atomic
 def user_update(*, actor: Any, user: User, audit_unit: Unit | None = None, **fields: Any) -> User:
     allowed = {"full_name", "email", "phone", "language", "is_active"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"user_update cannot change {sorted(unknown)}")
+    reject_unknown_fields("user_update", fields, allowed)
     before = audit.snapshot(user, allowed)
     for key, value in fields.items():
         setattr(user, key, value)

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from giaoducso.core import audit
+from giaoducso.core.services import reject_unknown_fields
 from rules.text import fold, normalise_name
 
 from .models import Staff, Student
@@ -14,9 +15,7 @@ STUDENT_EDITABLE = ("full_name", "date_of_birth", "sex", "ethnicity", "address",
 
 @transaction.atomic
 def student_update(*, actor: Any, student: Student, **fields: Any) -> Student:
-    unknown = set(fields) - set(STUDENT_EDITABLE)
-    if unknown:
-        raise ValueError(f"student_update cannot change {sorted(unknown)}")
+    reject_unknown_fields("student_update", fields, STUDENT_EDITABLE)
     before = audit.snapshot(student, STUDENT_EDITABLE)
     for key, value in fields.items():
         setattr(student, key, value)
@@ -47,9 +46,7 @@ STAFF_EDITABLE = (
 @transaction.atomic
 def staff_create(*, actor: Any, school: Any, personal_id: str, full_name: str, **fields: Any) -> Staff:
     """A staff record; its search key is folded here, since the column has no default to fall back on."""
-    unknown = set(fields) - set(STAFF_EDITABLE)
-    if unknown:
-        raise ValueError(f"staff_create cannot set {sorted(unknown)}")
+    reject_unknown_fields("staff_create", fields, STAFF_EDITABLE)
     staff = Staff(
         school=school, personal_id=personal_id.strip(), full_name=normalise_name(full_name), **fields
     )
@@ -68,9 +65,7 @@ def staff_create(*, actor: Any, school: Any, personal_id: str, full_name: str, *
 
 @transaction.atomic
 def staff_update(*, actor: Any, staff: Staff, **fields: Any) -> Staff:
-    unknown = set(fields) - set(STAFF_EDITABLE)
-    if unknown:
-        raise ValueError(f"staff_update cannot change {sorted(unknown)}")
+    reject_unknown_fields("staff_update", fields, STAFF_EDITABLE)
     before = audit.snapshot(staff, STAFF_EDITABLE)
     for key, value in fields.items():
         setattr(staff, key, value)
@@ -110,13 +105,6 @@ from .models import (  # noqa: E402
     StudentStatusEvent,
     Term,
 )
-
-
-def _reject_unknown(service: str, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        # A programming error (a form or schema out of step with the service), not bad user input.
-        raise ValueError(f"{service} cannot change {sorted(unknown)}")
 
 
 def _check_phone(errors: dict[str, list[str]], field: str, value: str) -> str:
@@ -164,7 +152,7 @@ SCHOOL_EDITABLE = (
 @transaction.atomic
 def school_update(*, actor: Any, school: School, name: str | None = None, **fields: Any) -> School:
     """The school's record; its name lives on its Unit, which keeps its own audit line."""
-    _reject_unknown("school_update", fields, SCHOOL_EDITABLE)
+    reject_unknown_fields("school_update", fields, SCHOOL_EDITABLE)
     before = audit.snapshot(school, SCHOOL_EDITABLE)
     for key, value in fields.items():
         setattr(school, key, value)
@@ -216,7 +204,7 @@ def school_year_create(
 
 @transaction.atomic
 def school_year_update(*, actor: Any, year: SchoolYear, **fields: Any) -> SchoolYear:
-    _reject_unknown("school_year_update", fields, ("start_date", "end_date"))
+    reject_unknown_fields("school_year_update", fields, ("start_date", "end_date"))
     before = audit.snapshot(year, ("start_date", "end_date"))
     for key, value in fields.items():
         setattr(year, key, value)
@@ -351,7 +339,7 @@ def class_create(
 
 @transaction.atomic
 def class_update(*, actor: Any, school_class: SchoolClass, **fields: Any) -> SchoolClass:
-    _reject_unknown("class_update", fields, CLASS_EDITABLE)
+    reject_unknown_fields("class_update", fields, CLASS_EDITABLE)
     before = audit.snapshot(school_class, (*CLASS_EDITABLE, "grade"))
     for key, value in fields.items():
         setattr(school_class, key, value.strip() if isinstance(value, str) else value)
@@ -401,7 +389,7 @@ def student_create(
 ) -> Student:
     """A new student: the identifier must agree with sex and birth year; status 'studying' from today
     (or `start_date`); enrolled in `school_class` of the current year when given."""
-    _reject_unknown("student_create", fields, STUDENT_CREATE_OPTIONAL)
+    reject_unknown_fields("student_create", fields, STUDENT_CREATE_OPTIONAL)
     personal_id = (personal_id or "").strip()
     errors: dict[str, list[str]] = {}
     _check_person_id(errors, personal_id, sex, date_of_birth)
@@ -547,7 +535,7 @@ def guardian_add(
 
 @transaction.atomic
 def guardian_update(*, actor: Any, guardian: Guardian, **fields: Any) -> Guardian:
-    _reject_unknown("guardian_update", fields, GUARDIAN_EDITABLE)
+    reject_unknown_fields("guardian_update", fields, GUARDIAN_EDITABLE)
     before = audit.snapshot(guardian, GUARDIAN_EDITABLE)
     for key, value in fields.items():
         setattr(guardian, key, value)
@@ -616,7 +604,7 @@ def _check_room_name(room: Room) -> None:
 
 @transaction.atomic
 def room_create(*, actor: Any, school: Unit, kind: str, name: str, **fields: Any) -> Room:
-    _reject_unknown("room_create", fields, ROOM_EDITABLE)
+    reject_unknown_fields("room_create", fields, ROOM_EDITABLE)
     room = Room(school=school, kind=kind, name=name, **fields)
     _check_room_name(room)
     room.full_clean()
@@ -627,7 +615,7 @@ def room_create(*, actor: Any, school: Unit, kind: str, name: str, **fields: Any
 
 @transaction.atomic
 def room_update(*, actor: Any, room: Room, **fields: Any) -> Room:
-    _reject_unknown("room_update", fields, ROOM_EDITABLE)
+    reject_unknown_fields("room_update", fields, ROOM_EDITABLE)
     before = audit.snapshot(room, ROOM_EDITABLE)
     for key, value in fields.items():
         setattr(room, key, value)
@@ -645,7 +633,7 @@ def _check_equipment_room(equipment: Equipment) -> None:
 
 @transaction.atomic
 def equipment_create(*, actor: Any, school: Unit, name: str, **fields: Any) -> Equipment:
-    _reject_unknown("equipment_create", fields, EQUIPMENT_EDITABLE)
+    reject_unknown_fields("equipment_create", fields, EQUIPMENT_EDITABLE)
     equipment = Equipment(school=school, name=(name or "").strip(), **fields)
     _check_equipment_room(equipment)
     equipment.full_clean()
@@ -656,7 +644,7 @@ def equipment_create(*, actor: Any, school: Unit, name: str, **fields: Any) -> E
 
 @transaction.atomic
 def equipment_update(*, actor: Any, equipment: Equipment, **fields: Any) -> Equipment:
-    _reject_unknown("equipment_update", fields, EQUIPMENT_EDITABLE)
+    reject_unknown_fields("equipment_update", fields, EQUIPMENT_EDITABLE)
     before = audit.snapshot(equipment, EQUIPMENT_EDITABLE)
     for key, value in fields.items():
         setattr(equipment, key, value.strip() if isinstance(value, str) else value)
