@@ -9,16 +9,28 @@ from typing import Any
 
 from django.urls import URLPattern
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from giaoducso.core.api import errors
 from giaoducso.core.api.docs import LocalSwagger
 from giaoducso.core.api.routes import router as core_router
 from giaoducso.directory.api import router as directory_router
-from giaoducso.directory.api_quality import router as quality_router
 from giaoducso.exchange.api import router as exchange_router
+
+# Modules split out of an older single module keep that module's operation ids
+# (`giaoducso_directory_api_student_list`), so clients generated from the document do not change.
+FORMER_MODULE = {
+    f"giaoducso.directory.api.{area}": "giaoducso.directory.api"
+    for area in ("schools", "classes", "students", "staff", "facilities")
+}
 
 
 class Api(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__
+        module = FORMER_MODULE.get(module, module)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
     def _get_urls(self) -> list[Any]:
         patterns = super()._get_urls()
         for pattern in patterns:
@@ -46,9 +58,8 @@ errors.install(api)
 api.add_router("", core_router)
 
 
-# --- directory: schools, years, classes, students, staff, facilities ------------------------------
+# --- directory: schools, years, classes, students, staff, facilities, quality---------------------------
 api.add_router("", directory_router)
-api.add_router("", quality_router)
 
 # --- exchange: open data (public) -----------------------------------------------------------------
 api.add_router("", exchange_router)

@@ -7,12 +7,17 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeAlias
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from . import context
 from .models import AuditAction, AuditEntry, Unit, User
+
+# Who does a write: a signed-in user, the anonymous user of a public form, or a label for the system
+# ("import", a command's name); None is the system itself. Every service takes one, keyword-only.
+Actor: TypeAlias = "User | AnonymousUser | str | None"
 
 # Never copied into the log, even as "changed": secrets stay out of a table many people read.
 SECRET_FIELDS = frozenset({"password", "key_hash", "key", "secret", "otp_secret"})
@@ -72,7 +77,7 @@ def owning_unit(instance: models.Model) -> Unit | None:
 
 def record(
     *,
-    actor: User | Any | None,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",

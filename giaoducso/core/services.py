@@ -12,6 +12,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from . import audit
+from .audit import Actor
 from .models import PATH_SEGMENT, Membership, Unit, User
 
 
@@ -29,7 +30,7 @@ def _segment(pk: int) -> str:
 
 @transaction.atomic
 def unit_create(
-    *, actor: Any, kind: str, code: str, name: str, parent: Unit | None = None, short_name: str = ""
+    *, actor: Actor, kind: str, code: str, name: str, parent: Unit | None = None, short_name: str = ""
 ) -> Unit:
     # A provisional unique path lets the row be inserted before its id (and so its real path) is known.
     unit = Unit(kind=kind, code=code.strip(), name=name.strip(), short_name=short_name, parent=parent)
@@ -44,7 +45,7 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None) -> Unit:
+def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit | None) -> Unit:
     """Re-parents a unit with its whole subtree (e.g. schools moving from a district to a ward)."""
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise ValidationError({"parent": _("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới.")})
@@ -65,7 +66,7 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None) -> Unit:
 
 
 @transaction.atomic
-def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
+def unit_update(*, actor: Actor, unit: Unit, **fields: Any) -> Unit:
     allowed = {"name", "short_name", "code", "is_active"}
     reject_unknown_fields("unit_update", fields, allowed)
     before = audit.snapshot(unit)
@@ -80,7 +81,7 @@ def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str | None,
     full_name: str = "",
@@ -111,7 +112,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, actor: Any, user: User, audit_unit: Unit | None = None, **fields: Any) -> User:
+def user_update(*, actor: Actor, user: User, audit_unit: Unit | None = None, **fields: Any) -> User:
     allowed = {"full_name", "email", "phone", "language", "is_active"}
     reject_unknown_fields("user_update", fields, allowed)
     before = audit.snapshot(user, allowed)
@@ -126,7 +127,7 @@ def user_update(*, actor: Any, user: User, audit_unit: Unit | None = None, **fie
 
 
 @transaction.atomic
-def membership_grant(*, actor: Any, user: User, unit: Unit, role: str, title: str = "") -> Membership:
+def membership_grant(*, actor: Actor, user: User, unit: Unit, role: str, title: str = "") -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, unit=unit, role=role, defaults={"title": title}
     )
@@ -146,7 +147,7 @@ def membership_grant(*, actor: Any, user: User, unit: Unit, role: str, title: st
 
 
 @transaction.atomic
-def membership_revoke(*, actor: Any, membership: Membership) -> None:
+def membership_revoke(*, actor: Actor, membership: Membership) -> None:
     if not membership.is_active:
         return
     membership.is_active = False

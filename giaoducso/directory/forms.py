@@ -1,8 +1,29 @@
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Student
+from giaoducso.core.models import Unit, UnitKind
+
+from . import selectors
+from .models import (
+    Condition,
+    Ownership,
+    Room,
+    RoomKind,
+    School,
+    SchoolClass,
+    SchoolLevel,
+    SchoolStatus,
+    SchoolYear,
+    Sex,
+    Staff,
+    StaffStatus,
+    Student,
+    StudentStatus,
+)
 
 
 class StudentFilterForm(forms.Form):
@@ -31,28 +52,6 @@ class StudentForm(forms.ModelForm):
 
 
 # --- forms of the directory's own screens: schools, years, classes, staff, facilities, students ---
-
-from typing import Any  # noqa: E402
-
-from django.core.exceptions import ValidationError  # noqa: E402
-
-from giaoducso.core.models import Unit, UnitKind  # noqa: E402
-
-from .models import (  # noqa: E402
-    Condition,
-    Ownership,
-    Room,
-    RoomKind,
-    School,
-    SchoolClass,
-    SchoolLevel,
-    SchoolStatus,
-    SchoolYear,
-    Sex,
-    Staff,
-    StaffStatus,
-    StudentStatus,
-)
 
 _ALL = ("", _("Tất cả"))
 _DATE_HELP = _("Ngày có dạng dd/mm/yyyy, ví dụ 05/09/2026.")
@@ -210,7 +209,7 @@ class ClassCreateForm(ClassForm):
 
     def __init__(self, *args: Any, school: Unit, **kwargs: Any) -> None:
         super().__init__(*args, school=school, **kwargs)
-        current = SchoolYear.objects.filter(is_current=True).first()
+        current = selectors.current_year()
         if current is not None:
             self.fields["year"].initial = current.pk
 

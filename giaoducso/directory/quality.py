@@ -30,6 +30,7 @@ from giaoducso.core.models import Unit, UnitKind
 from rules import identifiers
 
 from .models import Guardian, School, SchoolYear, Staff, StaffStatus, Student, StudentStatus
+from .selectors import current_year
 
 ENROLLED = (StudentStatus.STUDYING, StudentStatus.TRANSFERRED_IN, StudentStatus.RETURNED)
 AT_WORK = (StaffStatus.WORKING, StaffStatus.LEAVE)
@@ -144,10 +145,6 @@ def school_url(unit: Unit) -> str:
     )
 
 
-def _current_year() -> SchoolYear | None:
-    return SchoolYear.objects.filter(is_current=True).first()
-
-
 def _in_class(year: SchoolYear | None) -> Q:
     return Q(current_class__year=year) if year is not None else Q(pk__in=[])
 
@@ -179,7 +176,7 @@ def school_quality(units: list[Unit]) -> list[SchoolQuality]:
     result = {u.pk: SchoolQuality(unit=u) for u in units}
     if not result:
         return []
-    year = _current_year()
+    year = current_year()
     # Prefixed: an annotation may not take a field's own name.
     not_blank = {
         f"f_{name}": Count("id", filter=~Q(**{name: ""}))
@@ -266,7 +263,7 @@ def total_of(rows: list[SchoolQuality], unit: Unit) -> SchoolQuality:
 def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
     """Every problem of one school, kind by kind, each with the screen where it is fixed."""
     wanted = (lambda k: k == kind) if kind else (lambda k: True)
-    year = _current_year()
+    year = current_year()
     students = _students([unit])
     if wanted(Kind.MISSING_GUARDIAN_PHONE):
         for pk, name in (

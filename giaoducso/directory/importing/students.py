@@ -24,6 +24,7 @@ from giaoducso.core.roles import Perm
 from rules.students import LEVEL_GRADES, age_plausible, normalise_phone, parse_class_name
 from rules.text import fold, normalise_name
 
+from .. import selectors
 from ..models import (
     Enrolment,
     Guardian,
@@ -108,8 +109,8 @@ class Plan:
     school_units: dict[int, Unit] = field(default_factory=dict)
 
 
-def current_year() -> SchoolYear:
-    year = SchoolYear.objects.filter(is_current=True).first()
+def _current_year_or_fail() -> SchoolYear:
+    year = selectors.current_year()
     if year is None:
         raise FileProblem(
             _(
@@ -132,7 +133,7 @@ def _schools(ctx: ImportContext) -> dict[str, SchoolInfo]:
 
 
 def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate: int) -> Plan:
-    year = current_year()
+    year = _current_year_or_fail()
     plan = Plan(year=year)
     schools = _schools(ctx)
     wards = WardIndex()

@@ -22,7 +22,7 @@ from .listing import export, export_url
 def _filtered(request: HttpRequest, perm: str = Perm.VIEW_SCHOOL):  # type: ignore[no-untyped-def]
     form = ClassFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    year = filters.get("year") or services.current_year()
+    year = filters.get("year") or selectors.current_year()
     classes = selectors.class_list(
         user=request.user,
         school_code=filters.get("school", ""),

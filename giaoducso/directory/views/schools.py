@@ -82,7 +82,7 @@ def school_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_add_staff": has_perm(request.user, Perm.CHANGE_STAFF, unit),
         "sees_students": has_perm(request.user, Perm.VIEW_STUDENT, unit),
         "sees_staff": has_perm(request.user, Perm.VIEW_STAFF, unit),
-        "current_year": services.current_year(),
+        "current_year": selectors.current_year(),
     }
     return render(request, "directory/school_detail.html", context)
 

@@ -13,7 +13,7 @@ from giaoducso.core.models import Unit
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import scoped
 
-from . import quality
+from .. import quality
 
 router = Router(tags=["quality"])
 

@@ -1,0 +1,346 @@
+"""The API of students and their guardians, status history and classes."""
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import StringConstraints
+
+from giaoducso.core.api.auth import auth_for
+from giaoducso.core.api.pagination import PageNumberPagination
+from giaoducso.core.api.routes import ERRORS
+from giaoducso.core.api.schemas import Code, SearchText, UnitRef
+from giaoducso.core.roles import Perm
+from giaoducso.core.scoping import get_scoped_or_404, has_perm
+
+from .. import selectors, services
+from ..models import (
+    Guardian,
+    Sex,
+    Student,
+    StudentStatus,
+)
+from .common import (
+    STUDENTS_READ,
+    WRITE,
+    WRITE_ERRORS,
+    ClassRef,
+    Day,
+    Id,
+    ObjectId,
+    Strict,
+    Text12,
+    Text20,
+    Text32,
+    Text64,
+    Text128,
+    Text255,
+    class_of,
+    patch_fields,
+    school_unit,
+)
+
+router = Router()
+
+
+class StudentOut(Schema):
+    """What anyone who may see the student sees."""
+
+    id: int
+    full_name: str
+    school: UnitRef
+    sex: str
+    date_of_birth: dt.date
+    ministry_code: str
+    status: str
+    current_class: ClassRef | None
+
+
+class GuardianOut(Schema):
+    id: int
+    full_name: str
+    relation: str
+    phone: str
+    is_primary: bool
+
+
+class StatusEventOut(Schema):
+    status: str
+    date: dt.date
+    note: str
+
+
+class EnrolmentOut(Schema):
+    year: str
+    school_class: ClassRef
+    start_date: dt.date | None
+    end_date: dt.date | None
+
+    @staticmethod
+    def resolve_year(obj: Any) -> str:
+        return obj.year.name
+
+
+class StudentDetailOut(StudentOut):
+    """Identifiers, address, guardians and history only for who keeps the record, and for the family."""
+
+    personal_id: str | None
+    ethnicity: str | None
+    address: str | None
+    guardians: list[GuardianOut] | None
+    status_history: list[StatusEventOut] | None
+    enrolments: list[EnrolmentOut] | None
+
+
+# --- students --------------------------------------------------------------------------------------
+
+
+class StudentFilters(Schema):
+    school: Code | None = Field(None, description="Mã trường.")
+    class_id: int | None = Field(None, ge=1, le=2**63 - 1, description="Lớp hiện tại (id).")
+    status: StudentStatus | None = None
+    q: SearchText | None = Field(None, description="Tìm theo họ tên, số định danh hoặc mã học sinh.")
+
+
+@router.get(
+    "/students", response={200: list[StudentOut], **ERRORS}, auth=auth_for(STUDENTS_READ), tags=["students"]
+)
+@paginate(PageNumberPagination)
+def student_list(request: HttpRequest, filters: Query[StudentFilters]) -> Any:
+    students = selectors.student_list(user=request.user, q=filters.q or "", school_code=filters.school or "")
+    if filters.class_id is not None:
+        students = students.filter(current_class_id=filters.class_id)
+    if filters.status is not None:
+        students = students.filter(status=filters.status)
+    return students.select_related("current_class")
+
+
+def _sees_private_fields(user: Any, student: Student) -> bool:
+    if has_perm(user, Perm.CHANGE_STUDENT, student.school):
+        return True
+    return student.user_id == user.pk or any(g.user_id == user.pk for g in student.guardians.all())
+
+
+def _student_detail(user: Any, student: Student) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": student.pk,
+        "full_name": student.full_name,
+        "school": student.school,
+        "sex": student.sex,
+        "date_of_birth": student.date_of_birth,
+        "ministry_code": student.ministry_code,
+        "status": student.status,
+        "current_class": student.current_class,
+        "personal_id": None,
+        "ethnicity": None,
+        "address": None,
+        "guardians": None,
+        "status_history": None,
+        "enrolments": None,
+    }
+    if _sees_private_fields(user, student):
+        data.update(
+            personal_id=student.personal_id,
+            ethnicity=student.ethnicity,
+            address=student.address,
+            guardians=list(student.guardians.all()),
+            status_history=list(student.status_events.order_by("date", "id")),
+            enrolments=list(
+                student.enrolments.select_related("year", "school_class").order_by("start_date", "id")
+            ),
+        )
+    return data
+
+
+def _student(request: HttpRequest, student_id: int, perm: str = Perm.VIEW_STUDENT) -> Student:
+    return get_scoped_or_404(
+        Student.objects.select_related("school", "current_class").prefetch_related("guardians"),
+        request.user,
+        perm,
+        pk=student_id,
+    )
+
+
+@router.get(
+    "/students/{student_id}",
+    response={200: StudentDetailOut, **ERRORS},
+    auth=auth_for(STUDENTS_READ),
+    tags=["students"],
+)
+def student_detail(request: HttpRequest, student_id: Id) -> dict[str, Any]:
+    student = _student(request, student_id)
+    services.student_record_viewed(actor=request.user, student=student)
+    return _student_detail(request.user, student)
+
+
+class StudentIn(Strict):
+    school: Code
+    personal_id: Text12
+    full_name: Text255
+    date_of_birth: Day
+    sex: Sex
+    class_id: ObjectId | None = Field(None, description="Lớp của năm học hiện tại.")
+    start_date: Day | None = None
+    ministry_code: Annotated[str, StringConstraints(pattern=r"^(\d{10})?$")] = ""
+    ethnicity: Text64 = "Kinh"
+    nationality: Text64 = "Việt Nam"
+    place_of_birth: Text255 = ""
+    address: Text255 = ""
+    disability: Text128 = ""
+
+
+@router.post(
+    "/students", response={201: StudentDetailOut, **WRITE_ERRORS}, auth=auth_for(WRITE), tags=["students"]
+)
+def student_create(request: HttpRequest, body: StudentIn) -> Status[dict[str, Any]]:
+    school = school_unit(request, body.school, Perm.CHANGE_STUDENT)
+    fields = body.model_dump(
+        exclude={"school", "class_id", "start_date", "personal_id", "full_name", "date_of_birth", "sex"}
+    )
+    student = services.student_create(
+        actor=request.user,
+        school=school,
+        personal_id=body.personal_id,
+        full_name=body.full_name,
+        date_of_birth=body.date_of_birth,
+        sex=body.sex,
+        school_class=class_of(school, body.class_id),
+        start_date=body.start_date,
+        **fields,
+    )
+    return Status(201, _student_detail(request.user, _student(request, student.pk)))
+
+
+class StudentPatch(Strict):
+    full_name: Text255 | None = None
+    date_of_birth: Day | None = None
+    sex: Sex | None = None
+    ethnicity: Text64 | None = None
+    address: Text255 | None = None
+    ministry_code: Annotated[str, StringConstraints(pattern=r"^(\d{10})?$")] | None = None
+
+
+@router.patch(
+    "/students/{student_id}",
+    response={200: StudentDetailOut, **WRITE_ERRORS},
+    auth=auth_for(WRITE),
+    tags=["students"],
+)
+def student_patch(request: HttpRequest, student_id: Id, body: StudentPatch) -> dict[str, Any]:
+    student = _student(request, student_id, Perm.CHANGE_STUDENT)
+    services.student_update(actor=request.user, student=student, **patch_fields(body))
+    return _student_detail(request.user, _student(request, student_id))
+
+
+class SetClassIn(Strict):
+    class_id: ObjectId
+    date: Day | None = None
+
+
+@router.post(
+    "/students/{student_id}/class",
+    response={200: StudentDetailOut, **WRITE_ERRORS},
+    auth=auth_for(WRITE),
+    tags=["students"],
+    summary="Chuyển lớp",
+)
+def student_set_class(request: HttpRequest, student_id: Id, body: SetClassIn) -> dict[str, Any]:
+    student = _student(request, student_id, Perm.CHANGE_STUDENT)
+    school_class = class_of(student.school, body.class_id)
+    assert school_class is not None  # class_id is required by the schema
+    services.student_set_class(actor=request.user, student=student, school_class=school_class, date=body.date)
+    return _student_detail(request.user, _student(request, student_id))
+
+
+class SetStatusIn(Strict):
+    status: StudentStatus
+    date: Day
+    note: Text255 = ""
+
+
+@router.post(
+    "/students/{student_id}/status",
+    response={200: StudentDetailOut, **WRITE_ERRORS},
+    auth=auth_for(WRITE),
+    tags=["students"],
+    summary="Đổi trạng thái (thêm vào lịch sử)",
+)
+def student_set_status(request: HttpRequest, student_id: Id, body: SetStatusIn) -> dict[str, Any]:
+    student = _student(request, student_id, Perm.CHANGE_STUDENT)
+    services.student_set_status(
+        actor=request.user, student=student, status=body.status, date=body.date, note=body.note
+    )
+    return _student_detail(request.user, _student(request, student_id))
+
+
+@router.get(
+    "/students/{student_id}/guardians",
+    response={200: list[GuardianOut], **ERRORS},
+    auth=auth_for(STUDENTS_READ),
+    tags=["students"],
+)
+def guardian_list(request: HttpRequest, student_id: Id) -> list[Guardian]:
+    student = _student(request, student_id)
+    if not _sees_private_fields(request.user, student):
+        # Seeing a pupil's name does not mean seeing the family's phone numbers.
+        return []
+    return list(student.guardians.all())
+
+
+class GuardianIn(Strict):
+    full_name: Text255
+    relation: Text32 = "Cha/Mẹ"
+    phone: Text20 = ""
+    is_primary: bool = False
+
+
+@router.post(
+    "/students/{student_id}/guardians",
+    response={201: GuardianOut, **WRITE_ERRORS},
+    auth=auth_for(WRITE),
+    tags=["students"],
+)
+def guardian_add(request: HttpRequest, student_id: Id, body: GuardianIn) -> Status[Guardian]:
+    student = _student(request, student_id, Perm.CHANGE_STUDENT)
+    return Status(201, services.guardian_add(actor=request.user, student=student, **body.model_dump()))
+
+
+class GuardianPatch(Strict):
+    full_name: Text255 | None = None
+    relation: Text32 | None = None
+    phone: Text20 | None = None
+    is_primary: bool | None = None
+
+
+def _guardian(request: HttpRequest, student_id: int, guardian_id: int) -> Guardian:
+    return get_scoped_or_404(
+        Guardian.objects.select_related("school"),
+        request.user,
+        Perm.CHANGE_STUDENT,
+        pk=guardian_id,
+        student_id=student_id,
+    )
+
+
+@router.patch(
+    "/students/{student_id}/guardians/{guardian_id}",
+    response={200: GuardianOut, **WRITE_ERRORS},
+    auth=auth_for(WRITE),
+    tags=["students"],
+)
+def guardian_patch(request: HttpRequest, student_id: Id, guardian_id: Id, body: GuardianPatch) -> Guardian:
+    guardian = _guardian(request, student_id, guardian_id)
+    return services.guardian_update(actor=request.user, guardian=guardian, **patch_fields(body))
+
+
+@router.delete(
+    "/students/{student_id}/guardians/{guardian_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=auth_for(WRITE),
+    tags=["students"],
+)
+def guardian_delete(request: HttpRequest, student_id: Id, guardian_id: Id) -> Status[None]:
+    services.guardian_remove(actor=request.user, guardian=_guardian(request, student_id, guardian_id))
+    return Status(204, None)

@@ -1,0 +1,31 @@
+"""Reads of the shared education database, one module per area, always through scoping.
+
+Other apps call `giaoducso.directory.selectors.<name>`; this package re-exports each area's selectors so
+that name stays the contract while the modules behind it move.
+"""
+
+from .classes import class_get, class_list
+from .common import current_year
+from .facilities import equipment_get, equipment_list, room_get, room_list
+from .schools import school_counts, school_get, school_list, school_unit_get, year_list
+from .staff import staff_get, staff_list
+from .students import student_get, student_list
+
+__all__ = [
+    "class_get",
+    "class_list",
+    "current_year",
+    "equipment_get",
+    "equipment_list",
+    "room_get",
+    "room_list",
+    "school_counts",
+    "school_get",
+    "school_list",
+    "school_unit_get",
+    "staff_get",
+    "staff_list",
+    "student_get",
+    "student_list",
+    "year_list",
+]

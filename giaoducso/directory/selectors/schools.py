@@ -1,0 +1,66 @@
+"""Reads of school records and the calendar."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from giaoducso.core.models import Unit
+from giaoducso.core.roles import Perm
+from giaoducso.core.scoping import get_scoped_or_404, scoped
+
+from ..models import Equipment, Room, School, SchoolClass, SchoolYear, StaffAssignment, Student
+from .common import current_year
+
+
+def school_list(
+    *,
+    user: Any,
+    q: str = "",
+    level: str = "",
+    ownership: str = "",
+    ward: str = "",
+    status: str = "",
+    perm: str = Perm.VIEW_SCHOOL,
+) -> QuerySet[School]:
+    schools = scoped(School.objects.select_related("unit", "ward"), user, perm)
+    if level:
+        schools = schools.filter(level=level)
+    if ownership:
+        schools = schools.filter(ownership=ownership)
+    if status:
+        schools = schools.filter(status=status)
+    if ward:
+        schools = schools.filter(
+            Q(ward__code=ward) | Q(ward__name__icontains=ward) | Q(ward_name__icontains=ward)
+        )
+    if q:
+        schools = schools.filter(Q(unit__name__icontains=q) | Q(unit__code__iexact=q))
+    return schools.order_by("unit__code")
+
+
+def school_get(*, user: Any, code: str, perm: str = Perm.VIEW_SCHOOL) -> School:
+    return get_scoped_or_404(School.objects.select_related("unit", "ward"), user, perm, unit__code=code)
+
+
+def school_unit_get(*, user: Any, code: str, perm: str) -> Unit:
+    """A school's unit the user holds `perm` on (for creating things in it), or 404."""
+    return get_scoped_or_404(Unit.objects.all(), user, perm, code=code, kind="school")
+
+
+def school_counts(*, school: School) -> dict[str, int]:
+    year = current_year()
+    classes = SchoolClass.objects.filter(school=school.unit)
+    return {
+        "classes": classes.filter(year=year).count() if year else 0,
+        "students": Student.objects.filter(
+            school=school.unit, status__in=("studying", "transferred_in", "returned")
+        ).count(),
+        "staff": StaffAssignment.objects.filter(school=school.unit).count(),
+        "rooms": Room.objects.filter(school=school.unit).count(),
+        "equipment": Equipment.objects.filter(school=school.unit).count(),
+    }
+
+
+def year_list() -> QuerySet[SchoolYear]:
+    # The calendar is the same for every school and names no person: no scoping needed.
+    return SchoolYear.objects.prefetch_related("terms").order_by("-start_date")

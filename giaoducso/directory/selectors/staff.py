@@ -1,0 +1,39 @@
+"""Reads of staff records."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from giaoducso.core.roles import Perm
+from giaoducso.core.scoping import get_scoped_or_404, scoped
+from rules.text import fold
+
+from ..models import Staff
+
+
+def staff_list(
+    *,
+    user: Any,
+    school_code: str = "",
+    q: str = "",
+    position: str = "",
+    status: str = "",
+    perm: str = Perm.VIEW_STAFF,
+) -> QuerySet[Staff]:
+    staff = scoped(Staff.objects.select_related("school"), user, perm)
+    if school_code:
+        # Staff working at the school, whether it keeps their record or they teach there too.
+        staff = staff.filter(
+            Q(school__code=school_code) | Q(assignments__school__code=school_code)
+        ).distinct()
+    if position:
+        staff = staff.filter(position__icontains=position)
+    if status:
+        staff = staff.filter(status=status)
+    if q:
+        staff = staff.filter(Q(search_name__contains=fold(q)) | Q(personal_id=q))
+    return staff.order_by("school__code", "full_name", "id")
+
+
+def staff_get(*, user: Any, pk: Any, perm: str = Perm.VIEW_STAFF) -> Staff:
+    return get_scoped_or_404(Staff.objects.select_related("school"), user, perm, pk=pk)

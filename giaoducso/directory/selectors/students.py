@@ -1,0 +1,25 @@
+"""Reads of students, always through scoping."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from giaoducso.core.roles import Perm
+from giaoducso.core.scoping import get_scoped_or_404, scoped
+
+from ..models import Student
+
+
+def student_list(*, user: Any, q: str = "", school_code: str = "") -> QuerySet[Student]:
+    students = scoped(Student.objects.select_related("school"), user, Perm.VIEW_STUDENT)
+    if school_code:
+        students = students.filter(school__code=school_code)
+    if q:
+        students = students.filter(Q(full_name__icontains=q) | Q(personal_id=q) | Q(ministry_code=q))
+    return students.order_by("school__code", "full_name", "id")
+
+
+def student_get(*, user: Any, pk: Any, perm: str = Perm.VIEW_STUDENT) -> Student:
+    return get_scoped_or_404(
+        Student.objects.select_related("school").prefetch_related("guardians"), user, perm, pk=pk
+    )

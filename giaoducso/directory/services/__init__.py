@@ -1,0 +1,72 @@
+"""Writes to the shared education database, one module per area. Every change to personal data is audited.
+
+One write path per operation, shared by the screens, the API, the commands and the importers. Other apps
+call `giaoducso.directory.services.<name>`; this package re-exports each area's public services so that
+name stays the contract while the modules behind it move.
+"""
+
+from .classes import CLASS_EDITABLE, class_create, class_update, works_at
+from .facilities import (
+    EQUIPMENT_EDITABLE,
+    ROOM_EDITABLE,
+    equipment_create,
+    equipment_update,
+    room_create,
+    room_update,
+)
+from .schools import (
+    SCHOOL_EDITABLE,
+    school_update,
+    school_year_create,
+    school_year_set_current,
+    school_year_update,
+    term_set,
+)
+from .staff import STAFF_EDITABLE, staff_assign, staff_create, staff_update
+from .students import (
+    GUARDIAN_EDITABLE,
+    STUDENT_CREATE_OPTIONAL,
+    STUDENT_EDITABLE,
+    guardian_add,
+    guardian_remove,
+    guardian_update,
+    student_create,
+    student_record_viewed,
+    student_set_class,
+    student_set_status,
+    student_update,
+)
+
+__all__ = [
+    "CLASS_EDITABLE",
+    "EQUIPMENT_EDITABLE",
+    "GUARDIAN_EDITABLE",
+    "ROOM_EDITABLE",
+    "SCHOOL_EDITABLE",
+    "STAFF_EDITABLE",
+    "STUDENT_CREATE_OPTIONAL",
+    "STUDENT_EDITABLE",
+    "class_create",
+    "class_update",
+    "equipment_create",
+    "equipment_update",
+    "guardian_add",
+    "guardian_remove",
+    "guardian_update",
+    "room_create",
+    "room_update",
+    "school_update",
+    "school_year_create",
+    "school_year_set_current",
+    "school_year_update",
+    "staff_assign",
+    "staff_create",
+    "staff_update",
+    "student_create",
+    "student_record_viewed",
+    "student_set_class",
+    "student_set_status",
+    "student_update",
+    "term_set",
+    "works_at",
+]

@@ -1,0 +1,149 @@
+"""Writes to school records, school years and terms."""
+
+import datetime as _dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from giaoducso.core import audit
+from giaoducso.core import services as core_services
+from giaoducso.core.audit import Actor
+from giaoducso.core.services import reject_unknown_fields
+
+from ..models import School, SchoolYear, Term
+from .common import _check_phone, _raise
+
+SCHOOL_EDITABLE = (
+    "level",
+    "ownership",
+    "ward",
+    "ward_name",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "principal_name",
+    "it_leader_name",
+    "has_it_staff_position",
+    "status",
+)
+
+
+@transaction.atomic
+def school_update(*, actor: Actor, school: School, name: str | None = None, **fields: Any) -> School:
+    """The school's record; its name lives on its Unit, which keeps its own audit line."""
+    reject_unknown_fields("school_update", fields, SCHOOL_EDITABLE)
+    before = audit.snapshot(school, SCHOOL_EDITABLE)
+    for key, value in fields.items():
+        setattr(school, key, value)
+    errors: dict[str, list[str]] = {}
+    if "phone" in fields:
+        school.phone = _check_phone(errors, "phone", school.phone)
+    if school.ward_id is not None and "ward_name" not in fields:
+        school.ward_name = ""
+    _raise(errors)
+    school.full_clean()
+    school.save()
+    audit.record_update(actor=actor, obj=school, before=before)
+    if name is not None and name.strip() and name.strip() != school.unit.name:
+        core_services.unit_update(actor=actor, unit=school.unit, name=name.strip())
+    return school
+
+
+# School years and terms -----------------------------------------------------------------------------
+
+
+def _check_year_dates(start: _dt.date, end: _dt.date) -> None:
+    if start >= end:
+        raise ValidationError({"end_date": [_("Ngày kết thúc phải sau ngày bắt đầu.")]})
+
+
+@transaction.atomic
+def school_year_create(
+    *, actor: Actor, name: str, start_date: _dt.date, end_date: _dt.date, is_current: bool = False
+) -> SchoolYear:
+    name = (name or "").strip()
+    errors: dict[str, list[str]] = {}
+    parts = name.split("-")
+    if not (
+        len(parts) == 2
+        and all(p.isdigit() and len(p) == 4 for p in parts)
+        and int(parts[1]) == int(parts[0]) + 1
+    ):
+        errors["name"] = [_("Tên năm học có dạng 2026-2027 (hai năm liên tiếp).")]
+    _raise(errors)
+    _check_year_dates(start_date, end_date)
+    year = SchoolYear(name=name, start_date=start_date, end_date=end_date, is_current=False)
+    year.full_clean()
+    year.save()
+    audit.record_create(actor=actor, obj=year)
+    if is_current:
+        school_year_set_current(actor=actor, year=year)
+    return year
+
+
+@transaction.atomic
+def school_year_update(*, actor: Actor, year: SchoolYear, **fields: Any) -> SchoolYear:
+    reject_unknown_fields("school_year_update", fields, ("start_date", "end_date"))
+    before = audit.snapshot(year, ("start_date", "end_date"))
+    for key, value in fields.items():
+        setattr(year, key, value)
+    _check_year_dates(year.start_date, year.end_date)
+    year.full_clean()
+    year.save()
+    audit.record_update(actor=actor, obj=year, before=before)
+    return year
+
+
+@transaction.atomic
+def school_year_set_current(*, actor: Actor, year: SchoolYear) -> SchoolYear:
+    """Exactly one current year: the previous one stops being current in the same transaction."""
+    previous = list(SchoolYear.objects.select_for_update().filter(is_current=True).exclude(pk=year.pk))
+    for old in previous:
+        old.is_current = False
+        old.save(update_fields=["is_current"])
+        audit.record(actor=actor, action="update", obj=old, changes={"is_current": [True, False]})
+    if not year.is_current:
+        year.is_current = True
+        year.save(update_fields=["is_current"])
+        audit.record(actor=actor, action="update", obj=year, changes={"is_current": [False, True]})
+    return year
+
+
+@transaction.atomic
+def term_set(
+    *, actor: Actor, year: SchoolYear, number: int, start_date: _dt.date, end_date: _dt.date
+) -> Term:
+    """Creates or moves a term; its dates lie inside the year and term I comes before term II."""
+    errors: dict[str, list[str]] = {}
+    if number not in (1, 2):
+        errors["number"] = [_("Học kì phải là I hoặc II.")]
+    if start_date >= end_date:
+        errors.setdefault("end_date", []).append(_("Ngày kết thúc học kì phải sau ngày bắt đầu."))
+    if start_date < year.start_date or end_date > year.end_date:
+        errors.setdefault("start_date", []).append(
+            _("Học kì phải nằm trong năm học (%(start)s – %(end)s).")
+            % {"start": f"{year.start_date:%d/%m/%Y}", "end": f"{year.end_date:%d/%m/%Y}"}
+        )
+    other = year.terms.exclude(number=number).first()
+    overlaps = other is not None and (
+        (number == 1 and end_date >= other.start_date) or (number == 2 and start_date <= other.end_date)
+    )
+    if overlaps and not errors:
+        errors["start_date"] = [_("Học kì I phải kết thúc trước khi học kì II bắt đầu.")]
+    _raise(errors)
+    term = Term.objects.filter(year=year, number=number).first()
+    if term is None:
+        term = Term(year=year, number=number, start_date=start_date, end_date=end_date)
+        term.full_clean()
+        term.save()
+        audit.record_create(actor=actor, obj=term)
+        return term
+    before = audit.snapshot(term, ("start_date", "end_date"))
+    term.start_date, term.end_date = start_date, end_date
+    term.full_clean()
+    term.save()
+    audit.record_update(actor=actor, obj=term, before=before)
+    return term
