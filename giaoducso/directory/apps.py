@@ -6,3 +6,10 @@ class DirectoryConfig(AppConfig):
     name = "giaoducso.directory"
     label = "directory"
     verbose_name = _("Cơ sở dữ liệu ngành")
+
+    def ready(self) -> None:
+        from giaoducso.core import demo
+
+        from .demo import DirectoryDemo
+
+        demo.register(DirectoryDemo())

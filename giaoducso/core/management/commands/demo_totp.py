@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from giaoducso.core.demo_data import DEMO_DEVICE_NAME
+from giaoducso.core.demo import DEMO_DEVICE_NAME
 
 
 def current_code(device: TOTPDevice) -> str:

@@ -12,10 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import TOTP
 
-from giaoducso.core import demo_data
-from giaoducso.core.demo_data import DEMO_PASSWORD, build_plan
+from giaoducso.core import demo
+from giaoducso.core.demo import DEMO_PASSWORD
 from giaoducso.core.models import AuditEntry, Membership, Unit, UnitKind, User
 from giaoducso.core.roles import TWO_FACTOR_ROLES, Role
+from giaoducso.directory.demo import plan as demo_data
+from giaoducso.directory.demo.plan import build_plan
 from giaoducso.directory.models import (
     Enrolment,
     Equipment,
@@ -101,14 +103,14 @@ def test_plan_rejects_nonsense():
 
 
 def test_totp_secret_is_fixed_per_seed_and_user():
-    assert demo_data.totp_secret(2026, "lanhdao") == demo_data.totp_secret(2026, "lanhdao")
-    assert demo_data.totp_secret(2026, "lanhdao") != demo_data.totp_secret(2027, "lanhdao")
-    assert len(base64.b32decode(demo_data.totp_secret(1, "admin"))) == 20
+    assert demo.totp_secret(2026, "lanhdao") == demo.totp_secret(2026, "lanhdao")
+    assert demo.totp_secret(2026, "lanhdao") != demo.totp_secret(2027, "lanhdao")
+    assert len(base64.b32decode(demo.totp_secret(1, "admin"))) == 20
 
 
 def test_current_school_year_starts_in_september():
-    assert demo_data.current_school_year(dt.date(2026, 8, 31)) == 2025
-    assert demo_data.current_school_year(dt.date(2026, 9, 1)) == 2026
+    assert demo.current_school_year(dt.date(2026, 8, 31)) == 2025
+    assert demo.current_school_year(dt.date(2026, 9, 1)) == 2026
 
 
 # --- the written district ------------------------------------------------------------------------------
@@ -299,12 +301,12 @@ def test_if_empty_on_an_empty_database_seeds():
 
 
 def test_a_failure_leaves_nothing_behind(monkeypatch):
-    from giaoducso.core.management.commands import seed_demo
+    from giaoducso.directory import demo as directory_demo
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(seed_demo, "_link", boom)
+    monkeypatch.setattr(directory_demo, "_link", boom)
     with pytest.raises(RuntimeError):
         seed()
     assert not Unit.objects.exists()
@@ -383,12 +385,12 @@ def test_default_plan_classes_staff_and_rooms_have_realistic_sizes():
 
 
 def test_school_year_accepts_both_spellings():
-    assert demo_data.parse_school_year("2026") == 2026
-    assert demo_data.parse_school_year("2026-2027") == 2026
-    assert demo_data.parse_school_year(" 2026–2027 ") == 2026
+    assert demo.parse_school_year("2026") == 2026
+    assert demo.parse_school_year("2026-2027") == 2026
+    assert demo.parse_school_year(" 2026–2027 ") == 2026
     for bad in ("2026-2028", "26", "năm nay", "2026-"):
         with pytest.raises(ValueError):
-            demo_data.parse_school_year(bad)
+            demo.parse_school_year(bad)
     with pytest.raises(CommandError):
         call_command("seed_demo", "--school-year", "2026-2028", stdout=io.StringIO())
     assert not Unit.objects.exists()

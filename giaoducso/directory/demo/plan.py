@@ -12,7 +12,6 @@ a register of real ones.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import json
@@ -20,23 +19,20 @@ import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 
+from giaoducso.core.demo import (
+    DISTRICT,
+    STRUCTURES,
+    SUPERUSER,
+    WARD,
+    AccountPlan,
+    UnitPlan,
+    totp_secret,
+)
+from giaoducso.core.models import UnitKind
+from giaoducso.core.roles import TWO_FACTOR_ROLES, Role
 from rules.identifiers import PROVINCE_CODES, Sex, make_personal_id
 from rules.students import LEVEL_GRADES
 from rules.text import fold
-
-from .models import UnitKind
-from .roles import TWO_FACTOR_ROLES, Role
-
-# One documented password for every demo account; strong enough for the validators, public by design.
-DEMO_PASSWORD = "GiaoDucSo@2026"  # noqa: S105  (public by design, printed by seed_demo)
-# The name seed_demo gives its TOTP devices; demo_totp refuses any other device, so it cannot mint codes
-# for a real user's authenticator.
-DEMO_DEVICE_NAME = "demo"
-SUPERUSER = "superuser"
-
-DISTRICT = "district"
-WARD = "ward"
-STRUCTURES = (DISTRICT, WARD)
 
 PROVINCE_CODE = "SO79"
 PROVINCE_NAME = "Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh"
@@ -293,15 +289,6 @@ CLASSROOM_EQUIPMENT = {
 
 
 @dataclass(frozen=True)
-class UnitPlan:
-    code: str
-    kind: str
-    name: str
-    short_name: str
-    parent_code: str | None
-
-
-@dataclass(frozen=True)
 class SchoolPlan:
     code: str
     level: str  # MN, TH or CS
@@ -406,25 +393,6 @@ class StudentPlan:
 
 
 @dataclass(frozen=True)
-class AccountPlan:
-    username: str
-    role: str  # a Role value, or SUPERUSER
-    unit_code: str | None
-    full_name: str
-    title: str
-    # The base32 TOTP secret, for accounts that must use a second factor.
-    totp_secret: str | None
-    # For the parent and the student: the personal_id of the student they are linked to.
-    student_personal_id: str | None = None
-    # For school staff: the personal_id of their Staff record.
-    staff_personal_id: str | None = None
-
-    @property
-    def email(self) -> str:
-        return f"{self.username}@example.edu.vn"
-
-
-@dataclass(frozen=True)
 class DemoPlan:
     seed: int
     structure: str
@@ -454,17 +422,6 @@ class DemoPlan:
 
     def unit_name(self, code: str | None) -> str:
         return next((u.name for u in self.units if u.code == code), "")
-
-
-def totp_secret(seed: int, username: str) -> str:
-    """A fixed base32 secret per account and seed, so a demo's authenticator entries survive a re-seed."""
-    raw = hashlib.sha256(f"giaoducso-demo-totp:{seed}:{username}".encode()).digest()[:20]
-    return base64.b32encode(raw).decode()
-
-
-def current_school_year(today: dt.date) -> int:
-    """The first calendar year of the school year running on `today` (years start in September)."""
-    return today.year if today.month >= 9 else today.year - 1
 
 
 def _level_counts(schools: int) -> dict[str, int]:
@@ -561,16 +518,8 @@ def year_plan(start_year: int, *, is_current: bool) -> YearPlan:
     return YearPlan(school_year_name(start_year), start, end, is_current, terms)
 
 
-def parse_school_year(value: str) -> int:
-    """The first calendar year of "2026" or "2026-2027" (either dash); ValueError otherwise."""
-    text = value.strip().replace("–", "-")
-    first, dash, second = text.partition("-")
-    if not (first.isascii() and first.isdigit() and len(first) == 4):
-        raise ValueError(value)
-    if dash and not (second.isascii() and second.isdigit() and int(second) == int(first) + 1):
-        raise ValueError(value)
-    return int(first)
-
+# AccountPlan.record kinds.
+STUDENT_RECORD, CHILD_RECORD, STAFF_RECORD = "student", "child", "staff"
 
 _PROVINCE_BY_NAME = {name: code for code, name in PROVINCE_CODES.items()}
 
@@ -843,6 +792,15 @@ def _with_contacts(
     )
 
 
+def _record(role: str, student_id: str | None, staff_member: StaffPlan | None) -> tuple[str, str] | None:
+    """What a demo account stands for: the student themself, a parent's child, or a staff record."""
+    if student_id is not None:
+        return (STUDENT_RECORD if role == Role.STUDENT else CHILD_RECORD, student_id)
+    if staff_member is not None:
+        return (STAFF_RECORD, staff_member.personal_id)
+    return None
+
+
 def build_plan(
     *,
     seed: int = 2026,
@@ -999,8 +957,7 @@ def build_plan(
                 full_name,
                 title,
                 secret,
-                student_id,
-                staff_member.personal_id if staff_member is not None else None,
+                record=_record(role, student_id, staff_member),
             )
         )
     plan.accounts.append(
