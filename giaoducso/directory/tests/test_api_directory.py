@@ -7,13 +7,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from giaoducso.core.models import AuditEntry
 from giaoducso.core.roles import Role
 from giaoducso.core.tokens import SCOPES, api_token_create
 from giaoducso.directory.models import Enrolment, SchoolClass, Sex, Student
+from giaoducso.testing.audit import lines_by_people
 from giaoducso.testing.auth import sign_in
+from giaoducso.testing.factories import personal_id
 
-from .directory_fixtures import build_directory, personal_id
+from .directory_fixtures import build_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +139,7 @@ def test_school_patch_audited_and_scoped(client, world, directory):
         client, "PATCH", "/api/v1/schools/TA01", h, {"phone": "0283 875 1234", "has_it_staff_position": True}
     )
     assert response.status_code == 200 and response.json()["phone"] == "02838751234"
-    entry = AuditEntry.objects.get(object_type="directory.school", action="update")
+    entry = lines_by_people().get(object_type="directory.school", action="update")
     assert entry.actor == world.user(Role.PRINCIPAL) and entry.changes["has_it_staff_position"] == [
         False,
         True,
@@ -164,9 +165,11 @@ def test_class_create_and_patch(client, world, directory):
     assert response.status_code == 201, response.content
     created = response.json()
     assert (created["grade"], created["year"], created["room"]["name"]) == (9, "2026-2027", "P.101")
-    assert AuditEntry.objects.filter(
-        object_type="directory.schoolclass", action="create", object_id=str(created["id"])
-    ).exists()
+    assert (
+        lines_by_people()
+        .filter(object_type="directory.schoolclass", action="create", object_id=str(created["id"]))
+        .exists()
+    )
     fields = error_of(call(client, "POST", "/api/v1/classes", h, {"school": "TA01", "name": "2/1"}), 422)[
         "fields"
     ]
@@ -245,7 +248,7 @@ def test_student_lifecycle_through_the_api(client, world, directory):
     patched = call(client, "PATCH", f"/api/v1/students/{student_id}", h, {"ethnicity": "Hoa"})
     assert patched.json()["ethnicity"] == "Hoa"
     actions = set(
-        AuditEntry.objects.filter(actor=world.user(Role.SCHOOL_OFFICE)).values_list("object_type", "action")
+        lines_by_people().filter(actor=world.user(Role.SCHOOL_OFFICE)).values_list("object_type", "action")
     )
     assert {
         ("directory.student", "create"),
@@ -285,7 +288,7 @@ def test_bad_student_bodies_are_422_with_fields(client, world, directory, overri
     error = error_of(call(client, "POST", "/api/v1/students", h, body), 422)
     assert field in error["fields"], error
     assert not Student.objects.filter(full_name="A B").exists()
-    assert not AuditEntry.objects.filter(object_type="directory.student").exists()
+    assert not lines_by_people().filter(object_type="directory.student").exists()
 
 
 def test_class_of_another_school_is_refused_for_a_student(client, world, directory):
@@ -396,7 +399,7 @@ def test_staff_rooms_equipment_writes(client, world, directory):
     error_of(call(client, "PATCH", f"/api/v1/equipment/{directory.equipment_b.pk}", h, {"quantity": 3}), 404)
     error_of(call(client, "PATCH", f"/api/v1/rooms/{directory.room_b.pk}", h, {"name": "X"}), 404)
     types = set(
-        AuditEntry.objects.filter(actor=world.user(Role.PRINCIPAL)).values_list("object_type", flat=True)
+        lines_by_people().filter(actor=world.user(Role.PRINCIPAL)).values_list("object_type", flat=True)
     )
     assert {"directory.staff", "directory.staffassignment", "directory.room", "directory.equipment"} <= types
 
@@ -410,7 +413,7 @@ def test_session_writes_need_csrf(world, directory):
         "PATCH", "/api/v1/schools/TA01", json.dumps({"phone": "0901234567"}), content_type="application/json"
     )
     assert response.status_code == 403
-    assert not AuditEntry.objects.filter(object_type="directory.school").exists()
+    assert not lines_by_people().filter(object_type="directory.school").exists()
 
 
 def test_lists_have_no_n_plus_one(client, world, directory, django_assert_max_num_queries):

@@ -10,8 +10,6 @@ from giaoducso.directory import quality
 from giaoducso.directory.models import (
     Guardian,
     School,
-    SchoolClass,
-    SchoolYear,
     Sex,
     Staff,
     StaffStatus,
@@ -19,7 +17,13 @@ from giaoducso.directory.models import (
 )
 from giaoducso.directory.quality import Kind
 from giaoducso.testing.auth import sign_in
-from giaoducso.testing.factories import GuardianFactory, StudentFactory, UnitFactory
+from giaoducso.testing.factories import (
+    ClassFactory,
+    GuardianFactory,
+    SchoolYearFactory,
+    StudentFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +31,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def crafted(world):
     """Every field counted by hand: school A 34/49, school B 5/14, the department 39/63."""
-    year = SchoolYear.objects.create(
-        name="2026-2027", start_date=dt.date(2026, 9, 5), end_date=dt.date(2027, 5, 31), is_current=True
-    )
-    old_year = SchoolYear.objects.create(
-        name="2025-2026", start_date=dt.date(2025, 9, 5), end_date=dt.date(2026, 5, 31)
-    )
+    year = SchoolYearFactory(name="2026-2027", is_current=True)
+    old_year = SchoolYearFactory(name="2025-2026")
     ward = UnitFactory(kind=UnitKind.WARD, code="PX01", name="Phường 1", parent=world.department)
-    klass = SchoolClass.objects.create(school=world.school_a, year=year, grade=6, name="6/1")
-    old_class = SchoolClass.objects.create(school=world.school_a, year=old_year, grade=5, name="5/1")
+    klass = ClassFactory(school=world.school_a, year=year, name="6/1")
+    old_class = ClassFactory(school=world.school_a, year=old_year, name="5/1")
     School.objects.create(
         unit=world.school_a,
         level="lower_secondary",

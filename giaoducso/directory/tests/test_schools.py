@@ -8,14 +8,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from giaoducso.core.models import AuditEntry
 from giaoducso.core.roles import Role
 from giaoducso.directory import services
 from giaoducso.directory.models import SchoolLevel, SchoolYear
+from giaoducso.testing.audit import lines_by_people
 from giaoducso.testing.auth import sign_in
-from giaoducso.testing.factories import UnitFactory
+from giaoducso.testing.factories import SchoolFactory, UnitFactory
 
-from .directory_fixtures import build_directory, school_record
+from .directory_fixtures import build_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,11 +73,13 @@ def test_school_edit_is_audited_and_renames_the_unit(client, world, directory):
     directory.school_a.refresh_from_db()
     assert world.school_a.name == "Trường THCS Văn Thân mới"
     assert directory.school_a.phone == "02838751234"  # normalised by the service
-    school_entry = AuditEntry.objects.get(object_type="directory.school", action="update")
+    school_entry = lines_by_people().get(object_type="directory.school", action="update")
     assert school_entry.changes["phone"] == ["", "02838751234"] and school_entry.unit == world.school_a
-    assert AuditEntry.objects.filter(
-        object_type="core.unit", action="update", object_id=str(world.school_a.pk)
-    ).exists()
+    assert (
+        lines_by_people()
+        .filter(object_type="core.unit", action="update", object_id=str(world.school_a.pk))
+        .exists()
+    )
 
 
 @pytest.mark.parametrize(
@@ -89,7 +91,7 @@ def test_school_edit_bad_input_is_400_in_vietnamese(client, world, directory, fi
     response = client.post(reverse("directory:school_edit", args=["TA01"]), data)
     assert response.status_code == 400
     assert field in response.context["form"].errors
-    assert not AuditEntry.objects.filter(object_type="directory.school").exists()
+    assert not lines_by_people().filter(object_type="directory.school").exists()
 
 
 def test_teacher_cannot_edit_school(client, world, directory):
@@ -103,19 +105,19 @@ def test_school_list_export_is_scoped_and_audited(client, world, directory):
     assert response.status_code == 200
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("Mã trường", "Tên trường") and [r[0] for r in rows[1:]] == ["TA01"]
-    entry = AuditEntry.objects.get(action="export")
+    entry = lines_by_people().get(action="export")
     assert entry.object_type == "directory.school" and entry.changes["rows"] == 1
 
 
 def test_teacher_may_not_export(client, world, directory):
     sign_in(client, world.user(Role.TEACHER))
     assert client.get(reverse("directory:school_export")).status_code == 404
-    assert not AuditEntry.objects.filter(action="export").exists()
+    assert not lines_by_people().filter(action="export").exists()
 
 
 def test_school_list_queries_do_not_grow_with_rows(client, world, directory, django_assert_max_num_queries):
     for n in range(15):
-        school_record(UnitFactory(parent=world.department, code=f"S{n:03d}"), level=SchoolLevel.PRIMARY)
+        SchoolFactory(unit=UnitFactory(parent=world.department, code=f"S{n:03d}"), level=SchoolLevel.PRIMARY)
     sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
     client.get(reverse("directory:school_list"))
     with django_assert_max_num_queries(12):
@@ -146,7 +148,7 @@ def test_create_year_and_make_it_current(client, world, directory):
     assert client.post(reverse("directory:year_set_current", args=[new.pk])).status_code == 302
     assert list(SchoolYear.objects.filter(is_current=True)) == [new]
     officer = world.user(Role.DEPARTMENT_OFFICER)
-    changes = AuditEntry.objects.filter(object_type="directory.schoolyear", action="update", actor=officer)
+    changes = lines_by_people().filter(object_type="directory.schoolyear", action="update", actor=officer)
     assert sorted(e.changes["is_current"] for e in changes) == [[False, True], [True, False]]
 
 
@@ -190,7 +192,7 @@ def test_terms_lie_inside_the_year_and_in_order(client, world, directory):
     moved = {**ok, f"{p}-end_date": "14/01/2027"}
     assert client.post(url, moved).status_code == 302
     assert directory.year.terms.get(number=1).end_date == dt.date(2027, 1, 14)
-    assert AuditEntry.objects.filter(object_type="directory.term", action="update").count() == 1
+    assert lines_by_people().filter(object_type="directory.term", action="update").count() == 1
 
 
 def test_one_current_year_in_the_service():

@@ -8,9 +8,9 @@ from openpyxl import load_workbook
 from giaoducso.core.models import AuditEntry
 from giaoducso.core.roles import Role
 from giaoducso.directory import search, services
-from giaoducso.directory.models import SchoolClass, SchoolYear, Sex, Staff, Student
+from giaoducso.directory.models import Sex, Staff, Student
 from giaoducso.testing.auth import sign_in
-from giaoducso.testing.factories import StudentFactory
+from giaoducso.testing.factories import ClassFactory, SchoolYearFactory, StudentFactory
 from rules.identifiers import make_personal_id
 from rules.text import fold
 
@@ -129,11 +129,9 @@ def test_personal_id_and_ministry_code_are_exact(world, people):
 
 
 def test_class_search_lists_the_class(world, people):
-    year = SchoolYear.objects.create(
-        name="2026-2027", start_date=dt.date(2026, 9, 5), end_date=dt.date(2027, 5, 31), is_current=True
-    )
-    class_a = SchoolClass.objects.create(school=world.school_a, year=year, grade=6, name="6/1")
-    class_b = SchoolClass.objects.create(school=world.school_b, year=year, grade=6, name="6/1")
+    year = SchoolYearFactory(name="2026-2027", is_current=True)
+    class_a = ClassFactory(school=world.school_a, year=year, name="6/1")
+    class_b = ClassFactory(school=world.school_b, year=year, name="6/1")
     Student.objects.filter(pk__in=[people["an"].pk, people["lan"].pk]).update(current_class=class_a)
     Student.objects.filter(pk=people["an_b"].pk).update(current_class=class_b)
     assert find(world.user(Role.TEACHER), "6/1") == ["Nguyễn Văn An", "Trần Thị Lan"]

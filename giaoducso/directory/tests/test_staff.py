@@ -3,13 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from giaoducso.core.models import AuditEntry
 from giaoducso.core.roles import Role
 from giaoducso.directory import services
 from giaoducso.directory.models import Sex, Staff, StaffAssignment
+from giaoducso.testing.audit import lines_by_people
 from giaoducso.testing.auth import sign_in
+from giaoducso.testing.factories import StaffFactory, personal_id
 
-from .directory_fixtures import build_directory, personal_id, staff
+from .directory_fixtures import build_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +64,9 @@ def test_create_staff_with_main_assignment(client, world, directory):
     person = Staff.objects.get(full_name="Phan Văn Toán")
     assert person.search_name == "phan van toan" and person.phone == "0903123456"
     assert StaffAssignment.objects.get(staff=person).is_main
-    assert AuditEntry.objects.filter(
-        object_type="directory.staff", action="create", unit=world.school_a
-    ).exists()
+    assert (
+        lines_by_people().filter(object_type="directory.staff", action="create", unit=world.school_a).exists()
+    )
     assert client.get(reverse("directory:staff_create", args=["TB02"])).status_code == 404
 
 
@@ -100,7 +101,7 @@ def test_edit_staff_audited(client, world, directory):
         "status": "working",
     }
     assert client.post(url, data).status_code == 302
-    entry = AuditEntry.objects.get(object_type="directory.staff", action="update")
+    entry = lines_by_people().get(object_type="directory.staff", action="update")
     assert entry.changes == {"position": ["Giáo viên", "Tổ trưởng"]}
     assert client.get(reverse("directory:staff_edit", args=[directory.teacher_b.pk])).status_code == 404
 
@@ -124,7 +125,7 @@ def test_second_school_needs_reach_there(client, world, directory):
 
 def test_staff_export_and_queries(client, world, directory, django_assert_max_num_queries):
     for n in range(12):
-        staff(world.school_a, f"Giáo Viên Số {n}")
+        StaffFactory(school=world.school_a, full_name=f"Giáo Viên Số {n}")
     sign_in(client, world.user(Role.PRINCIPAL))
     client.get(reverse("directory:staff_list"))
     with django_assert_max_num_queries(12):
@@ -132,4 +133,4 @@ def test_staff_export_and_queries(client, world, directory, django_assert_max_nu
     assert len(response.context["page"]) == 13
     response = client.get(reverse("directory:staff_export"))
     assert response.status_code == 200
-    assert AuditEntry.objects.get(action="export").changes["rows"] == 13
+    assert lines_by_people().get(action="export").changes["rows"] == 13

@@ -9,8 +9,6 @@ from giaoducso.directory import transfers
 from giaoducso.directory.models import (
     Enrolment,
     Guardian,
-    SchoolClass,
-    SchoolYear,
     Student,
     StudentStatus,
     StudentStatusEvent,
@@ -18,7 +16,13 @@ from giaoducso.directory.models import (
     TransferStatus,
 )
 from giaoducso.testing.auth import sign_in
-from giaoducso.testing.factories import MembershipFactory, UnitFactory, UserFactory
+from giaoducso.testing.factories import (
+    ClassFactory,
+    MembershipFactory,
+    SchoolYearFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +32,8 @@ DAY = dt.date(2026, 10, 1)
 @pytest.fixture
 def setup(world):
     """School A's child in class 6/1 with an open enrolment; an office clerk at B; a clerk at school C."""
-    year = SchoolYear.objects.create(
-        name="2026-2027", start_date=dt.date(2026, 9, 5), end_date=dt.date(2027, 5, 31), is_current=True
-    )
-    klass = SchoolClass.objects.create(school=world.school_a, year=year, grade=6, name="6/1")
+    year = SchoolYearFactory(name="2026-2027", is_current=True)
+    klass = ClassFactory(school=world.school_a, year=year, name="6/1")
     child = world.child
     child.current_class = klass
     child.save()

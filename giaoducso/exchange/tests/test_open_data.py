@@ -7,20 +7,23 @@ from django.urls import reverse
 
 from giaoducso.core.models import UnitKind
 from giaoducso.directory.models import (
-    Equipment,
-    Room,
     RoomKind,
     School,
     SchoolClass,
     SchoolLevel,
-    SchoolYear,
     Sex,
-    Staff,
     StudentStatus,
 )
 from giaoducso.exchange import open_data
 from giaoducso.exchange.views import dataset_csv
-from giaoducso.testing.factories import StudentFactory, UnitFactory
+from giaoducso.testing.factories import (
+    EquipmentFactory,
+    RoomFactory,
+    SchoolYearFactory,
+    StaffFactory,
+    StudentFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +40,7 @@ def _fresh_cache():
 @pytest.fixture
 def district(world):
     """School A: grade 6 with 40 boys and 3 girls, grade 7 with 38 boys and 41 girls; school B: 45 + 44."""
-    year = SchoolYear.objects.create(
-        name="2026-2027", start_date="2026-09-05", end_date="2027-05-31", is_current=True
-    )
+    year = SchoolYearFactory(name="2026-2027", is_current=True)
     ward = UnitFactory(kind=UnitKind.WARD, code="PX01", name="Phường 1", parent=world.department)
     for unit in (world.school_a, world.school_b):
         School.objects.create(unit=unit, level=SchoolLevel.LOWER_SECONDARY, ownership="public", ward=ward)
@@ -68,7 +69,7 @@ def district(world):
     # Not on the roll: must not be counted.
     add(world.school_b, 7, Sex.FEMALE, 7, status=StudentStatus.TRANSFERRED_OUT)
     for i in range(6):
-        Staff.objects.create(
+        StaffFactory(
             school=world.school_a,
             personal_id=f"0790850000{i:02d}",
             full_name=f"Giáo Viên Bí Danh {i}",
@@ -76,7 +77,7 @@ def district(world):
             date_of_birth="1985-01-01",
             position="Giáo viên",
         )
-    Staff.objects.create(
+    StaffFactory(
         school=world.school_a,
         personal_id="079185000099",
         full_name="Kế Toán Duy Nhất",
@@ -85,12 +86,12 @@ def district(world):
         position="Kế toán",
     )
     for i in range(12):
-        Room.objects.create(school=world.school_a, kind=RoomKind.CLASSROOM, name=f"P{i}", area_m2=50)
-    Room.objects.create(school=world.school_a, kind=RoomKind.COMPUTER_LAB, name="Tin", area_m2=60)
+        RoomFactory(school=world.school_a, kind=RoomKind.CLASSROOM, name=f"P{i}", area_m2=50)
+    RoomFactory(school=world.school_a, kind=RoomKind.COMPUTER_LAB, name="Tin", area_m2=60)
     for i in range(8):
-        Room.objects.create(school=world.school_b, kind=RoomKind.OFFICE, name=f"VP{i}", area_m2=20)
-    Equipment.objects.create(school=world.school_a, name="Máy tính", quantity=40)
-    Equipment.objects.create(school=world.school_a, name="Máy chiếu", quantity=2)
+        RoomFactory(school=world.school_b, kind=RoomKind.OFFICE, name=f"VP{i}", area_m2=20)
+    EquipmentFactory(school=world.school_a, name="Máy tính", quantity=40)
+    EquipmentFactory(school=world.school_a, name="Máy chiếu", quantity=2)
     return {"people": people, "ward": ward, "year": year}
 
 
