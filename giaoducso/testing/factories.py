@@ -114,7 +114,6 @@ class SchoolYearFactory(DjangoModelFactory):
 
     class Meta:
         model = SchoolYear
-        django_get_or_create = ("name",)
 
     name = "2026-2027"
     start_date = factory.LazyAttribute(lambda o: dt.date(int(o.name[:4]), 9, 5))
@@ -123,7 +122,9 @@ class SchoolYearFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: type[SchoolYear], *args: Any, **kwargs: Any) -> SchoolYear:
-        return directory_services.school_year_create(actor=None, **kwargs)
+        # Years are shared by every school: a second tenant asking for the same year gets the same row.
+        existing = SchoolYear.objects.filter(name=kwargs["name"]).first()
+        return existing or directory_services.school_year_create(actor=None, **kwargs)
 
 
 class SchoolFactory(DjangoModelFactory):
@@ -131,7 +132,6 @@ class SchoolFactory(DjangoModelFactory):
 
     class Meta:
         model = School
-        django_get_or_create = ("unit",)
 
     unit = factory.SubFactory(UnitFactory)
     level = SchoolLevel.LOWER_SECONDARY

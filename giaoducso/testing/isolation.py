@@ -1,0 +1,198 @@
+"""The isolation matrix's world and its description of every route's parameters.
+
+Two tenants, each a department with one school under the same Sở, each holding one user per role and one
+record of every kind, with a made-up word (the tenant's marker) in every person's name. The matrix signs
+in as each user of one tenant and asks every route for the other tenant's records: it must answer 404 or
+show nothing of theirs.
+
+Routes come from the URL configuration and the OpenAPI document, never from a hand list; what the matrix
+cannot invent is how to fill a route's parameters with the other tenant's ids. `PARAMS` says it, per
+parameter name or per "route name:parameter"; a new route whose parameters are not described fails the
+matrix until they are (or until `SKIPPED` names it with the reason).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from giaoducso.core.models import Job, Notification, Unit, UnitKind, User
+from giaoducso.core.roles import Role
+from giaoducso.directory import services as directory_services
+from giaoducso.directory.models import Guardian, Staff, Student, Transfer
+
+from .factories import (
+    ClassFactory,
+    EquipmentFactory,
+    MembershipFactory,
+    RoomFactory,
+    SchoolFactory,
+    SchoolYearFactory,
+    StaffFactory,
+    UnitFactory,
+    UserFactory,
+    personal_id,
+)
+from .world import DEPARTMENT_ROLES, SCHOOL_ROLES
+
+
+@dataclass
+class Tenant:
+    tag: str
+    marker: str  # in every person's name, and nowhere else
+    department: Unit
+    school: Unit
+    users: dict[str, User] = field(default_factory=dict)
+    records: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["records"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def build_tenant(province: Unit, tag: str, marker: str) -> Tenant:
+    department = UnitFactory(
+        kind=UnitKind.DISTRICT_DEPARTMENT, code=f"PGD{tag}", name=f"Phòng GD&ĐT số {tag}", parent=province
+    )
+    school = UnitFactory(code=f"TR{tag}", name=f"Trường THCS số {tag}", parent=department)
+    tenant = Tenant(tag=tag, marker=marker, department=department, school=school)
+    for role in DEPARTMENT_ROLES:
+        tenant.users[role] = UserFactory(username=f"m{tag}_{role}", full_name=f"Cán Bộ {marker} Phòng")
+        MembershipFactory(user=tenant.users[role], unit=department, role=role)
+    for role in SCHOOL_ROLES:
+        tenant.users[role] = UserFactory(username=f"m{tag}_{role}", full_name=f"Người {marker} Trường")
+        MembershipFactory(user=tenant.users[role], unit=school, role=role)
+
+    SchoolFactory(unit=school, level="lower_secondary", address=f"1 Đường {marker}")
+    year = SchoolYearFactory(name="2026-2027", is_current=True)
+    teacher = StaffFactory(school=school, full_name=f"Trần Thị {marker}")
+    Staff.objects.filter(pk=teacher.pk).update(user=tenant.users[Role.TEACHER])
+    room = RoomFactory(school=school, name=f"P.{tag}")
+    school_class = ClassFactory(school=school, year=year, name="6/1", homeroom_teacher=teacher, room=room)
+    student = directory_services.student_create(
+        actor=None,
+        school=school,
+        personal_id=personal_id("F", 2014),
+        full_name=f"Lê Thu {marker}",
+        date_of_birth=dt.date(2014, 3, 1),
+        sex="F",
+        school_class=school_class,
+        start_date=dt.date(2026, 9, 5),
+        address=f"9 Hẻm {marker}",
+    )
+    Student.objects.filter(pk=student.pk).update(user=tenant.users[Role.STUDENT])
+    guardian = directory_services.guardian_add(
+        actor=None, student=student, full_name=f"Lê Văn {marker}", phone="0901234567"
+    )
+    Guardian.objects.filter(pk=guardian.pk).update(user=tenant.users[Role.PARENT])
+    tenant.records.update(
+        year=year,
+        teacher=teacher,
+        room=room,
+        school_class=school_class,
+        student=student,
+        guardian=guardian,
+        equipment=EquipmentFactory(school=school, name="Máy chiếu", room=room),
+        job=Job.objects.create(
+            kind="audit_export", title=f"Xuất {marker}", created_by=tenant.users[Role.PRINCIPAL], unit=school
+        ),
+        notification=Notification.objects.create(
+            recipient=tenant.users[Role.PRINCIPAL], title=f"Tin {marker}"
+        ),
+    )
+    return tenant
+
+
+def add_transfer(tenant: Tenant, other: Tenant) -> None:
+    """A pending transfer of a second student of `tenant` to a school that is neither tenant's."""
+    outsider = UnitFactory(
+        code=f"NGOAI{tenant.tag}", name=f"Trường ngoài {tenant.tag}", parent=tenant.department
+    )
+    mover = directory_services.student_create(
+        actor=None,
+        school=tenant.school,
+        personal_id=personal_id("M", 2014),
+        full_name=f"Đỗ Minh {tenant.marker}",
+        date_of_birth=dt.date(2014, 6, 1),
+        sex="M",
+    )
+    tenant.records["transfer"] = Transfer.objects.create(
+        student=mover, from_school=tenant.school, to_school=outsider, requested_by_school=tenant.school
+    )
+
+
+# How to fill a route's parameters with a tenant's ids: by "route name:parameter", else by parameter.
+Fill = Callable[[Tenant], Any]
+PARAMS: dict[str, Fill] = {
+    # The HTML screens.
+    "code": lambda t: t.school.code,
+    "student_pk": lambda t: t.student.pk,
+    "guardian_pk": lambda t: t.guardian.pk,
+    "directory:student_detail:pk": lambda t: t.student.pk,
+    "directory:student_edit:pk": lambda t: t.student.pk,
+    "directory:student_set_class:pk": lambda t: t.student.pk,
+    "directory:student_set_status:pk": lambda t: t.student.pk,
+    "directory:guardian_add:pk": lambda t: t.student.pk,
+    "directory:guardian_edit:pk": lambda t: t.student.pk,
+    "directory:guardian_remove:pk": lambda t: t.student.pk,
+    "directory:class_detail:pk": lambda t: t.school_class.pk,
+    "directory:class_edit:pk": lambda t: t.school_class.pk,
+    "directory:staff_detail:pk": lambda t: t.teacher.pk,
+    "directory:staff_edit:pk": lambda t: t.teacher.pk,
+    "directory:staff_assign:pk": lambda t: t.teacher.pk,
+    "directory:room_edit:pk": lambda t: t.room.pk,
+    "directory:equipment_edit:pk": lambda t: t.equipment.pk,
+    "directory:transfer_detail:pk": lambda t: t.transfer.pk,
+    "directory:transfer_decide:pk": lambda t: t.transfer.pk,
+    "directory:transfer_decide:action": lambda t: "approve",
+    "directory:import_detail:pk": lambda t: t.job.pk,
+    "directory:import_status:pk": lambda t: t.job.pk,
+    "directory:import_commit:pk": lambda t: t.job.pk,
+    "core:user_detail:pk": lambda t: t.users[Role.TEACHER].pk,
+    "core:notification_mark_read:pk": lambda t: t.notification.pk,
+    "core:job_detail:pk": lambda t: t.job.pk,
+    "core:job_progress:pk": lambda t: t.job.pk,
+    "core:job_download:pk": lambda t: t.job.pk,
+    # The API (OpenAPI path parameters).
+    "student_id": lambda t: t.student.pk,
+    "guardian_id": lambda t: t.guardian.pk,
+    "class_id": lambda t: t.school_class.pk,
+    "staff_id": lambda t: t.teacher.pk,
+    "room_id": lambda t: t.room.pk,
+    "equipment_id": lambda t: t.equipment.pk,
+    "job_id": lambda t: t.job.pk,
+}
+
+# Routes the matrix does not request, each with the reason; everything else must be described above.
+# Screens are named by their URL name, API operations by "api:" and their operation id.
+SKIPPED: dict[str, str] = {
+    "admin:": "the Django admin: superusers only, covered by the admin's own tests",
+    "api:giaoducso_exchange_api_dataset_detail": "open data: public aggregates with disclosure control",
+    "exchange:open_data_dataset": "open data: public aggregates with disclosure control",
+    "directory:year_set_current": "the calendar is shared by every school today (issue 7.8 gives it a unit)",
+    "directory:year_term_set": "the calendar is shared by every school today (issue 7.8 gives it a unit)",
+    "core:logout": "signs the user out, which ends the matrix's session",
+    "set_language": "changes the session's language only",
+}
+
+
+def skipped(name: str) -> str | None:
+    for prefix, reason in SKIPPED.items():
+        if name == prefix or (prefix.endswith(":") and name.startswith(prefix)):
+            return reason
+    return None
+
+
+def fill(name: str, params: list[str], tenant: Tenant) -> dict[str, Any] | None:
+    """The route's parameters filled with `tenant`'s ids, or None when some parameter is not described."""
+    values: dict[str, Any] = {}
+    for param in params:
+        describer = PARAMS.get(f"{name}:{param}") or PARAMS.get(param)
+        if describer is None:
+            return None
+        values[param] = describer(tenant)
+    return values
