@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import audit, jobs, selectors
+from .. import audit, audit_export, jobs, selectors
 from ..models import AuditAction, JobStatus
 from ..roles import Perm
 from ..scoping import has_perm
@@ -42,15 +42,15 @@ class AuditExportForm(forms.Form):
     date_from = forms.DateField(
         label=gettext_lazy("Từ ngày"),
         required=False,
-        input_formats=[jobs.DATE_FORMAT],
-        widget=forms.DateInput(format=jobs.DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"}),
+        input_formats=[audit_export.DATE_FORMAT],
+        widget=forms.DateInput(format=audit_export.DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"}),
         error_messages={"invalid": gettext_lazy("Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.")},
     )
     date_to = forms.DateField(
         label=gettext_lazy("Đến ngày"),
         required=False,
-        input_formats=[jobs.DATE_FORMAT],
-        widget=forms.DateInput(format=jobs.DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"}),
+        input_formats=[audit_export.DATE_FORMAT],
+        widget=forms.DateInput(format=audit_export.DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"}),
         error_messages={"invalid": gettext_lazy("Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.")},
     )
     action = forms.ChoiceField(
@@ -161,7 +161,7 @@ def job_start_audit_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _list_page(request, export_form=form, status=400)
     try:
-        job = jobs.job_start_audit_export(actor=request.user, **form.cleaned_data)
+        job = audit_export.job_start_audit_export(actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
         form.add_error(None, exc)
         return _list_page(request, export_form=form, status=400)
