@@ -12,10 +12,17 @@ from giaoducso.core.roles import Role
 from giaoducso.core.tokens import SCOPES, api_token_create
 from giaoducso.directory.models import Enrolment, SchoolClass, Sex, Student
 from giaoducso.testing.auth import sign_in
+from giaoducso.testing.openapi import OpenApiClient
 
 from .directory_fixtures import build_directory, personal_id
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    """Every API response of these tests is checked against the committed docs/openapi.json."""
+    return OpenApiClient()
 
 
 @pytest.fixture
