@@ -30,6 +30,7 @@ from .service import run_import
 
 CHECK_KIND = "directory_import_check"
 RUN_KIND = "directory_import_run"
+IMPORT_JOB_KINDS = (CHECK_KIND, RUN_KIND)
 JOB_KINDS.setdefault(CHECK_KIND, JobKind(gettext_lazy("Kiểm tra tệp nhập dữ liệu")))
 JOB_KINDS.setdefault(RUN_KIND, JobKind(gettext_lazy("Nhập dữ liệu từ tệp"), notify_on_finish=True))
 

@@ -77,7 +77,7 @@ def _kinds_or_404(request: HttpRequest) -> list[str]:
 
 
 def _import_job_or_404(request: HttpRequest, pk: Any) -> Job:
-    return selectors.job_get(user=request.user, pk=pk, kinds=[import_jobs.CHECK_KIND, import_jobs.RUN_KIND])
+    return selectors.job_get(user=request.user, pk=pk, kinds=import_jobs.IMPORT_JOB_KINDS)
 
 
 @login_required
@@ -95,7 +95,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             file_name=Path(upload.name).name,
         )
         return redirect("directory:import_detail", pk=job.pk)
-    recent = selectors.job_list(user=request.user, kinds=[import_jobs.CHECK_KIND, import_jobs.RUN_KIND])[:10]
+    recent = selectors.job_list(user=request.user, kinds=import_jobs.IMPORT_JOB_KINDS)[:10]
     columns = {KIND_LABELS[k]: ", ".join(KINDS[k].COLUMNS) for k in kinds}
     status = 400 if form.errors else 200
     return render(
