@@ -27,6 +27,8 @@ from .models import SchoolYear
 
 # The units a deployment starts from: the department (Phòng or Sở) or, after the 2025 reform, the ward.
 SETUP_KINDS = (UnitKind.DISTRICT_DEPARTMENT, UnitKind.WARD, UnitKind.PROVINCE_DEPARTMENT)
+# How the command and the form read the school year's dates.
+DATE_FORMAT = "%d/%m/%Y"
 
 
 @dataclass

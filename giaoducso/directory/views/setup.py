@@ -13,9 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..setup import SETUP_KINDS, default_school_year, unit_setup
-
-DATE_FORMAT = "%d/%m/%Y"
+from ..setup import DATE_FORMAT, SETUP_KINDS, default_school_year, unit_setup
 
 
 class UnitSetupForm(forms.Form):

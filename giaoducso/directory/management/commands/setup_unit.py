@@ -9,9 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from giaoducso.directory.setup import SETUP_KINDS, unit_setup
-
-DATE_FORMAT = "%d/%m/%Y"
+from giaoducso.directory.setup import DATE_FORMAT, SETUP_KINDS, unit_setup
 
 
 def _date(value: str) -> dt.date:
