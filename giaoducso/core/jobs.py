@@ -8,10 +8,8 @@ JSON-able result. Re-delivery is harmless: a finished job is skipped and a half-
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import math
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,8 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone, translation
@@ -28,10 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit
-from .models import AuditAction, AuditEntry, Job, JobStatus, Membership, Unit, User
-from .roles import Perm
-from .scoping import has_perm, scoped
+from .models import Job, JobStatus, Membership, Unit, User
 
 if TYPE_CHECKING:
     from django_tasks.base import Task
@@ -42,7 +35,6 @@ logger = logging.getLogger(__name__)
 GENERIC_FAILURE = gettext_lazy(
     "Công việc gặp lỗi và đã dừng. Hãy thử lại; nếu lỗi lặp lại, hãy báo cán bộ CNTT của đơn vị."
 )
-DATE_FORMAT = "%d/%m/%Y"
 
 
 class JobError(Exception):
@@ -113,7 +105,8 @@ def job_unit_for(user: User | Any) -> Unit | None:
     return next(iter(units.values())) if len(units) == 1 else None
 
 
-def _membership_param(user: User | Any) -> int | None:
+def membership_param(user: User | Any) -> int | None:
+    """The chosen membership's id, for a job's params: the worker must act with the unit the screen showed."""
     active = getattr(user, "active_membership", None)
     return active.pk if active is not None else None
 
@@ -128,38 +121,6 @@ def job_start_system_check(*, actor: User | Any, steps: int = 5) -> Job:
         unit=job_unit_for(actor),
         task=system_check,
         params={"steps": steps},
-    )
-
-
-def job_start_audit_export(
-    *,
-    actor: User | Any,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    action: str = "",
-    object_type: str = "",
-) -> Job:
-    """Starts the audit-log export. The filters travel as text (dd/mm/yyyy) so that the row is JSON."""
-    if not has_perm(actor, Perm.VIEW_AUDIT):
-        raise PermissionError("The user may not read the audit log.")
-    params: dict[str, Any] = {
-        "date_from": date_from.strftime(DATE_FORMAT) if date_from else "",
-        "date_to": date_to.strftime(DATE_FORMAT) if date_to else "",
-        "action": action,
-        "object_type": object_type.strip(),
-        # The worker must see what the screen showed: the unit chosen in the switcher, not every role.
-        "membership_id": _membership_param(actor),
-    }
-    _audit_filters(params)  # refuse bad filters now, while the user is still there to read the message
-    from .tasks import export_audit_log
-
-    return job_start(
-        actor=actor,
-        kind="audit_export",
-        title=str(_("Xuất nhật ký hệ thống ra Excel")),
-        unit=job_unit_for(actor),
-        task=export_audit_log,
-        params=params,
     )
 
 
@@ -273,6 +234,24 @@ def _finish(
         )
 
 
+def _acting_user(job: Job) -> User:
+    """The job's owner as they were when they started it, with the unit they had chosen."""
+    user = job.created_by
+    if user is None or not user.is_active:
+        raise JobError(_("Tài khoản đã tạo công việc này không còn hoạt động."))
+    membership_id = job.params.get("membership_id")
+    if membership_id:
+        active = (
+            Membership.objects.filter(pk=membership_id, user=user, is_active=True)
+            .select_related("unit")
+            .first()
+        )
+        if active is None:
+            raise JobError(_("Vai trò dùng khi tạo công việc này không còn hiệu lực."))
+        user.active_membership = active  # type: ignore[attr-defined]
+    return user
+
+
 # --- Job bodies -------------------------------------------------------------------------------
 
 # Seconds each system-check step lasts, so that a person watching sees the bar move.
@@ -349,171 +328,3 @@ def system_check_body(job: Job, report: JobReporter) -> dict[str, Any]:
         else _("Hoàn thành, có mục chưa đạt: %(items)s.") % {"items": ", ".join(failed)}
     )
     return {"checks": results, "message": message}
-
-
-# How many rows between two progress reports: often enough to move the bar, rarely enough to cost nothing.
-AUDIT_EXPORT_PROGRESS_EVERY = 500
-AUDIT_EXPORT_COLUMNS = [
-    gettext_lazy("Thời điểm"),
-    gettext_lazy("Người thực hiện"),
-    gettext_lazy("Hành động"),
-    gettext_lazy("Loại đối tượng"),
-    gettext_lazy("Mã đối tượng"),
-    gettext_lazy("Đối tượng"),
-    gettext_lazy("Đơn vị"),
-    gettext_lazy("Địa chỉ IP"),
-    gettext_lazy("Thay đổi"),
-    gettext_lazy("Ghi chú"),
-    gettext_lazy("Mã yêu cầu"),
-]
-
-
-def _parse_date(value: Any, label: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.datetime.strptime(str(value).strip(), DATE_FORMAT).date()
-    except ValueError as exc:
-        raise ValidationError(
-            _("%(label)s phải là ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.") % {"label": label}
-        ) from exc
-
-
-def _audit_filters(params: dict[str, Any]) -> dict[str, Any]:
-    """The ORM filters for the export's parameters; ValidationError with a Vietnamese message if bad."""
-    date_from = _parse_date(params.get("date_from"), _("Từ ngày"))
-    date_to = _parse_date(params.get("date_to"), _("Đến ngày"))
-    if date_from and date_to and date_from > date_to:
-        raise ValidationError(_("“Từ ngày” phải trước hoặc bằng “Đến ngày”."))
-    action = str(params.get("action") or "")
-    if action and action not in AuditAction.values:
-        raise ValidationError(_("Hành động không hợp lệ."))
-    object_type = str(params.get("object_type") or "").strip()
-    if len(object_type) > 100:
-        raise ValidationError(_("Loại đối tượng dài quá 100 ký tự."))
-    filters: dict[str, Any] = {}
-    tz = timezone.get_current_timezone()
-    # A range on the indexed column, not a __date lookup, so that the database can use the index.
-    if date_from:
-        filters["at__gte"] = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
-    if date_to:
-        filters["at__lt"] = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    if action:
-        filters["action"] = action
-    if object_type:
-        filters["object_type"] = object_type
-    return filters
-
-
-def _acting_user(job: Job) -> User:
-    """The job's owner as they were when they started it, with the unit they had chosen."""
-    user = job.created_by
-    if user is None or not user.is_active:
-        raise JobError(_("Tài khoản đã tạo công việc này không còn hoạt động."))
-    membership_id = job.params.get("membership_id")
-    if membership_id:
-        active = (
-            Membership.objects.filter(pk=membership_id, user=user, is_active=True)
-            .select_related("unit")
-            .first()
-        )
-        if active is None:
-            raise JobError(_("Vai trò dùng khi tạo công việc này không còn hiệu lực."))
-        user.active_membership = active  # type: ignore[attr-defined]
-    return user
-
-
-def audit_export_queryset(user: User | Any, params: dict[str, Any]) -> Any:
-    """The audit lines an export with these parameters contains, oldest first."""
-    filters = _audit_filters(params)
-    queryset = scoped(AuditEntry.objects.all(), user, Perm.VIEW_AUDIT).filter(**filters)
-    return queryset.select_related("unit").order_by("at", "id")
-
-
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # Logged text is data, never a formula: "=HYPERLINK(...)" typed into a name must stay text.
-        cell.data_type = "s"
-    return cell
-
-
-def audit_export_body(job: Job, report: JobReporter) -> dict[str, Any]:
-    import json
-
-    from openpyxl import Workbook
-
-    user = _acting_user(job)
-    if not has_perm(user, Perm.VIEW_AUDIT):
-        raise JobError(_("Bạn không còn quyền xem nhật ký hệ thống."))
-    try:
-        queryset = audit_export_queryset(user, job.params)
-    except ValidationError as exc:
-        raise JobError(" ".join(exc.messages)) from exc
-    total = queryset.count()
-    report(2, _("Đang chuẩn bị %(total)d dòng…") % {"total": total})
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(_("Nhật ký hệ thống"))[:31])
-    sheet.append([_xlsx_cell(sheet, str(c)) for c in AUDIT_EXPORT_COLUMNS])
-    actions = dict(AuditAction.choices)
-    local_tz = timezone.get_current_timezone()
-    rows = 0
-    for entry in queryset.iterator(chunk_size=2000):
-        sheet.append(
-            [
-                _xlsx_cell(sheet, entry.at.astimezone(local_tz).strftime("%d/%m/%Y %H:%M:%S")),
-                _xlsx_cell(sheet, entry.actor_label),
-                _xlsx_cell(sheet, str(actions.get(entry.action, entry.action))),
-                _xlsx_cell(sheet, entry.object_type),
-                _xlsx_cell(sheet, entry.object_id),
-                _xlsx_cell(sheet, entry.object_repr),
-                _xlsx_cell(sheet, entry.unit.name if entry.unit else ""),
-                _xlsx_cell(sheet, entry.ip_address or ""),
-                _xlsx_cell(sheet, json.dumps(entry.changes, ensure_ascii=False) if entry.changes else ""),
-                _xlsx_cell(sheet, entry.note),
-                _xlsx_cell(sheet, entry.request_id),
-            ]
-        )
-        rows += 1
-        if rows % AUDIT_EXPORT_PROGRESS_EVERY == 0:
-            report.step(
-                rows,
-                total,
-                _("Đã ghi %(rows)d/%(total)d dòng") % {"rows": rows, "total": total},
-                start=2,
-                end=95,
-            )
-
-    filename = f"nhat-ky-he-thong-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
-    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
-        workbook.save(handle)
-        handle.seek(0)
-        job.result_file.save(filename, File(handle), save=False)
-    Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
-    report(99, _("Đã ghi tệp"))
-    audit.record_export(
-        actor=user,
-        what=AuditEntry._meta.label_lower,
-        unit=job.unit,
-        rows=rows,
-        fmt="xlsx",
-        note=_describe_filters(job.params),
-    )
-    return {
-        "rows": rows,
-        "filename": filename,
-        "message": _("Đã xuất %(rows)d dòng nhật ký.") % {"rows": rows},
-    }
-
-
-def _describe_filters(params: dict[str, Any]) -> str:
-    parts = [
-        f"{key}={params[key]}" for key in ("date_from", "date_to", "action", "object_type") if params.get(key)
-    ]
-    return "; ".join(parts)

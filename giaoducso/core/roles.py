@@ -64,9 +64,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DEPARTMENT_IT: frozenset(
         _DEPARTMENT_READ | {Perm.MANAGE_UNIT, Perm.MANAGE_USER, Perm.CHANGE_SCHOOL, Perm.USE_ADMIN}
     ),
+    # School leaders answer for what is done to their school's records: they read its audit lines
+    # (scoping limits them to lines whose unit lies in their school, as for everything else).
     Role.PRINCIPAL: frozenset(
         _SCHOOL_READ
         | {
+            Perm.VIEW_AUDIT,
             Perm.VIEW_USER,
             Perm.CHANGE_SCHOOL,
             Perm.CHANGE_STUDENT,
@@ -76,7 +79,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.VICE_PRINCIPAL: frozenset(
-        _SCHOOL_READ | {Perm.VIEW_USER, Perm.CHANGE_STUDENT, Perm.SEND_NOTIFICATION}
+        _SCHOOL_READ | {Perm.VIEW_AUDIT, Perm.VIEW_USER, Perm.CHANGE_STUDENT, Perm.SEND_NOTIFICATION}
     ),
     Role.SCHOOL_OFFICE: frozenset(_SCHOOL_READ | {Perm.CHANGE_STUDENT}),
     Role.SCHOOL_IT: frozenset(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from .models import AuditEntry, Unit, User
+from .models import AuditEntry, Job, Unit, User
 from .roles import Perm
 from .scoping import scoped
 
@@ -68,3 +71,28 @@ def audit_object_types(*, user: Any) -> list[str]:
         .values_list("object_type", flat=True)
         .distinct()
     )
+
+
+def job_list(*, user: Any, kinds: Iterable[str] | None = None) -> QuerySet[Job]:
+    """The background jobs `user` may see, newest first: their own, or every job for a superuser.
+
+    Jobs carry their owner's work (exports and import previews of personal data), so a role on a unit is
+    not enough: a department officer does not see a teacher's job. The one rule for the job pages, the
+    import pages and the API; `kinds` narrows the list to the jobs a page is about.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Job.objects.none()
+    jobs = Job.objects.select_related("unit").order_by("-created_at")
+    if not (user.is_superuser and user.is_active):
+        jobs = jobs.filter(created_by=user)
+    if kinds is not None:
+        jobs = jobs.filter(kind__in=list(kinds))
+    return jobs
+
+
+def job_get(*, user: Any, pk: Any, kinds: Iterable[str] | None = None) -> Job:
+    """One job `user` may see, or Http404 — the same answer as for a job that never existed."""
+    try:
+        return job_list(user=user, kinds=kinds).get(pk=pk)
+    except (Job.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc

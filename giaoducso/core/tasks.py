@@ -4,7 +4,7 @@ from typing import Any
 
 from django_tasks import task
 
-from . import jobs, notifications
+from . import audit_export, jobs, notifications
 
 
 @task()
@@ -14,7 +14,7 @@ def system_check(job_id: str) -> dict[str, Any]:
 
 @task()
 def export_audit_log(job_id: str) -> dict[str, Any]:
-    return jobs.run_job(job_id, jobs.audit_export_body)
+    return jobs.run_job(job_id, audit_export.audit_export_body)
 
 
 @task()

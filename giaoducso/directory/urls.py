@@ -8,6 +8,7 @@ from .views import (
     quality,
     schools,
     search,
+    setup,
     staff,
     students,
     transfers,
@@ -16,6 +17,7 @@ from .views import (
 app_name = "directory"
 
 urlpatterns = [
+    path("setup/", setup.unit_setup_view, name="unit_setup"),
     path("imports/", imports.import_start, name="import_start"),
     path("imports/<uuid:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<uuid:pk>/status/", imports.import_status, name="import_status"),

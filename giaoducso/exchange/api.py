@@ -20,7 +20,7 @@ class ColumnOut(Schema):
     label: str
 
 
-class UnitOut(Schema):
+class DatasetUnitOut(Schema):
     code: str
     name: str
 
@@ -29,7 +29,7 @@ class DatasetOut(Schema):
     dataset: str
     title: str
     description: str
-    unit: UnitOut | None
+    unit: DatasetUnitOut | None
     licence: str
     threshold: int = Field(description="Ô từ 1 đến threshold−1 được ghi “<threshold”.")
     note: str

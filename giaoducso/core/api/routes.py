@@ -181,5 +181,4 @@ class JobOut(Schema):
 
 @router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, auth=auth_for("jobs:read"), tags=["jobs"])
 def job_detail(request: HttpRequest, job_id: uuid.UUID) -> Job:
-    # A job belongs to whoever started it; anyone else gets the same 404 as for a job that never was.
-    return Job.objects.get(pk=job_id, created_by=request.user)
+    return selectors.job_get(user=request.user, pk=job_id)

@@ -28,8 +28,16 @@ from giaoducso.core.models import Job
 from giaoducso.core.roles import Role
 from giaoducso.core.tokens import SCOPES, api_token_create, api_token_revoke
 from giaoducso.testing.auth import sign_in
+from giaoducso.testing.openapi import OpenApiClient
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    """Every API response of these tests is checked against the committed docs/openapi.json."""
+    return OpenApiClient()
+
 
 ALL_SCOPES = sorted(SCOPES)
 

@@ -9,15 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import audit, jobs
-from ..models import AuditAction, Job, JobStatus
+from .. import audit, audit_export, jobs, selectors
+from ..models import AuditAction, JobStatus
 from ..roles import Perm
 from ..scoping import has_perm
 
@@ -43,15 +42,15 @@ class AuditExportForm(forms.Form):
     date_from = forms.DateField(
         label=gettext_lazy("Từ ngày"),
         required=False,
-        input_formats=[jobs.DATE_FORMAT],
-        widget=forms.DateInput(format=jobs.DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"}),
+        input_formats=[audit_export.DATE_FORMAT],
+        widget=forms.DateInput(format=audit_export.DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"}),
         error_messages={"invalid": gettext_lazy("Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.")},
     )
     date_to = forms.DateField(
         label=gettext_lazy("Đến ngày"),
         required=False,
-        input_formats=[jobs.DATE_FORMAT],
-        widget=forms.DateInput(format=jobs.DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"}),
+        input_formats=[audit_export.DATE_FORMAT],
+        widget=forms.DateInput(format=audit_export.DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"}),
         error_messages={"invalid": gettext_lazy("Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.")},
     )
     action = forms.ChoiceField(
@@ -75,21 +74,6 @@ class AuditExportForm(forms.Form):
         return data
 
 
-def _own_jobs(request: HttpRequest) -> QuerySet[Job]:
-    # Jobs carry their owner's work (exports of personal data): only the owner sees them.
-    queryset = Job.objects.select_related("unit")
-    if request.user.is_superuser:
-        return queryset
-    return queryset.filter(created_by=request.user)
-
-
-def _own_job_or_404(request: HttpRequest, pk: Any) -> Job:
-    job = _own_jobs(request).filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    return job
-
-
 def _list_page(
     request: HttpRequest,
     *,
@@ -97,9 +81,7 @@ def _list_page(
     export_form: AuditExportForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    page = Paginator(_own_jobs(request).order_by("-created_at"), JOBS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.job_list(user=request.user), JOBS_PER_PAGE).get_page(request.GET.get("page"))
     can_export = has_perm(request.user, Perm.VIEW_AUDIT)
     return render(
         request,
@@ -123,13 +105,15 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    return render(request, "core/job_detail.html", {"job": _own_job_or_404(request, pk)})
+    return render(request, "core/job_detail.html", {"job": selectors.job_get(user=request.user, pk=pk)})
 
 
 @login_required
 @require_GET
 def job_progress(request: HttpRequest, pk: Any) -> HttpResponse:
-    response = render(request, "core/_job_progress.html", {"job": _own_job_or_404(request, pk)})
+    response = render(
+        request, "core/_job_progress.html", {"job": selectors.job_get(user=request.user, pk=pk)}
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -137,7 +121,7 @@ def job_progress(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_GET
 def job_download(request: HttpRequest, pk: Any) -> HttpResponse:
-    job = _own_job_or_404(request, pk)
+    job = selectors.job_get(user=request.user, pk=pk)
     if job.status != JobStatus.SUCCEEDED or not job.result_file:
         raise Http404
     try:
@@ -177,7 +161,7 @@ def job_start_audit_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _list_page(request, export_form=form, status=400)
     try:
-        job = jobs.job_start_audit_export(actor=request.user, **form.cleaned_data)
+        job = audit_export.job_start_audit_export(actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
         form.add_error(None, exc)
         return _list_page(request, export_form=form, status=400)

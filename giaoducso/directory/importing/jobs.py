@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from giaoducso.core import jobs as core_jobs
 from giaoducso.core.jobs import JOB_KINDS, JobError, JobKind, JobReporter
-from giaoducso.core.models import Job, User
+from giaoducso.core.models import Job, JobStatus, User
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 
@@ -30,6 +30,7 @@ from .service import run_import
 
 CHECK_KIND = "directory_import_check"
 RUN_KIND = "directory_import_run"
+IMPORT_JOB_KINDS = (CHECK_KIND, RUN_KIND)
 JOB_KINDS.setdefault(CHECK_KIND, JobKind(gettext_lazy("Kiểm tra tệp nhập dữ liệu")))
 JOB_KINDS.setdefault(RUN_KIND, JobKind(gettext_lazy("Nhập dữ liệu từ tệp"), notify_on_finish=True))
 
@@ -64,10 +65,36 @@ def job_start_import_check(*, actor: User | Any, kind: str, stored_name: str, fi
     )
 
 
-def job_start_import_run(*, actor: User | Any, check_job: Job) -> Job:
-    params = check_job.params
-    if not has_perm(actor, PERMS[params["import_kind"]]):
+class ImportNotReady(Exception):
+    """The checked file may not be written (yet): it had errors, nothing to write, or no finished check."""
+
+
+def import_can_commit(check_job: Job) -> bool:
+    """Whether a check job's file may be written: a finished check, no error, something new or changed."""
+    result = check_job.result or {}
+    return bool(
+        check_job.kind == CHECK_KIND
+        and check_job.status == JobStatus.SUCCEEDED
+        and result.get("error_count") == 0
+        and (result.get("new") or result.get("changed"))
+    )
+
+
+def import_commit_check(*, actor: User | Any, check_job: Job) -> None:
+    """The check() before job_start_import_run(): PermissionError when `actor` may not write this file,
+    ImportNotReady when the file is not ready to be written."""
+    # Only the person who checked the file commits it: the run acts with the role they chose for the check.
+    if check_job.created_by_id is None or check_job.created_by_id != getattr(actor, "pk", None):
+        raise PermissionError("Only the owner of the check may commit it.")
+    if not import_can_commit(check_job):
+        raise ImportNotReady
+    if not has_perm(actor, PERMS[check_job.params["import_kind"]]):
         raise PermissionError("The user may not import this kind of data.")
+
+
+def job_start_import_run(*, actor: User | Any, check_job: Job) -> Job:
+    import_commit_check(actor=actor, check_job=check_job)
+    params = check_job.params
     from .tasks import run_import_task
 
     return core_jobs.job_start(

@@ -13,10 +13,17 @@ from giaoducso.directory.models import Enrolment, SchoolClass, Sex, Student
 from giaoducso.testing.audit import lines_by_people
 from giaoducso.testing.auth import sign_in
 from giaoducso.testing.factories import personal_id
+from giaoducso.testing.openapi import OpenApiClient
 
 from .directory_fixtures import build_directory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    """Every API response of these tests is checked against the committed docs/openapi.json."""
+    return OpenApiClient()
 
 
 @pytest.fixture

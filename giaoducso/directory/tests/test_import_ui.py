@@ -12,9 +12,11 @@ from openpyxl import load_workbook
 from giaoducso.core.models import Job
 from giaoducso.core.navigation import navigation_for
 from giaoducso.core.roles import Role
+from giaoducso.directory.importing import jobs as import_jobs
 from giaoducso.directory.importing.students import COLUMNS
 from giaoducso.directory.models import Student
 from giaoducso.testing.auth import sign_in
+from giaoducso.testing.factories import UserFactory
 
 from .import_helpers import pid, setup_directory, student_row
 
@@ -155,3 +157,56 @@ def test_bad_uploads_get_vietnamese_errors(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Job.objects.filter(kind="directory_import_check").exists()
+
+
+# --- the commit rule, beside the action it guards (importing.jobs.import_commit_check) ------------
+
+
+def _check_job(user, **result):
+    return Job.objects.create(
+        kind=import_jobs.CHECK_KIND,
+        title="Kiểm tra",
+        created_by=user,
+        status="succeeded",
+        params={"import_kind": "students", "file": "imports/x.csv", "file_name": "x.csv"},
+        result={"error_count": 0, "new": 1, "changed": 0, **result},
+    )
+
+
+def test_commit_check_allows_a_clean_check_with_something_to_write(world):
+    user = world.user(Role.PRINCIPAL)
+    job = _check_job(user)
+    assert import_jobs.import_can_commit(job)
+    import_jobs.import_commit_check(actor=user, check_job=job)  # no exception
+    assert import_jobs.import_can_commit(_check_job(user, new=0, changed=3))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"result": {"error_count": 1, "new": 1}},
+        {"result": {"error_count": 0, "new": 0, "changed": 0}},
+        {"status": "running"},
+        {"kind": "directory_import_run"},
+    ],
+)
+def test_commit_check_refuses_files_not_ready(world, change):
+    user = world.user(Role.PRINCIPAL)
+    job = _check_job(user)
+    for field, value in change.items():
+        setattr(job, field, value)
+    assert not import_jobs.import_can_commit(job)
+    with pytest.raises(import_jobs.ImportNotReady):
+        import_jobs.import_commit_check(actor=user, check_job=job)
+
+
+def test_commit_check_refuses_other_users_and_missing_permission(world):
+    job = _check_job(world.user(Role.PRINCIPAL))
+    # Not the owner: a wider role or a superuser may look at the check, but not write it.
+    for other in (world.user(Role.DEPARTMENT_OFFICER), UserFactory(is_superuser=True)):
+        with pytest.raises(PermissionError):
+            import_jobs.import_commit_check(actor=other, check_job=job)
+    # The owner who no longer may change students.
+    teacher_job = _check_job(world.user(Role.TEACHER))
+    with pytest.raises(PermissionError):
+        import_jobs.import_commit_check(actor=world.user(Role.TEACHER), check_job=teacher_job)

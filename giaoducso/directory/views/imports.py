@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from giaoducso.core.models import Job, JobStatus
+from giaoducso.core import selectors
+from giaoducso.core.models import Job
 
 from ..importing import jobs as import_jobs
 from ..importing.readers import CSV_EXTENSIONS, XLSX_EXTENSIONS, looks_like_text
@@ -76,14 +77,7 @@ def _kinds_or_404(request: HttpRequest) -> list[str]:
 
 
 def _import_job_or_404(request: HttpRequest, pk: Any) -> Job:
-    # Only the owner sees an import's preview: it lists personal data of the file.
-    try:
-        job = Job.objects.select_related("unit").get(
-            pk=pk, created_by=request.user, kind__in=[import_jobs.CHECK_KIND, import_jobs.RUN_KIND]
-        )
-    except (Job.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    return job
+    return selectors.job_get(user=request.user, pk=pk, kinds=import_jobs.IMPORT_JOB_KINDS)
 
 
 @login_required
@@ -101,9 +95,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             file_name=Path(upload.name).name,
         )
         return redirect("directory:import_detail", pk=job.pk)
-    recent = Job.objects.filter(
-        created_by=request.user, kind__in=[import_jobs.CHECK_KIND, import_jobs.RUN_KIND]
-    ).order_by("-created_at")[:10]
+    recent = selectors.job_list(user=request.user, kinds=import_jobs.IMPORT_JOB_KINDS)[:10]
     columns = {KIND_LABELS[k]: ", ".join(KINDS[k].COLUMNS) for k in kinds}
     status = 400 if form.errors else 200
     return render(
@@ -121,12 +113,7 @@ def _context(job: Job) -> dict[str, Any]:
         "result": result,
         "kind_label": KIND_LABELS.get(job.params.get("import_kind", ""), ""),
         "is_check": job.kind == import_jobs.CHECK_KIND,
-        "can_commit": (
-            job.kind == import_jobs.CHECK_KIND
-            and job.status == JobStatus.SUCCEEDED
-            and result.get("error_count") == 0
-            and (result.get("new") or result.get("changed"))
-        ),
+        "can_commit": import_jobs.import_can_commit(job),
     }
 
 
@@ -150,11 +137,11 @@ def import_status(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_POST
 def import_commit(request: HttpRequest, pk: Any) -> HttpResponse:
     check_job = _import_job_or_404(request, pk)
-    if not _context(check_job)["can_commit"]:
-        messages.error(request, _("Tệp này chưa thể nhập: hãy xem các lỗi hoặc tải lại tệp."))
-        return redirect("directory:import_detail", pk=check_job.pk)
     try:
         job = import_jobs.job_start_import_run(actor=request.user, check_job=check_job)
+    except import_jobs.ImportNotReady:
+        messages.error(request, _("Tệp này chưa thể nhập: hãy xem các lỗi hoặc tải lại tệp."))
+        return redirect("directory:import_detail", pk=check_job.pk)
     except PermissionError as exc:
         raise Http404 from exc
     messages.success(request, _("Đã bắt đầu: %(title)s.") % {"title": job.title})
