@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 
+from ..auth_backends import is_system_account
 from ..middleware import requires_two_factor
 from ..models import ApiToken
 from ..tokens import api_token_authenticate, token_has_scope
@@ -43,6 +44,11 @@ class SessionOrTwoFactorAuth(SessionAuth):
         user = request.user
         if not user.is_authenticated:
             return None
+        if is_system_account(user):
+            # Its tokens' scopes are what limits a system; a session would bypass them.
+            raise AuthenticationError(
+                401, _("Tài khoản hệ thống tích hợp chỉ gọi API bằng khóa API (Authorization: Bearer …).")
+            )
         if requires_two_factor(user) and not user.is_verified():  # type: ignore[union-attr]
             raise AuthenticationError(401, _("Cần hoàn tất xác thực hai lớp trước khi dùng API."))
         return user
