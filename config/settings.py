@@ -153,6 +153,11 @@ AXES_LOCKOUT_CALLABLE = "giaoducso.core.views.auth.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
+# Finding a student of another school for a transfer (identifier + date of birth): after this many
+# failed lookups within the window, per account and per address, lookups are refused until it ends.
+TRANSFER_LOOKUP_MAX_FAILURES = env.int("TRANSFER_LOOKUP_MAX_FAILURES", default=10)
+TRANSFER_LOOKUP_WINDOW_MINUTES = env.int("TRANSFER_LOOKUP_WINDOW_MINUTES", default=15)
+
 # Two-factor authentication (TOTP) is required for the roles listed in core.roles.TWO_FACTOR_ROLES.
 OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)
 OTP_TOTP_ISSUER = SITE_NAME

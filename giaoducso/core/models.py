@@ -130,6 +130,8 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Đăng nhập")
     LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
     LOGOUT = "logout", _("Đăng xuất")
+    # A lookup by secret-ish facts (identifier + date of birth) that matched nothing: guessing shows here.
+    LOOKUP_FAILED = "lookup_failed", _("Tra cứu không khớp")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
