@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and everything else that queries: a NUL or an oversized body stops here.
+    "giaoducso.core.middleware.RequestGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,6 +152,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "giaoducso.core.views.auth.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+
+# Finding a student of another school for a transfer (identifier + date of birth): after this many
+# failed lookups within the window, per account and per address, lookups are refused until it ends.
+TRANSFER_LOOKUP_MAX_FAILURES = env.int("TRANSFER_LOOKUP_MAX_FAILURES", default=10)
+TRANSFER_LOOKUP_WINDOW_MINUTES = env.int("TRANSFER_LOOKUP_WINDOW_MINUTES", default=15)
 
 # Two-factor authentication (TOTP) is required for the roles listed in core.roles.TWO_FACTOR_ROLES.
 OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)

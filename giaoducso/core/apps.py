@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Hệ thống")
 
     def ready(self) -> None:
-        from . import signals_auth
+        from . import checks, signals_auth  # noqa: F401  (checks registers itself on import)
 
         signals_auth.connect()

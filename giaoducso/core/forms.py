@@ -5,6 +5,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .auth_backends import SYSTEM_ACCOUNT_REFUSED
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
@@ -23,6 +25,17 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Tài khoản này đã bị khóa."),
     }
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        # Only after the right password: the account's kind is no secret to whoever knows it.
+        if getattr(self.request, SYSTEM_ACCOUNT_REFUSED, False):
+            return forms.ValidationError(
+                _(
+                    "Đây là tài khoản hệ thống tích hợp: tài khoản này chỉ dùng khóa API, không đăng nhập trực tiếp."
+                ),
+                code="system_account",
+            )
+        return super().get_invalid_login_error()
 
 
 class TokenForm(forms.Form):

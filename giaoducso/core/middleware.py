@@ -33,6 +33,55 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def nul_fields(request: HttpRequest) -> list[str] | None:
+    """None when the request carries no NUL; else the query parameters that do ("" for the path)."""
+    found = [""] if "\x00" in request.path or "\x00" in request.path_info else []
+    found += [
+        key.replace("\x00", "") or "?"
+        for key, values in request.GET.lists()
+        if "\x00" in key or any("\x00" in v for v in values)
+    ]
+    return found or None
+
+
+def _over_size_limit(request: HttpRequest) -> bool:
+    """A non-multipart body longer than DATA_UPLOAD_MAX_MEMORY_SIZE: Django would refuse to read it later,
+    deep in a view or the API, where it became a 500. Multipart bodies may carry large files (imports);
+    Django limits their plain fields itself while parsing, and handler400 turns that into a 413."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None or request.content_type == "multipart/form-data":
+        return False
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > limit
+
+
+class RequestGuardMiddleware:
+    """Refuses, before any view or the database sees them, requests that can only end in an error:
+
+    - a NUL character in the path or the query string (raw or as %00): PostgreSQL cannot store it in a
+      text value, so psycopg raised DataError (a 500) in whichever view passed the value to a query.
+      One guard here instead of a check in every view; form fields already refuse NUL on their own.
+    - a body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 instead of a 500 when the API reads it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Imported here: the error views import templates and translations this module must not need.
+        from .views import errors
+
+        fields = nul_fields(request)
+        if fields is not None:
+            return errors.invalid_characters(request, [f for f in fields if f])
+        if _over_size_limit(request):
+            return errors.payload_too_large(request)
+        return self.get_response(request)
+
+
 class RequestContextMiddleware:
     """Binds request id, IP and user agent for the audit log and the logs; logs one line a request."""
 

@@ -130,6 +130,8 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Đăng nhập")
     LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
     LOGOUT = "logout", _("Đăng xuất")
+    # A lookup by secret-ish facts (identifier + date of birth) that matched nothing: guessing shows here.
+    LOOKUP_FAILED = "lookup_failed", _("Tra cứu không khớp")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
@@ -289,6 +291,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("hết hạn"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+    # CIDR ranges ("10.1.2.0/24") the token may be used from; empty = anywhere. A leaked secret is then
+    # useless outside the partner's network.
+    allowed_ips = models.JSONField(_("địa chỉ được phép"), default=list, blank=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -100,6 +100,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # Roles whose personal-data permissions reach only the people they are related to, not the subtree.
 RELATION_ROLES: frozenset[str] = frozenset({Role.PARENT, Role.STUDENT})
 
+# Roles of other systems, not people: their accounts authenticate only with API tokens (whose scopes
+# narrow them further), never with a password in the browser or a session in the API.
+SYSTEM_ROLES: frozenset[str] = frozenset({Role.INTEGRATION})
+
 # Roles that must sign in with a second factor (TOTP).
 TWO_FACTOR_ROLES: frozenset[str] = frozenset(
     {Role.DEPARTMENT_LEADER, Role.DEPARTMENT_OFFICER, Role.DEPARTMENT_IT, Role.PRINCIPAL}

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
 from . import audit
+from .auth_backends import SYSTEM_ACCOUNT_REFUSED
 from .models import AuditAction, Unit
 
 
@@ -47,8 +48,16 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
         object_id=str(target.pk) if target else "",
         object_repr=attempted,
         unit=_home_unit(target) if target else None,
-        note="đang bị tạm khóa" if getattr(request, "axes_locked_out", False) else "",
+        note=_failure_note(request),
     )
+
+
+def _failure_note(request: Any) -> str:
+    if getattr(request, "axes_locked_out", False):
+        return "đang bị tạm khóa"
+    if getattr(request, SYSTEM_ACCOUNT_REFUSED, False):
+        return "tài khoản hệ thống chỉ dùng khóa API, không đăng nhập trực tiếp"
+    return ""
 
 
 def connect() -> None:

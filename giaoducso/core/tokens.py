@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
+import logging
 import re
 import secrets
 from collections.abc import Iterable
@@ -21,10 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit
+from . import audit, context
+from .middleware import requires_two_factor
 from .models import ApiToken, AuditAction, Membership, Unit, User
-from .roles import Perm
+from .roles import ROLE_PERMISSIONS, Perm
 from .scoping import has_perm
+
+logger = logging.getLogger("giaoducso.api.tokens")
 
 TOKEN_PREFIX = "gds"  # noqa: S105  (a label, not a secret)
 # What a token may be used for. A route names the scope it needs; the user's roles still decide which
@@ -37,6 +42,20 @@ SCOPES: dict[str, Any] = {
     "audit:read": gettext_lazy("Đọc nhật ký hệ thống"),
     "jobs:read": gettext_lazy("Xem tiến độ công việc nền"),
 }
+
+# The permissions that make a scope worth having: a token's user needs at least one of them somewhere,
+# or every route of the scope would answer 404/403 to it forever, and the scope only widens what a
+# stolen token could do once the user gains a role.
+SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "units:read": frozenset({Perm.VIEW_UNIT}),
+    "students:read": frozenset({Perm.VIEW_STUDENT}),
+    "directory:read": frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_STAFF}),
+    "directory:write": frozenset({Perm.CHANGE_SCHOOL, Perm.CHANGE_STUDENT, Perm.CHANGE_STAFF}),
+    "audit:read": frozenset({Perm.VIEW_AUDIT}),
+    # Anyone may follow the jobs they started themselves.
+    "jobs:read": frozenset(),
+}
+MAX_ALLOWED_IPS = 50
 
 _PREFIX_BYTES = 5  # 10 hex characters: collisions are retried, and the column holds 16
 _SECRET_BYTES = 32
@@ -69,6 +88,68 @@ def clean_scopes(scopes: Iterable[str]) -> list[str]:
     return sorted(set(scopes))
 
 
+def usable_scopes(user: User) -> set[str]:
+    """The scopes that some active role of the user can use (all of them for a superuser)."""
+    if user.is_superuser:
+        return set(SCOPES)
+    roles = Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True)
+    perms: set[str] = set()
+    for role in set(roles):
+        perms |= ROLE_PERMISSIONS.get(role, frozenset())
+    return {scope for scope, needs in SCOPE_PERMISSIONS.items() if not needs or needs & perms}
+
+
+def clean_allowed_ips(values: Iterable[str]) -> list[str]:
+    """CIDR ranges in their normal form ("192.0.2.7" → "192.0.2.7/32"); host bits are allowed."""
+    ranges: list[str] = []
+    bad: list[str] = []
+    for value in values:
+        text = str(value).strip()
+        if not text:
+            continue
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            bad.append(text)
+            continue
+        if str(network) not in ranges:
+            ranges.append(str(network))
+    if bad:
+        raise ValidationError(
+            {
+                "allowed_ips": _(
+                    "Địa chỉ IP hoặc dải địa chỉ không hợp lệ: %(bad)s. Ví dụ hợp lệ: 10.1.2.0/24, 192.0.2.7."
+                )
+                % {"bad": ", ".join(bad)}
+            }
+        )
+    if len(ranges) > MAX_ALLOWED_IPS:
+        raise ValidationError({"allowed_ips": _("Tối đa %(max)d dải địa chỉ.") % {"max": MAX_ALLOWED_IPS}})
+    return ranges
+
+
+def ip_allowed(token: ApiToken, ip: str | None) -> bool:
+    if not token.allowed_ips:
+        return True
+    try:
+        address = ipaddress.ip_address(ip or "")
+    except ValueError:
+        return False
+    for cidr in token.allowed_ips:
+        try:
+            if address in ipaddress.ip_network(cidr, strict=False):
+                return True
+        except ValueError:  # a range edited by hand into something invalid matches nothing
+            continue
+    return False
+
+
+def _is_verified(actor: Any) -> bool:
+    """django-otp's verdict on the person at the keyboard; a plain user object has none, so fails."""
+    check = getattr(actor, "is_verified", None)
+    return bool(callable(check) and check())
+
+
 def _home_unit(user: User) -> Unit | None:
     """The highest unit the user works in: the audit line about their token is read there."""
     membership = (
@@ -97,10 +178,21 @@ def api_token_create(
     name: str,
     scopes: Iterable[str],
     expires_at: dt.datetime | None,
+    allowed_ips: Iterable[str] = (),
 ) -> tuple[ApiToken, str]:
-    """Creates a token and returns it with its full secret, which is never retrievable again."""
+    """Creates a token and returns it with its full secret, which is never retrievable again.
+
+    `actor` None is the server's operator (a management command); a person (a web request) issuing a
+    token for an account whose roles need a second factor must have passed their own: otherwise a
+    token would be the way around that account's second factor."""
     if not _may_manage_tokens_of(actor, user):
         raise PermissionDenied(_("Bạn không có quyền tạo khóa API cho người dùng này."))
+    if actor is not None and requires_two_factor(user) and not _is_verified(actor):
+        raise PermissionDenied(
+            _(
+                "Tài khoản này cần xác thực hai lớp; chỉ được cấp khóa API cho nó sau khi bạn đã xác thực hai lớp trong phiên làm việc này."
+            )
+        )
     name = (name or "").strip()
     errors: dict[str, str] = {}
     if not name:
@@ -112,6 +204,21 @@ def api_token_create(
     if errors:
         raise ValidationError(errors)
     clean = clean_scopes(scopes)
+    unusable = sorted(set(clean) - usable_scopes(user))
+    if unusable:
+        raise ValidationError(
+            {
+                "scopes": _(
+                    "Vai trò của %(user)s không bao giờ dùng được phạm vi: %(scopes)s. Chỉ chọn trong: %(usable)s."
+                )
+                % {
+                    "user": user.username,
+                    "scopes": ", ".join(unusable),
+                    "usable": ", ".join(sorted(usable_scopes(user))) or "—",
+                }
+            }
+        )
+    ranges = clean_allowed_ips(allowed_ips)
     if not user.is_active:
         raise ValidationError({"user": _("Tài khoản này đã bị khóa, không thể cấp khóa API.")})
 
@@ -126,6 +233,7 @@ def api_token_create(
                     prefix=prefix,
                     key_hash=_hash(secret),
                     scopes=clean,
+                    allowed_ips=ranges,
                     expires_at=expires_at,
                     created_by=actor if getattr(actor, "is_authenticated", False) else None,
                 )
@@ -146,13 +254,18 @@ def api_token_create(
             "prefix": [None, prefix],
             "scopes": [None, clean],
             "expires_at": [None, expires_at],
+            "allowed_ips": [None, ranges],
         },
     )
     return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
 
 
-def api_token_authenticate(raw: str | None) -> ApiToken | None:
-    """The live token that `raw` stands for, or None when malformed, unknown, revoked or expired."""
+def api_token_authenticate(raw: str | None, ip: str | None = None) -> ApiToken | None:
+    """The live token that `raw` stands for, or None when malformed, unknown, revoked, expired, or used
+    from an address outside its `allowed_ips`. `ip` defaults to the current request's client address.
+
+    Each use is logged (one line, no database write); last_used_at/last_used_ip are written at most
+    once a minute, or at once when the address changes."""
     if not raw or len(raw) > 100:
         return None
     match = _TOKEN_RE.match(raw.strip())
@@ -168,10 +281,28 @@ def api_token_authenticate(raw: str | None) -> ApiToken | None:
         return None
     if not token.user.is_active:
         return None
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    if ip is None:
+        ip = context.current().ip_address
+    log_extra = {"token_prefix": token.prefix, "token_user_id": token.user_id, "client_ip": ip}
+    if not ip_allowed(token, ip):
+        logger.warning("API token %s refused from address %s", token.prefix, ip, extra=log_extra)
+        return None
+    logger.info("API token %s used by user %s from %s", token.prefix, token.user_id, ip, extra=log_extra)
+    stale = token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION
+    moved = _valid_ip(ip) and ip != token.last_used_ip
+    if stale or moved:
+        used_ip = ip if _valid_ip(ip) else token.last_used_ip
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=used_ip)
+        token.last_used_at, token.last_used_ip = now, used_ip
     return token
+
+
+def _valid_ip(ip: str | None) -> bool:
+    try:
+        ipaddress.ip_address(ip or "")
+    except ValueError:
+        return False
+    return True
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -20,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from giaoducso.core import audit
+from giaoducso.core import audit, context
 from giaoducso.core.models import AuditAction, Membership, Unit, UnitKind, User
 from giaoducso.core.notifications import NOTIFICATION_KINDS, notify, register_kind
 from giaoducso.core.roles import Perm, role_allows
@@ -140,20 +142,84 @@ def schools_where(user: Any, perm: str = Perm.CHANGE_STUDENT) -> QuerySet[Unit]:
 # --- finding the student (destination side) -------------------------------------------------------
 
 
+class TransferLookupThrottled(TransferError):
+    """Too many failed lookups lately, from this account or this address."""
+
+
+def _lookup_counter_keys(actor: Any) -> list[str]:
+    keys = [f"transfer-lookup-failures:user:{getattr(actor, 'pk', None)}"]
+    ip = context.current().ip_address
+    if ip:
+        keys.append(f"transfer-lookup-failures:ip:{ip}")
+    return keys
+
+
+def _lookup_throttled(keys: list[str]) -> bool:
+    counts = cache.get_many(keys)
+    return any(int(count) >= settings.TRANSFER_LOOKUP_MAX_FAILURES for count in counts.values())
+
+
+def _count_lookup_failure(keys: list[str]) -> None:
+    # A fixed window from the first failure: add() starts it, incr() keeps its expiry. Shared by every
+    # app server when the cache is Redis; per process with the local-memory cache.
+    window = settings.TRANSFER_LOOKUP_WINDOW_MINUTES * 60
+    for key in keys:
+        cache.add(key, 0, timeout=window)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=window)
+
+
+def _masked(personal_id: str) -> str:
+    """Enough to tell guesses apart in the log (province code, last two digits), not to reuse them."""
+    return f"{personal_id[:3]}*******{personal_id[-2:]}" if len(personal_id) == 12 else "***"
+
+
+def _audit_failed_lookup(actor: Any, personal_id: str, target: Student | None, *, throttled: bool) -> None:
+    """Like a failed sign-in: on the student's school when the identifier exists (its staff see someone
+    guessing at their pupil), never the whole identifier or the date tried."""
+    note = "Tra cứu để xin chuyển trường: số định danh và ngày sinh không khớp"
+    if throttled:
+        note = "Tra cứu để xin chuyển trường bị tạm chặn: quá nhiều lần không khớp"
+    audit.record(
+        actor=actor,
+        action=AuditAction.LOOKUP_FAILED,
+        object_type="directory.student",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=_masked(personal_id),
+        unit=target.school if target is not None else None,
+        note=note,
+    )
+
+
 def transfer_find_student(*, actor: Any, personal_id: str, date_of_birth: dt.date) -> StudentMatch:
     """The one read across schools: identifier and date of birth must both match, and only the name and
-    the current school are returned. It is logged, since it shows a student of another school."""
+    the current school are returned. It is logged, since it shows a student of another school.
+
+    A wrong date of birth answers exactly like an unknown identifier; failures are audited and counted
+    per account and per address, and past TRANSFER_LOOKUP_MAX_FAILURES in the window every lookup is
+    refused, the right answer included (else guessing the date would go on, checked by the refusal)."""
     personal_id = (personal_id or "").strip()
     if not has_perm(actor, Perm.CHANGE_STUDENT):
         raise TransferError(_("Bạn không có quyền xin chuyển trường cho học sinh."))
     if not is_personal_id_format(personal_id):
         raise TransferError({"personal_id": [_("Số định danh cá nhân gồm đúng 12 chữ số.")]})
-    student = (
-        Student.objects.select_related("school")
-        .filter(personal_id=personal_id, date_of_birth=date_of_birth)
-        .first()
-    )
+    keys = _lookup_counter_keys(actor)
+    # One query whatever the outcome, so that a known identifier costs the same as an unknown one.
+    candidates = list(Student.objects.select_related("school").filter(personal_id=personal_id)[:5])
+    if _lookup_throttled(keys):
+        _audit_failed_lookup(actor, personal_id, candidates[0] if candidates else None, throttled=True)
+        raise TransferLookupThrottled(
+            _(
+                "Quá nhiều lần tra cứu không khớp. Hãy kiểm tra lại giấy tờ với gia đình và thử lại sau %(minutes)s phút."
+            )
+            % {"minutes": settings.TRANSFER_LOOKUP_WINDOW_MINUTES}
+        )
+    student = next((s for s in candidates if s.date_of_birth == date_of_birth), None)
     if student is None:
+        _count_lookup_failure(keys)
+        _audit_failed_lookup(actor, personal_id, candidates[0] if candidates else None, throttled=False)
         # One message for "no such number" and "wrong date of birth": the form must not confirm a number.
         raise TransferError(
             _("Không tìm thấy học sinh có số định danh và ngày sinh này. Hãy kiểm tra lại với gia đình.")

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 
-from ..middleware import requires_two_factor
+from ..auth_backends import is_system_account
+from ..middleware import client_ip, requires_two_factor
 from ..models import ApiToken
 from ..tokens import api_token_authenticate, token_has_scope
 
@@ -22,11 +23,14 @@ class TokenAuth(HttpBearer):
         super().__init__()
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
-        api_token = api_token_authenticate(token)
+        api_token = api_token_authenticate(token, ip=client_ip(request))
         if api_token is None:
             # A caller that sent a token meant to use it: falling through to the session would hide
             # why it failed.
-            raise AuthenticationError(401, _("Khóa API không hợp lệ, đã hết hạn hoặc đã bị thu hồi."))
+            raise AuthenticationError(
+                401,
+                _("Khóa API không hợp lệ, đã hết hạn, đã bị thu hồi hoặc không được dùng từ địa chỉ này."),
+            )
         if self.scope is not None and not token_has_scope(api_token, self.scope):
             # 403, not 404: the missing scope is a fact about the token, and reveals nothing about data.
             raise AuthorizationError(
@@ -43,6 +47,11 @@ class SessionOrTwoFactorAuth(SessionAuth):
         user = request.user
         if not user.is_authenticated:
             return None
+        if is_system_account(user):
+            # Its tokens' scopes are what limits a system; a session would bypass them.
+            raise AuthenticationError(
+                401, _("Tài khoản hệ thống tích hợp chỉ gọi API bằng khóa API (Authorization: Bearer …).")
+            )
         if requires_two_factor(user) and not user.is_verified():  # type: ignore[union-attr]
             raise AuthenticationError(401, _("Cần hoàn tất xác thực hai lớp trước khi dùng API."))
         return user

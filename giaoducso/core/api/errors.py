@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.utils.translation import gettext as _
@@ -153,6 +153,14 @@ def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> Ht
     return error_response(422, "invalid", _("Dữ liệu gửi lên không hợp lệ."), fields)
 
 
+def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # The guard middleware refuses a declared Content-Length over the limit; this catches a body that
+    # grew past it without declaring one (chunked), which ninja would otherwise report as a 500.
+    from ..views.errors import payload_too_large
+
+    return payload_too_large(request)
+
+
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # The details go to the log (with the request id), never to the caller.
     logger.exception("Unhandled error in API %s %s", request.method, request.path, exc_info=exc)
@@ -167,6 +175,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ObjectDoesNotExist, on_not_found)
     api.add_exception_handler(PermissionDenied, on_permission_denied)
     api.add_exception_handler(DjangoValidationError, on_django_validation)
+    api.add_exception_handler(RequestDataTooBig, on_too_large)
     api.add_exception_handler(Exception, on_unexpected)
 
 

@@ -24,9 +24,9 @@ from ninja.errors import AuthenticationError
 from giaoducso.core import audit
 from giaoducso.core.api import errors
 from giaoducso.core.api.auth import SessionOrTwoFactorAuth, auth_for
-from giaoducso.core.models import Job
+from giaoducso.core.models import ApiToken, Job
 from giaoducso.core.roles import Role
-from giaoducso.core.tokens import SCOPES, api_token_create, api_token_revoke
+from giaoducso.core.tokens import SCOPES, api_token_create, api_token_revoke, usable_scopes
 from giaoducso.testing.auth import sign_in
 from giaoducso.testing.openapi import OpenApiClient
 
@@ -66,10 +66,17 @@ urlpatterns = [path("api/test/", _write_api.urls)]
 
 
 def bearer(user, scopes=ALL_SCOPES, **kwargs):
-    _token, raw = api_token_create(
-        actor=None, user=user, name="kiểm thử", scopes=scopes, expires_at=None, **kwargs
+    token, raw = api_token_create(
+        actor=None, user=user, name="kiểm thử", scopes=usable_part(user, scopes), expires_at=None, **kwargs
     )
+    # Exactly `scopes`, even those the user's roles can never use (create_api_token now refuses them,
+    # but older tokens may carry them): the roles must still decide what such a token reaches.
+    ApiToken.objects.filter(pk=token.pk).update(scopes=list(scopes))
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def usable_part(user, scopes):
+    return sorted(set(scopes) & usable_scopes(user)) or ["jobs:read"]
 
 
 def assert_error(response, status, code=None):
@@ -422,7 +429,6 @@ def test_default_page_size_comes_from_settings(world, client):
         ("page_size=501", "page_size"),
         ("page_size=", "page_size"),
         ("q=" + "x" * 101, "q"),
-        ("q=a%00b", "q"),
         ("kind=galaxy", "kind"),
     ],
 )

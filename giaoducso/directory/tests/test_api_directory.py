@@ -7,8 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from giaoducso.core.models import ApiToken
 from giaoducso.core.roles import Role
-from giaoducso.core.tokens import SCOPES, api_token_create
+from giaoducso.core.tokens import SCOPES, api_token_create, usable_scopes
 from giaoducso.directory.models import Enrolment, SchoolClass, Sex, Student
 from giaoducso.testing.audit import lines_by_people
 from giaoducso.testing.auth import sign_in
@@ -32,9 +33,16 @@ def directory(world):
 
 
 def bearer(user, scopes=None):
-    _token, raw = api_token_create(
-        actor=None, user=user, name="thử", scopes=scopes or sorted(SCOPES), expires_at=None
+    scopes = scopes or sorted(SCOPES)
+    token, raw = api_token_create(
+        actor=None,
+        user=user,
+        name="thử",
+        scopes=sorted(set(scopes) & usable_scopes(user)) or ["jobs:read"],
+        expires_at=None,
     )
+    # Every scope asked for, as older tokens may carry: what the user reaches is the roles' decision.
+    ApiToken.objects.filter(pk=token.pk).update(scopes=scopes)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

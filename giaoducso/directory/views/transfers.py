@@ -172,6 +172,7 @@ def transfer_request_in(request: HttpRequest) -> HttpResponse:
     details_form = RequestDetailsForm(request.POST if request.POST.get("step") == "request" else None)
     match = None
     errors: list[str] = []
+    throttled = False
     if request.method == "POST" and find_form.is_valid():
         data = find_form.cleaned_data
         try:
@@ -180,6 +181,8 @@ def transfer_request_in(request: HttpRequest) -> HttpResponse:
             )
             if match.school_id == data["to_school"].pk:
                 raise transfers.TransferError(_("Học sinh đang học ở trường này; hãy chọn trường khác."))
+        except transfers.TransferLookupThrottled as exc:
+            errors, match, throttled = _errors(exc), None, True
         except ValidationError as exc:
             errors, match = _errors(exc), None
         if match is not None and request.POST.get("step") == "request" and details_form.is_valid():
@@ -200,7 +203,8 @@ def transfer_request_in(request: HttpRequest) -> HttpResponse:
                 return redirect("directory:transfer_detail", pk=transfer.pk)
     invalid = request.method == "POST" and (errors or find_form.errors or details_form.errors)
     context = {"find_form": find_form, "details_form": details_form, "match": match, "errors": errors}
-    return render(request, "directory/transfer_request_in.html", context, status=400 if invalid else 200)
+    status = 429 if throttled else 400 if invalid else 200
+    return render(request, "directory/transfer_request_in.html", context, status=status)
 
 
 @login_required

@@ -25,6 +25,14 @@ class Command(BaseCommand):
             help=f"Phạm vi (lặp lại được): {', '.join(sorted(SCOPES))}.",
         )
         parser.add_argument(
+            "--allow-ip",
+            action="append",
+            dest="allowed_ips",
+            default=[],
+            metavar="CIDR",
+            help="Chỉ nhận khóa từ địa chỉ/dải này (lặp lại được), ví dụ 10.1.2.0/24; bỏ trống = mọi nơi.",
+        )
+        parser.add_argument(
             "--days", type=int, default=90, help="Số ngày có hiệu lực (mặc định 90; 0 = không hết hạn)."
         )
 
@@ -39,7 +47,12 @@ class Command(BaseCommand):
         expires_at = timezone.now() + dt.timedelta(days=days) if days else None
         try:
             token, secret = api_token_create(
-                actor=None, user=user, name=options["name"], scopes=options["scopes"], expires_at=expires_at
+                actor=None,
+                user=user,
+                name=options["name"],
+                scopes=options["scopes"],
+                expires_at=expires_at,
+                allowed_ips=options["allowed_ips"],
             )
         except ValidationError as exc:
             messages = [f"{field}: {' '.join(errs)}" for field, errs in exc.message_dict.items()]
@@ -51,5 +64,6 @@ class Command(BaseCommand):
             f"Đã tạo khóa API '{token.name}' cho {user.username} (phạm vi: {', '.join(token.scopes)})."
         )
         self.stdout.write(f"Hết hạn: {expiry}")
+        self.stdout.write(f"Địa chỉ được phép: {', '.join(token.allowed_ips) or 'mọi nơi'}")
         self.stdout.write("Mã bí mật — chỉ hiện lần này, hãy lưu lại ngay:")
         self.stdout.write(secret)
