@@ -9,7 +9,6 @@ from .common import current_year
 from .facilities import equipment_get, equipment_list, room_get, room_list
 from .privacy import (
     Visibility,
-    full_record_q,
     full_record_unit_paths,
     guarded,
     student_visibility,
@@ -27,7 +26,6 @@ __all__ = [
     "current_year",
     "equipment_get",
     "equipment_list",
-    "full_record_q",
     "full_record_unit_paths",
     "guarded",
     "room_get",

@@ -49,7 +49,7 @@ used to confirm an identifier the user may not read.
 The Ministry's C1-HocSinh file is different: sending it is the school's and the department's legal duty
 and the Ministry's database needs the identifier, ethnicity and disability of every pupil, so a masked file
 is no file at all. It is therefore complete, and offered only for the schools where the user sees every
-student's whole record (`full_record_q`).
+student's whole record (`full_record_unit_paths`).
 """
 
 from __future__ import annotations
@@ -151,20 +151,12 @@ def group_q(user: Any, group: str) -> Q | None:
         elif reach == Reach.OWN_CLASS:
             condition |= in_branch & Q(current_class__homeroom_teacher__user=user)
         elif reach == Reach.RELATION:
-            relation = Student.scope.relations.get(membership.role)  # type: ignore[attr-defined]
+            relation = Student.scope.relations.get(membership.role)
             if relation is not None:
                 # Exists, not a join: a child with two guardians stays one row.
                 related = Student.objects.filter(pk=OuterRef("pk"), **{relation: user})
                 condition |= in_branch & Q(Exists(related))
     return condition
-
-
-def full_record_q(user: Any) -> Q | None:
-    """The students whose every field `user` sees; None means every student."""
-    record, sensitive = group_q(user, RECORD), group_q(user, SENSITIVE)
-    if record is None or sensitive is None:
-        return sensitive if record is None else record
-    return record & sensitive
 
 
 def full_record_unit_paths(user: Any) -> list[str] | None:
