@@ -12,13 +12,16 @@ and column. A stored code that differs from the file is an error, never silently
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import IO, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -103,6 +106,9 @@ def write_ministry_xlsx(students: Iterable[Student], target: IO[bytes]) -> int:
 
 def ministry_export(*, actor: Any, school: Unit) -> tuple[IO[bytes], int]:
     """The export file (a temporary file, rewound) and its row count; recorded in the audit log."""
+    if not export_schools(actor).filter(pk=school.pk).exists():
+        # The file is complete or not written at all (see export_schools).
+        raise PermissionDenied
     target = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it after sending
     count = write_ministry_xlsx(
         ministry_students(user=actor, school=school).iterator(chunk_size=2000), target
@@ -323,10 +329,21 @@ def ministry_codes_import(
 
 
 def export_schools(user: Any) -> QuerySet[Unit]:
-    """The schools whose C1-HocSinh file this user may download."""
+    """The schools whose C1-HocSinh file this user may download.
+
+    The file goes to the Ministry's database as the school's and the department's legal duty, and that
+    database needs every pupil's identifier, ethnicity and disability: it is never masked. So it is offered
+    only where the user may export *and* reads every student's whole record (selectors.privacy: the
+    school's record keepers, the department's officers and IT), not to a department leader, who sees the
+    students' basic fields only."""
+    from .selectors.privacy import full_record_unit_paths
     from .transfers import schools_where
 
-    return schools_where(user, Perm.EXPORT_DATA)
+    schools = schools_where(user, Perm.EXPORT_DATA)
+    paths = full_record_unit_paths(user)
+    if paths is None:
+        return schools
+    return schools.filter(reduce(operator.or_, [Q(path__startswith=p) for p in paths], Q(pk__in=[])))
 
 
 def today_stamp() -> str:

@@ -25,6 +25,7 @@ from rules.students import parse_class_name
 from rules.text import fold
 
 from .models import Staff, Student
+from .selectors.privacy import RECORD, group_q
 
 # Enough to find a person; a longer list means the query should be more precise, not paginated.
 RESULT_LIMIT = 50
@@ -150,7 +151,10 @@ def student_results_queryset(*, user: Any, query: SearchQuery) -> QuerySet[Stude
         return Student.objects.none()
     students = scoped(Student.objects.select_related("school", "current_class"), user, Perm.VIEW_STUDENT)
     if query.kind == "personal_id":
-        return students.filter(personal_id=query.value).order_by("id")
+        students = students.filter(personal_id=query.value)
+        # Found by identifier only where the user may read the identifier: a search must not confirm one.
+        readable = group_q(user, RECORD)
+        return (students if readable is None else students.filter(readable)).order_by("id")
     if query.kind == "ministry_code":
         return students.filter(ministry_code=query.value).order_by("id")
     if query.kind == "class":

@@ -13,7 +13,7 @@ from giaoducso.core.api.pagination import PageNumberPagination
 from giaoducso.core.api.routes import ERRORS
 from giaoducso.core.api.schemas import Code, SearchText, UnitRef
 from giaoducso.core.roles import Perm
-from giaoducso.core.scoping import get_scoped_or_404, has_perm
+from giaoducso.core.scoping import get_scoped_or_404
 
 from .. import selectors, services
 from ..models import (
@@ -83,15 +83,21 @@ class EnrolmentOut(Schema):
         return obj.year.name
 
 
-class StudentDetailOut(StudentOut):
-    """Identifiers, address, guardians and history only for who keeps the record, and for the family."""
+_WITHHELD = " `null` when the caller may not read it (the rule of directory.selectors.privacy)."
 
-    personal_id: str | None
-    ethnicity: str | None
-    address: str | None
-    guardians: list[GuardianOut] | None
-    status_history: list[StatusEventOut] | None
-    enrolments: list[EnrolmentOut] | None
+
+class StudentDetailOut(StudentOut):
+    """The student's record. Identifier, address, guardians and history go only to the school staff who keep
+    the record, the homeroom teacher of the student's class, the department's officers and IT, the family
+    and the student; ethnicity (sensitive data) to the same people. A withheld field is `null`, never a
+    partly masked value."""
+
+    personal_id: str | None = Field(description="Số định danh cá nhân." + _WITHHELD)
+    ethnicity: str | None = Field(description="Dân tộc (dữ liệu nhạy cảm)." + _WITHHELD)
+    address: str | None = Field(description="Địa chỉ." + _WITHHELD)
+    guardians: list[GuardianOut] | None = Field(description="Cha mẹ/người giám hộ." + _WITHHELD)
+    status_history: list[StatusEventOut] | None = Field(description="Lịch sử trạng thái." + _WITHHELD)
+    enrolments: list[EnrolmentOut] | None = Field(description="Các lớp đã học." + _WITHHELD)
 
 
 # --- students --------------------------------------------------------------------------------------
@@ -117,14 +123,9 @@ def student_list(request: HttpRequest, filters: Query[StudentFilters]) -> Any:
     return students.select_related("current_class")
 
 
-def _sees_private_fields(user: Any, student: Student) -> bool:
-    if has_perm(user, Perm.CHANGE_STUDENT, student.school):
-        return True
-    return student.user_id == user.pk or any(g.user_id == user.pk for g in student.guardians.all())
-
-
 def _student_detail(user: Any, student: Student) -> dict[str, Any]:
-    data: dict[str, Any] = {
+    seen = selectors.student_visibility(user=user, student=student)
+    return {
         "id": student.pk,
         "full_name": student.full_name,
         "school": student.school,
@@ -133,25 +134,19 @@ def _student_detail(user: Any, student: Student) -> dict[str, Any]:
         "ministry_code": student.ministry_code,
         "status": student.status,
         "current_class": student.current_class,
-        "personal_id": None,
-        "ethnicity": None,
-        "address": None,
-        "guardians": None,
-        "status_history": None,
-        "enrolments": None,
+        "personal_id": seen.value("personal_id", student.personal_id),
+        "ethnicity": seen.value("ethnicity", student.ethnicity),
+        "address": seen.value("address", student.address),
+        "guardians": list(student.guardians.all()) if seen.shows("guardians") else None,
+        "status_history": (
+            list(student.status_events.order_by("date", "id")) if seen.shows("status_history") else None
+        ),
+        "enrolments": (
+            list(student.enrolments.select_related("year", "school_class").order_by("start_date", "id"))
+            if seen.shows("enrolments")
+            else None
+        ),
     }
-    if _sees_private_fields(user, student):
-        data.update(
-            personal_id=student.personal_id,
-            ethnicity=student.ethnicity,
-            address=student.address,
-            guardians=list(student.guardians.all()),
-            status_history=list(student.status_events.order_by("date", "id")),
-            enrolments=list(
-                student.enrolments.select_related("year", "school_class").order_by("start_date", "id")
-            ),
-        )
-    return data
 
 
 def _student(request: HttpRequest, student_id: int, perm: str = Perm.VIEW_STUDENT) -> Student:
@@ -283,7 +278,7 @@ def student_set_status(request: HttpRequest, student_id: Id, body: SetStatusIn) 
 )
 def guardian_list(request: HttpRequest, student_id: Id) -> list[Guardian]:
     student = _student(request, student_id)
-    if not _sees_private_fields(request.user, student):
+    if not selectors.student_visibility(user=request.user, student=student).shows("guardians"):
         # Seeing a pupil's name does not mean seeing the family's phone numbers.
         return []
     return list(student.guardians.all())

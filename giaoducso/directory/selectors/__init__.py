@@ -7,16 +7,27 @@ that name stays the contract while the modules behind it move.
 from .classes import class_get, class_list
 from .common import current_year
 from .facilities import equipment_get, equipment_list, room_get, room_list
+from .privacy import (
+    Visibility,
+    full_record_unit_paths,
+    guarded,
+    student_visibility,
+    visibility_of,
+    with_visibility,
+)
 from .schools import school_counts, school_get, school_list, school_unit_get, year_list
 from .staff import staff_get, staff_list
 from .students import student_get, student_list
 
 __all__ = [
+    "Visibility",
     "class_get",
     "class_list",
     "current_year",
     "equipment_get",
     "equipment_list",
+    "full_record_unit_paths",
+    "guarded",
     "room_get",
     "room_list",
     "school_counts",
@@ -27,5 +38,8 @@ __all__ = [
     "staff_list",
     "student_get",
     "student_list",
+    "student_visibility",
+    "visibility_of",
+    "with_visibility",
     "year_list",
 ]

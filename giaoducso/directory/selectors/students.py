@@ -8,6 +8,7 @@ from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404, scoped
 
 from ..models import Student
+from .privacy import RECORD, group_q
 
 
 def student_list(*, user: Any, q: str = "", school_code: str = "") -> QuerySet[Student]:
@@ -15,7 +16,12 @@ def student_list(*, user: Any, q: str = "", school_code: str = "") -> QuerySet[S
     if school_code:
         students = students.filter(school__code=school_code)
     if q:
-        students = students.filter(Q(full_name__icontains=q) | Q(personal_id=q) | Q(ministry_code=q))
+        by_id = Q(personal_id=q)
+        # Only a record the user may read can be found by its identifier: a search must not confirm one.
+        readable = group_q(user, RECORD)
+        if readable is not None:
+            by_id &= readable
+        students = students.filter(Q(full_name__icontains=q) | by_id | Q(ministry_code=q))
     return students.order_by("school__code", "full_name", "id")
 
 

@@ -122,7 +122,7 @@ def test_export_of_a_school_outside_the_subtree_is_404(client, world, school_a):
 
 
 def test_department_chooses_a_school_of_its_subtree(client, world, school_a):
-    sign_in(client, world.user(Role.DEPARTMENT_LEADER))
+    sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
     page = client.get(reverse("directory:ministry")).content.decode()
     assert world.school_a.name in page and world.school_b.name in page
     response = client.get(reverse("directory:ministry_export"), {"school": world.school_b.pk})
@@ -130,6 +130,27 @@ def test_department_chooses_a_school_of_its_subtree(client, world, school_a):
         load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
     )
     assert [r[2] for r in rows[1:]] == [world.student_b.full_name]
+
+
+def test_the_file_is_complete_so_only_who_reads_whole_records_gets_it(client, world, school_a):
+    """A department leader may export, but sees students' basic fields only (selectors.privacy): the C1
+    file, which the Ministry needs whole, is not offered rather than sent masked."""
+    sign_in(client, world.user(Role.DEPARTMENT_LEADER))
+    page = client.get(reverse("directory:ministry")).content.decode()
+    assert world.school_a.name not in page
+    assert client.get(reverse("directory:ministry_export"), {"school": world.school_a.pk}).status_code == 404
+    assert not AuditEntry.objects.filter(action="export").exists()
+    client.logout()
+    sign_in(client, world.user(Role.DEPARTMENT_IT))
+    response = client.get(reverse("directory:ministry_export"), {"school": world.school_a.pk})
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
+    )
+    assert {r[9] for r in rows[1:]} == {
+        school_a.personal_id,
+        world.child.personal_id,
+        world.other_student_a.personal_id,
+    }
 
 
 # --- reverse import -------------------------------------------------------------------------------

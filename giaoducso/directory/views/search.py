@@ -9,7 +9,7 @@ from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 from giaoducso.core.views.decorators import require_perm
 
-from .. import search
+from .. import search, selectors
 from ..models import Student
 
 MAX_QUERY_LENGTH = 100
@@ -68,7 +68,7 @@ STUDENT_COLUMNS: list[exports.Column] = [
     (gettext_lazy("Họ và tên"), lambda s: s.full_name),
     (gettext_lazy("Ngày sinh"), lambda s: s.date_of_birth),
     (gettext_lazy("Giới tính"), lambda s: s.get_sex_display()),
-    (gettext_lazy("Số định danh cá nhân"), lambda s: s.personal_id),
+    (gettext_lazy("Số định danh cá nhân"), selectors.guarded("personal_id", lambda s: s.personal_id)),
     (gettext_lazy("Mã học sinh (Bộ)"), lambda s: s.ministry_code),
     (gettext_lazy("Trạng thái"), lambda s: s.get_status_display()),
 ]
@@ -79,6 +79,8 @@ STUDENT_COLUMNS: list[exports.Column] = [
 def search_export(request: HttpRequest) -> HttpResponse:
     _raw, query = _query(request)
     students = search.student_results_queryset(user=request.user, query=query)
+    # Each row carries what this user may read of it (selectors.privacy); withheld cells stay empty.
+    students = selectors.with_visibility(students, request.user)
     membership = getattr(request.user, "active_membership", None)
     return exports.table_response(
         fmt=request.GET.get("format", "xlsx"),

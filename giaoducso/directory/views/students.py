@@ -78,17 +78,20 @@ def student_export(request: HttpRequest) -> HttpResponse:
     )
     # Only what the user may export, not merely see: a teacher sees pupils but exports none.
     students = scoped(students, request.user, Perm.EXPORT_DATA).select_related("current_class")
+    # Each row carries what this user may read of it (selectors.privacy); withheld cells stay empty.
+    students = selectors.with_visibility(students, request.user)
+    guarded = selectors.guarded
     columns = [
         (_("Mã trường"), lambda s: s.school.code),
         (_("Họ và tên"), lambda s: s.full_name),
-        (_("Số định danh cá nhân"), lambda s: s.personal_id),
+        (_("Số định danh cá nhân"), guarded("personal_id", lambda s: s.personal_id)),
         (_("Mã học sinh (Bộ)"), lambda s: s.ministry_code),
         (_("Ngày sinh"), lambda s: s.date_of_birth),
         (_("Giới tính"), lambda s: s.get_sex_display()),
-        (_("Dân tộc"), lambda s: s.ethnicity),
+        (_("Dân tộc"), guarded("ethnicity", lambda s: s.ethnicity)),
         (_("Lớp"), lambda s: s.current_class.name if s.current_class else ""),
         (_("Trạng thái"), lambda s: s.get_status_display()),
-        (_("Địa chỉ"), lambda s: s.address),
+        (_("Địa chỉ"), guarded("address", lambda s: s.address)),
     ]
     return export(
         request,
@@ -133,6 +136,8 @@ def student_create(request: HttpRequest, code: str) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, student: Student) -> dict[str, object]:
     user = request.user
+    # Which fields this user sees is decided in selectors.privacy, the same rule as the API and exports.
+    visibility = selectors.student_visibility(user=user, student=student)
     events = scoped(StudentStatusEvent.objects.filter(student=student), user, Perm.VIEW_STUDENT).order_by(
         "-date", "-id"
     )
@@ -144,9 +149,10 @@ def _detail_context(request: HttpRequest, student: Student) -> dict[str, object]
     can_change = has_perm(user, Perm.CHANGE_STUDENT, student.school)
     return {
         "student": student,
-        "events": events,
-        "enrolments": enrolments,
-        "guardians": student.guardians.all(),
+        "visibility": visibility,
+        "events": events if visibility.shows("status_history") else None,
+        "enrolments": enrolments if visibility.shows("enrolments") else None,
+        "guardians": student.guardians.all() if visibility.shows("guardians") else None,
         "can_change": can_change,
         "class_form": StudentClassForm(prefix="cls", school=student.school) if can_change else None,
         "status_form": StudentStatusForm(prefix="st") if can_change else None,
