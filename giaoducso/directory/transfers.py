@@ -27,9 +27,20 @@ from giaoducso.core.models import AuditAction, Membership, Unit, UnitKind, User
 from giaoducso.core.notifications import NOTIFICATION_KINDS, notify, register_kind
 from giaoducso.core.roles import Perm, role_allows
 from giaoducso.core.scoping import get_scoped_or_404, has_perm, memberships_for, scoped
+from rules import transfers as transfer_rules
 from rules.identifiers import is_personal_id_format
 
-from .models import Enrolment, Guardian, Student, StudentStatus, StudentStatusEvent, Transfer, TransferStatus
+from .models import (
+    Enrolment,
+    Guardian,
+    School,
+    Student,
+    StudentStatus,
+    StudentStatusEvent,
+    Transfer,
+    TransferStatus,
+)
+from .selectors import current_year
 
 NOTIFICATION_KIND = "directory_transfer"
 if NOTIFICATION_KIND not in NOTIFICATION_KINDS:
@@ -258,6 +269,55 @@ def _notify(transfer: Transfer, school: Unit, title: str) -> None:
     )
 
 
+def _problem_message(problem: transfer_rules.TransferProblem, student: Student, to_school: Unit) -> str:
+    messages = {
+        "grade_not_taught": _("Trường %(school)s không dạy khối %(grade)s của học sinh."),
+        "age_not_taught": _("Trường %(school)s không dạy lớp nào hợp với tuổi của học sinh."),
+        "before_enrolment": _("Ngày chuyển không được trước ngày học sinh vào lớp hiện tại (%(date)s)."),
+        "too_far_ahead": _("Ngày chuyển quá xa (quá một năm kể từ hôm nay); hãy kiểm tra lại."),
+    }
+    grade = student.current_class.grade if student.current_class_id and student.current_class else ""
+    start = _not_before(student)
+    return messages[problem.code] % {
+        "school": to_school.name,
+        "grade": grade,
+        "date": f"{start:%d/%m/%Y}" if start else "",
+    }
+
+
+def _not_before(student: Student) -> dt.date | None:
+    """The day the pupil's present situation began: their open enrolment, else their latest status."""
+    enrolment = (
+        Enrolment.objects.filter(student=student, end_date__isnull=True, start_date__isnull=False)
+        .order_by("-start_date")
+        .first()
+    )
+    if enrolment is not None:
+        return enrolment.start_date
+    event = student.status_events.order_by("-date", "-id").first()
+    return event.date if event is not None else None
+
+
+def check_transfer(*, student: Student, to_school: Unit, effective_date: dt.date | None) -> None:
+    """The destination teaches the pupil's grade (or age) and the date is plausible (rules/transfers.py)."""
+    year = current_year()
+    level = School.objects.filter(unit=to_school).values_list("level", flat=True).first()
+    problems = transfer_rules.destination_problems(
+        level=level,
+        grade=student.current_class.grade if student.current_class_id and student.current_class else None,
+        date_of_birth=student.date_of_birth,
+        school_year_start=year.start_date.year if year else timezone.localdate().year,
+    )
+    problems += transfer_rules.date_problems(
+        effective_date=effective_date, not_before=_not_before(student), today=timezone.localdate()
+    )
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        errors.setdefault(problem.field, []).append(_problem_message(problem, student, to_school))
+    if errors:
+        raise TransferError(errors)
+
+
 @transaction.atomic
 def transfer_request(
     *,
@@ -282,6 +342,7 @@ def transfer_request(
         raise TransferError({"reason": [_("Lí do dài tối đa 500 ký tự.")]})
     if Transfer.objects.filter(student=student, status=TransferStatus.PENDING).exists():
         raise TransferError(_("Học sinh này đang có một đề nghị chuyển trường chờ duyệt."))
+    check_transfer(student=student, to_school=to_school, effective_date=effective_date)
     transfer = Transfer(
         student=student,
         from_school=from_school,
@@ -345,6 +406,8 @@ def transfer_approve(*, actor: Any, transfer: Transfer, note: str = "") -> Trans
     if student.school_id != transfer.from_school_id:
         raise TransferError(_("Học sinh không còn học ở trường chuyển đi; đề nghị này không còn hiệu lực."))
     day = transfer.effective_date or timezone.localdate()
+    # Checked again at the decision: the pupil may have changed class or school year since the request.
+    check_transfer(student=student, to_school=transfer.to_school, effective_date=day)
     before = _decide(transfer, actor, TransferStatus.APPROVED, note)
     transfer.effective_date = day
     transfer.save()
