@@ -51,6 +51,7 @@ class JobKind:
 JOB_KINDS: dict[str, JobKind] = {
     "system_check": JobKind(gettext_lazy("Kiểm tra hệ thống")),
     "audit_export": JobKind(gettext_lazy("Xuất nhật ký hệ thống ra Excel"), notify_on_finish=True),
+    "table_export": JobKind(gettext_lazy("Xuất danh sách ra Excel"), notify_on_finish=True),
 }
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django_tasks import task
 
-from . import audit_export, jobs, notifications
+from . import audit_export, exports, jobs, notifications
 
 
 @task()
@@ -15,6 +15,11 @@ def system_check(job_id: str) -> dict[str, Any]:
 @task()
 def export_audit_log(job_id: str) -> dict[str, Any]:
     return jobs.run_job(job_id, audit_export.audit_export_body)
+
+
+@task()
+def export_table(job_id: str) -> dict[str, Any]:
+    return jobs.run_job(job_id, exports.table_export_body)
 
 
 @task()

@@ -13,3 +13,7 @@ class DirectoryConfig(AppConfig):
         from .demo import DirectoryDemo
 
         demo.register(DirectoryDemo())
+
+        from . import exports
+
+        exports.register()

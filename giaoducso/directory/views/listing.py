@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from giaoducso.core import exports
@@ -49,6 +51,19 @@ def export(
         rows=rows[: exports.SYNC_EXPORT_LIMIT],
         unit=audit_unit(request, school_code),
     )
+
+
+def export_table(request: HttpRequest, key: str) -> HttpResponse:
+    """A registered table (directory/exports.py): the file now when small, else a job with a progress bar."""
+    if not has_perm(request.user, Perm.EXPORT_DATA):
+        raise Http404
+    params = request.GET.dict()
+    fmt = params.pop("format", "xlsx")
+    result = exports.table_export(actor=request.user, key=key, params=params, fmt=fmt)
+    if isinstance(result, HttpResponse):
+        return result
+    messages.info(request, _("Danh sách lớn được xuất trong nền; tải tệp ở đây khi xong."))
+    return redirect("core:job_detail", pk=result.pk)
 
 
 def yes_no(value: bool) -> str:

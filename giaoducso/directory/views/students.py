@@ -12,7 +12,7 @@ from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404, has_perm, scoped
 from giaoducso.core.views.decorators import require_perm
 
-from .. import selectors, services
+from .. import exports, selectors, services
 from ..forms import (
     GuardianForm,
     StudentClassForm,
@@ -23,7 +23,7 @@ from ..forms import (
     apply_service_errors,
 )
 from ..models import Enrolment, Guardian, Student, StudentStatusEvent
-from .listing import export, export_url
+from .listing import export_table, export_url
 
 
 @login_required
@@ -71,36 +71,7 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_perm(Perm.EXPORT_DATA)
 def student_export(request: HttpRequest) -> HttpResponse:
-    form = StudentFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    students = selectors.student_list(
-        user=request.user, q=filters.get("q", ""), school_code=filters.get("school", "")
-    )
-    # Only what the user may export, not merely see: a teacher sees pupils but exports none.
-    students = scoped(students, request.user, Perm.EXPORT_DATA).select_related("current_class")
-    # Each row carries what this user may read of it (selectors.privacy); withheld cells stay empty.
-    students = selectors.with_visibility(students, request.user)
-    guarded = selectors.guarded
-    columns = [
-        (_("Mã trường"), lambda s: s.school.code),
-        (_("Họ và tên"), lambda s: s.full_name),
-        (_("Số định danh cá nhân"), guarded("personal_id", lambda s: s.personal_id)),
-        (_("Mã học sinh (Bộ)"), lambda s: s.ministry_code),
-        (_("Ngày sinh"), lambda s: s.date_of_birth),
-        (_("Giới tính"), lambda s: s.get_sex_display()),
-        (_("Dân tộc"), guarded("ethnicity", lambda s: s.ethnicity)),
-        (_("Lớp"), lambda s: s.current_class.name if s.current_class else ""),
-        (_("Trạng thái"), lambda s: s.get_status_display()),
-        (_("Địa chỉ"), guarded("address", lambda s: s.address)),
-    ]
-    return export(
-        request,
-        what="directory.student",
-        filename="hoc-sinh",
-        columns=columns,
-        rows=students,
-        school_code=filters.get("school", ""),
-    )
+    return export_table(request, exports.STUDENTS)
 
 
 def student_list_export_url(request: HttpRequest) -> str:
