@@ -62,4 +62,14 @@ def student_table(user: Any, params: dict[str, str]) -> exports.Table:
 
 
 def register() -> None:
+    from .views.classes import class_table
+    from .views.facilities import equipment_table, room_table
+    from .views.schools import school_table
+    from .views.staff import staff_table
+
     exports.register_table(STUDENTS, student_table)
+    exports.register_table("directory.schools", school_table)
+    exports.register_table("directory.classes", class_table)
+    exports.register_table("directory.staff", staff_table)
+    exports.register_table("directory.rooms", room_table)
+    exports.register_table("directory.equipment", equipment_table)

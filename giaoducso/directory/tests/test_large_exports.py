@@ -60,3 +60,22 @@ def test_a_small_export_is_still_a_download(client, world):
     response = client.get(reverse("directory:student_export"), {"format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "route",
+    ["school_export", "class_export", "staff_export", "room_export", "equipment_export", "student_export"],
+)
+def test_every_directory_list_exports_through_a_job_when_large(
+    client, world, route, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(exports, "JOB_EXPORT_THRESHOLD", -1)  # even an empty list goes through the job
+    sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse(f"directory:{route}"), {"format": "csv"})
+    job = Job.objects.get(kind="table_export")
+    assert response.status_code == 302
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    assert job.result_file.name.endswith(".csv")
+    assert AuditEntry.objects.filter(action="export", actor=world.user(Role.DEPARTMENT_OFFICER)).count() == 1

@@ -1,5 +1,7 @@
 """Classes of a school per school year: list with student counts, detail with its students, create/edit."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from giaoducso.core import exports
 from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm, scoped
@@ -16,7 +19,7 @@ from giaoducso.core.views.decorators import require_perm
 from .. import selectors, services
 from ..forms import ClassCreateForm, ClassFilterForm, ClassForm, apply_service_errors
 from ..models import Student
-from .listing import export, export_url
+from .listing import ListRequest, export_table, export_url, table
 
 
 def _filtered(request: HttpRequest, perm: str = Perm.VIEW_SCHOOL):  # type: ignore[no-untyped-def]
@@ -52,9 +55,8 @@ def class_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/class_list.html", context)
 
 
-@login_required
-@require_perm(Perm.EXPORT_DATA)
-def class_export(request: HttpRequest) -> HttpResponse:
+def class_table(user: Any, params: dict[str, str]) -> exports.Table:
+    request = ListRequest(user, params)
     _form, classes, _year, school_code = _filtered(request, Perm.EXPORT_DATA)
     columns = [
         (_("Mã trường"), lambda c: c.school.code),
@@ -66,14 +68,21 @@ def class_export(request: HttpRequest) -> HttpResponse:
         (_("Giáo viên chủ nhiệm"), lambda c: c.homeroom_teacher.full_name if c.homeroom_teacher else ""),
         (_("Phòng học"), lambda c: c.room.name if c.room else ""),
     ]
-    return export(
+    return table(
         request,
+        title=_("Danh sách lớp"),
         what="directory.schoolclass",
         filename="lop-hoc",
         columns=columns,
         rows=classes,
         school_code=school_code,
     )
+
+
+@login_required
+@require_perm(Perm.EXPORT_DATA)
+def class_export(request: HttpRequest) -> HttpResponse:
+    return export_table(request, "directory.classes")
 
 
 @login_required

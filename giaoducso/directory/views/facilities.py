@@ -1,5 +1,7 @@
 """Facilities (cơ sở vật chất): rooms by kind with area and condition, equipment with quantities."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from giaoducso.core import exports
 from giaoducso.core.models import Unit
 from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
@@ -16,7 +19,7 @@ from giaoducso.core.views.decorators import require_perm
 
 from .. import selectors, services
 from ..forms import EquipmentFilterForm, EquipmentForm, RoomFilterForm, RoomForm, apply_service_errors
-from .listing import export, export_url
+from .listing import ListRequest, export_table, export_url, table
 
 
 def _school_of(request: HttpRequest, code: str) -> tuple[Unit | None, bool]:
@@ -58,9 +61,8 @@ def room_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/room_list.html", context)
 
 
-@login_required
-@require_perm(Perm.EXPORT_DATA)
-def room_export(request: HttpRequest) -> HttpResponse:
+def room_table(user: Any, params: dict[str, str]) -> exports.Table:
+    request = ListRequest(user, params)
     _form, rooms, school_code = _rooms(request, Perm.EXPORT_DATA)
     columns = [
         (_("Mã trường"), lambda r: r.school.code),
@@ -71,14 +73,21 @@ def room_export(request: HttpRequest) -> HttpResponse:
         (_("Tình trạng"), lambda r: r.get_condition_display()),
         (_("Số thiết bị"), lambda r: r.equipment_count),
     ]
-    return export(
+    return table(
         request,
+        title=_("Danh sách phòng"),
         what="directory.room",
         filename="phong-hoc",
         columns=columns,
         rows=rooms,
         school_code=school_code,
     )
+
+
+@login_required
+@require_perm(Perm.EXPORT_DATA)
+def room_export(request: HttpRequest) -> HttpResponse:
+    return export_table(request, "directory.rooms")
 
 
 @login_required
@@ -148,9 +157,8 @@ def equipment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/equipment_list.html", context)
 
 
-@login_required
-@require_perm(Perm.EXPORT_DATA)
-def equipment_export(request: HttpRequest) -> HttpResponse:
+def equipment_table(user: Any, params: dict[str, str]) -> exports.Table:
+    request = ListRequest(user, params)
     _form, items, school_code = _equipment(request, Perm.EXPORT_DATA)
     columns = [
         (_("Mã trường"), lambda e: e.school.code),
@@ -160,14 +168,21 @@ def equipment_export(request: HttpRequest) -> HttpResponse:
         (_("Tình trạng"), lambda e: e.get_condition_display()),
         (_("Phòng"), lambda e: e.room.name if e.room else ""),
     ]
-    return export(
+    return table(
         request,
+        title=_("Danh sách thiết bị"),
         what="directory.equipment",
         filename="thiet-bi",
         columns=columns,
         rows=items,
         school_code=school_code,
     )
+
+
+@login_required
+@require_perm(Perm.EXPORT_DATA)
+def equipment_export(request: HttpRequest) -> HttpResponse:
+    return export_table(request, "directory.equipment")
 
 
 @login_required

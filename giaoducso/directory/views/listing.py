@@ -1,16 +1,18 @@
 """What every list screen of the directory shares: pages that keep their filters, audited exports."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from giaoducso.core import exports
-from giaoducso.core.models import Unit
 from giaoducso.core.roles import Perm
-from giaoducso.core.scoping import has_perm, memberships_for
+from giaoducso.core.scoping import has_perm
+
+from ..exports import audit_unit
 
 
 def export_url(request: HttpRequest, url: str) -> str:
@@ -22,34 +24,37 @@ def export_url(request: HttpRequest, url: str) -> str:
     return f"{url}?{params.urlencode()}" if params else url
 
 
-def audit_unit(request: HttpRequest, school_code: str = "") -> Unit | None:
-    """The unit an export is logged under: the school filtered on, else the user's own unit."""
-    if school_code:
-        unit = Unit.objects.filter(code=school_code).first()
-        if unit is not None:
-            return unit
-    memberships = memberships_for(request.user)
-    return memberships[0].unit if memberships else None
+@dataclass(frozen=True)
+class ListRequest:
+    """The two things a list's filters read from a request, so that a worker can rebuild the same list."""
+
+    user: Any
+    params: dict[str, str]
+
+    @property
+    def GET(self) -> QueryDict:
+        query = QueryDict(mutable=True)
+        query.update(self.params)
+        return query
 
 
-def export(
-    request: HttpRequest,
+def table(
+    request: ListRequest,
     *,
+    title: str,
     what: str,
     filename: str,
     columns: list[exports.Column],
     rows: Any,
     school_code: str = "",
-) -> HttpResponse:
-    if not has_perm(request.user, Perm.EXPORT_DATA):
-        raise Http404
-    return exports.xlsx_response(
-        actor=request.user,
+) -> exports.Table:
+    return exports.Table(
         what=what,
+        title=title,
         filename=filename,
         columns=columns,
-        rows=rows[: exports.SYNC_EXPORT_LIMIT],
-        unit=audit_unit(request, school_code),
+        rows=rows,
+        unit=audit_unit(request.user, school_code),
     )
 
 

@@ -1,5 +1,7 @@
 """Schools: the list, a school's record and its counts, its edit form; the school-year calendar."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from giaoducso.core import exports
 from giaoducso.core.models import UnitKind
 from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
@@ -18,7 +21,7 @@ from giaoducso.core.views.decorators import require_perm
 from .. import selectors, services
 from ..forms import SchoolFilterForm, SchoolForm, SchoolYearForm, TermForm, apply_service_errors
 from ..models import School, SchoolYear
-from .listing import export, export_url, yes_no
+from .listing import ListRequest, export_table, export_url, table, yes_no
 
 
 def _filtered(request: HttpRequest, perm: str = Perm.VIEW_SCHOOL):  # type: ignore[no-untyped-def]
@@ -49,9 +52,8 @@ def school_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/school_list.html", context)
 
 
-@login_required
-@require_perm(Perm.EXPORT_DATA)
-def school_export(request: HttpRequest) -> HttpResponse:
+def school_table(user: Any, params: dict[str, str]) -> exports.Table:
+    request = ListRequest(user, params)
     _form, schools = _filtered(request, Perm.EXPORT_DATA)
     columns = [
         (_("Mã trường"), lambda s: s.unit.code),
@@ -67,7 +69,20 @@ def school_export(request: HttpRequest) -> HttpResponse:
         (_("Có vị trí nhân viên CNTT"), lambda s: yes_no(s.has_it_staff_position)),
         (_("Trạng thái"), lambda s: s.get_status_display()),
     ]
-    return export(request, what="directory.school", filename="truong-hoc", columns=columns, rows=schools)
+    return table(
+        request,
+        title=_("Danh sách trường học"),
+        what="directory.school",
+        filename="truong-hoc",
+        columns=columns,
+        rows=schools,
+    )
+
+
+@login_required
+@require_perm(Perm.EXPORT_DATA)
+def school_export(request: HttpRequest) -> HttpResponse:
+    return export_table(request, "directory.schools")
 
 
 @login_required

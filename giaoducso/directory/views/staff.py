@@ -1,5 +1,7 @@
 """Staff (cán bộ, giáo viên, nhân viên): list, detail with the schools they work at, create, edit."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from giaoducso.core import exports
 from giaoducso.core.models import Unit
 from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
@@ -18,7 +21,7 @@ from giaoducso.core.views.decorators import require_perm
 from .. import selectors, services
 from ..forms import StaffAssignForm, StaffCreateForm, StaffFilterForm, StaffForm, apply_service_errors
 from ..models import SchoolClass, Staff
-from .listing import export, export_url
+from .listing import ListRequest, export_table, export_url, table
 
 
 def _filtered(request: HttpRequest, perm: str = Perm.VIEW_STAFF):  # type: ignore[no-untyped-def]
@@ -52,9 +55,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/staff_list.html", context)
 
 
-@login_required
-@require_perm(Perm.EXPORT_DATA)
-def staff_export(request: HttpRequest) -> HttpResponse:
+def staff_table(user: Any, params: dict[str, str]) -> exports.Table:
+    request = ListRequest(user, params)
     _form, staff, school_code = _filtered(request, Perm.EXPORT_DATA)
     columns = [
         (_("Mã trường"), lambda s: s.school.code),
@@ -70,14 +72,21 @@ def staff_export(request: HttpRequest) -> HttpResponse:
         (_("Thư điện tử"), lambda s: s.email),
         (_("Trạng thái"), lambda s: s.get_status_display()),
     ]
-    return export(
+    return table(
         request,
+        title=_("Danh sách cán bộ, giáo viên, nhân viên"),
         what="directory.staff",
         filename="can-bo-giao-vien",
         columns=columns,
         rows=staff,
         school_code=school_code,
     )
+
+
+@login_required
+@require_perm(Perm.EXPORT_DATA)
+def staff_export(request: HttpRequest) -> HttpResponse:
+    return export_table(request, "directory.staff")
 
 
 @login_required
