@@ -5,7 +5,13 @@ that name stays the contract while the modules behind it move.
 """
 
 from .classes import class_get, class_list
-from .common import calendar_unit, current_year_for, current_year_for_user
+from .common import (
+    calendar_unit,
+    current_year_among,
+    current_year_for,
+    current_year_for_user,
+    current_years,
+)
 from .facilities import equipment_get, equipment_list, room_get, room_list
 from .privacy import (
     Visibility,
@@ -33,8 +39,10 @@ __all__ = [
     "calendar_years_for",
     "class_get",
     "class_list",
+    "current_year_among",
     "current_year_for",
     "current_year_for_user",
+    "current_years",
     "equipment_get",
     "equipment_list",
     "full_record_unit_paths",

@@ -193,6 +193,21 @@ def test_the_quality_board_counts_each_schools_own_current_year(world, directory
     assert row.students == 1 and row.problems["no_class"] == 0
 
 
+def test_an_import_follows_its_schools_province_and_refuses_another(world, other_province, tmp_path):
+    from giaoducso.directory.importing.service import run_import
+
+    from .import_helpers import setup_directory, student_row, write_csv
+
+    year = setup_directory(world)
+    _province, _department, school, _old = other_province
+    rows = [student_row(1), student_row(2, ma_truong=school.code)]
+    result = run_import(kind="students", path=write_csv(tmp_path / "hs.csv", rows), actor="test")
+    assert [(p.row, p.column) for p in result.errors] == [(3, "ma_truong")]
+    assert "lịch năm học của Sở khác" in result.errors[0].message
+    result = run_import(kind="students", path=write_csv(tmp_path / "a.csv", rows[:1]), actor="test")
+    assert result.ok and SchoolClass.objects.get(school=world.school_a).year == year
+
+
 # --- the data migration -----------------------------------------------------------------------------
 
 migration = importlib.import_module("giaoducso.directory.migrations.0006_school_year_per_province")
