@@ -142,6 +142,24 @@ def test_the_screens_show_the_callers_province(client, world, directory, other_p
     assert classes.status_code == 200 and classes.context["year"].unit == province
 
 
+def test_a_superuser_chooses_the_calendar(client, world, directory, other_province):
+    province, *_ = other_province
+    sign_in(client, UserFactory(username="root", is_superuser=True, is_staff=True), verified=True)
+    page = client.get(reverse("directory:year_list"))
+    assert page.status_code == 200 and page.context["several_calendars"]
+    assert 'name="year-unit"' in page.content.decode() and "Sở GD&amp;ĐT Hà Nội" in page.content.decode()
+    data = {
+        "year-unit": str(province.pk),
+        "year-name": "2027-2028",
+        "year-start_date": "05/09/2027",
+        "year-end_date": "31/05/2028",
+        "year-is_current": "on",
+    }
+    assert client.post(reverse("directory:year_list"), data).status_code == 302
+    assert selectors.current_year_for(province).name == "2027-2028"
+    assert selectors.current_year_for(world.school_a) == directory.year
+
+
 def test_the_api_lists_the_callers_calendar(world, directory, other_province):
     client = OpenApiClient()
     sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
