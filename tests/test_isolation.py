@@ -27,7 +27,7 @@ from giaoducso.core.roles import SYSTEM_ROLES, Role
 from giaoducso.core.tokens import api_token_create, usable_scopes
 from giaoducso.testing.auth import sign_in
 from giaoducso.testing.factories import UnitFactory
-from giaoducso.testing.isolation import Tenant, add_transfer, build_tenant, fill, skipped
+from giaoducso.testing.isolation import PROVINCE_OFFICER, Tenant, add_transfer, build_tenant, fill, skipped
 from giaoducso.testing.world import DEPARTMENT_ROLES, SCHOOL_ROLES
 
 pytestmark = pytest.mark.django_db
@@ -81,9 +81,13 @@ def text_of(response: Any) -> str:
 
 @pytest.fixture
 def tenants() -> tuple[Tenant, Tenant]:
-    province = UnitFactory(kind=UnitKind.PROVINCE_DEPARTMENT, code="SO79", name="Sở GD&ĐT")
-    one = build_tenant(province, "1", "Alphonse")
-    two = build_tenant(province, "2", "Zenobia")
+    # One Sở each, so that each tenant has its own school-year calendar for the matrix to reach for.
+    one = build_tenant(
+        UnitFactory(kind=UnitKind.PROVINCE_DEPARTMENT, code="SO79", name="Sở GD&ĐT 79"), "1", "Alphonse"
+    )
+    two = build_tenant(
+        UnitFactory(kind=UnitKind.PROVINCE_DEPARTMENT, code="SO01", name="Sở GD&ĐT 01"), "2", "Zenobia"
+    )
     add_transfer(one, two)
     add_transfer(two, one)
     return one, two
@@ -134,7 +138,7 @@ def _check(response: Any, other: Tenant, where: str, expect_404: bool, unsafe: b
 
 
 @pytest.mark.parametrize("direction", [0, 1])
-@pytest.mark.parametrize("role", DEPARTMENT_ROLES + SCHOOL_ROLES)
+@pytest.mark.parametrize("role", [*DEPARTMENT_ROLES, PROVINCE_OFFICER, *SCHOOL_ROLES])
 def test_no_role_reaches_the_other_tenant(tenants: tuple[Tenant, Tenant], role: str, direction: int) -> None:
     mine, other = tenants if direction == 0 else tenants[::-1]
     user = mine.users[role]

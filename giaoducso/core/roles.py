@@ -42,6 +42,8 @@ class Perm:
     VIEW_STAFF = "directory.view_staff"
     CHANGE_STAFF = "directory.change_staff"
     EXPORT_DATA = "directory.export"
+    # The school-year calendar; held on a Sở it governs the province (a Phòng or school only reads it).
+    MANAGE_CALENDAR = "directory.manage_calendar"
     USE_ADMIN = "core.use_admin"
 
 
@@ -60,9 +62,12 @@ _SCHOOL_READ = {Perm.VIEW_UNIT, Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.VIEW_S
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DEPARTMENT_LEADER: frozenset(_DEPARTMENT_READ),
-    Role.DEPARTMENT_OFFICER: frozenset(_DEPARTMENT_READ | {Perm.CHANGE_SCHOOL, Perm.CHANGE_STUDENT}),
+    Role.DEPARTMENT_OFFICER: frozenset(
+        _DEPARTMENT_READ | {Perm.CHANGE_SCHOOL, Perm.CHANGE_STUDENT, Perm.MANAGE_CALENDAR}
+    ),
     Role.DEPARTMENT_IT: frozenset(
-        _DEPARTMENT_READ | {Perm.MANAGE_UNIT, Perm.MANAGE_USER, Perm.CHANGE_SCHOOL, Perm.USE_ADMIN}
+        _DEPARTMENT_READ
+        | {Perm.MANAGE_UNIT, Perm.MANAGE_USER, Perm.CHANGE_SCHOOL, Perm.USE_ADMIN, Perm.MANAGE_CALENDAR}
     ),
     # School leaders answer for what is done to their school's records: they read its audit lines
     # (scoping limits them to lines whose unit lies in their school, as for everything else).

@@ -146,10 +146,31 @@ class SchoolForm(forms.ModelForm):
 
 
 class SchoolYearForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Lịch năm học của"),
+        queryset=Unit.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Bạn không quản lý lịch năm học của đơn vị này.")},
+    )
     name = forms.CharField(label=_("Năm học"), max_length=9, help_text=_("Ví dụ 2026-2027."))
     start_date = vn_date(_("Ngày bắt đầu"))
     end_date = vn_date(_("Ngày kết thúc"))
     is_current = forms.BooleanField(label=_("Là năm học hiện tại"), required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        """`units`: the calendars the user may change; with one, it is not asked."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        field.queryset = units  # type: ignore[attr-defined]
+        self._only_unit = units[0] if len(units) == 1 else None
+        if self._only_unit is not None:
+            field.initial = self._only_unit.pk
+            field.required = False
+            field.widget = forms.HiddenInput()
+
+    def clean_unit(self) -> Unit | None:
+        unit: Unit | None = self.cleaned_data.get("unit")
+        return unit or self._only_unit
 
 
 class TermForm(forms.Form):
@@ -161,16 +182,30 @@ class TermForm(forms.Form):
 # Classes ---------------------------------------------------------------------------------------------
 
 
+def _year_label(year: SchoolYear) -> str:
+    if year.unit is None:
+        return year.name
+    return f"{year.name} — {year.unit.short_name or year.unit.name}"
+
+
 class ClassFilterForm(forms.Form):
     school = forms.CharField(label=_("Mã trường"), required=False, max_length=32)
     year = forms.ModelChoiceField(
         label=_("Năm học"),
         required=False,
-        queryset=SchoolYear.objects.all(),
+        queryset=SchoolYear.objects.none(),
         empty_label=_("Năm học hiện tại"),
     )
     grade = _bounded_int(_("Khối"), minimum=0, maximum=12)
     q = forms.CharField(label=_("Tên lớp"), required=False, max_length=32)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The years of the calendars the user follows, each naming its Sở (a user above several provinces
+        # sees one 2026-2027 per province).
+        field = self.fields["year"]
+        field.queryset = selectors.year_list(user=user)  # type: ignore[attr-defined]
+        field.label_from_instance = _year_label  # type: ignore[attr-defined]
 
 
 class ClassForm(forms.Form):
@@ -203,13 +238,15 @@ class ClassForm(forms.Form):
 
 
 class ClassCreateForm(ClassForm):
-    year = forms.ModelChoiceField(label=_("Năm học"), queryset=SchoolYear.objects.all(), empty_label=None)
+    year = forms.ModelChoiceField(label=_("Năm học"), queryset=SchoolYear.objects.none(), empty_label=None)
 
     field_order = ["year", "name", "homeroom_teacher", "room"]
 
     def __init__(self, *args: Any, school: Unit, **kwargs: Any) -> None:
         super().__init__(*args, school=school, **kwargs)
-        current = selectors.current_year()
+        # Only the years of the school's own calendar (its province's).
+        self.fields["year"].queryset = selectors.calendar_years_for(school)  # type: ignore[attr-defined]
+        current = selectors.current_year_for(school)
         if current is not None:
             self.fields["year"].initial = current.pk
 

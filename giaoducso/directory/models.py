@@ -78,21 +78,47 @@ class School(models.Model):
 
 
 class SchoolYear(models.Model):
-    """A school year, e.g. 2026-2027, with its two terms. One calendar for the deployment."""
+    """A school year, e.g. 2026-2027, with its two terms, in the calendar of one unit.
 
-    name = models.CharField(_("năm học"), max_length=9, unique=True)  # "2026-2027"
+    The calendar is the province's: `unit` is the Sở whose subtree follows it (a unit set up with no Sở
+    above keeps its own; see `selectors.calendar_unit`). No unit is the default calendar, left only by a
+    database that had no Sở when years got their unit. Who may change the calendar is decided by scoping
+    on `unit`, so a role held on a Phòng or a school reads its province's calendar but cannot change it.
+    """
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị quản lý lịch năm học"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="school_years",
+    )
+    name = models.CharField(_("năm học"), max_length=9)  # "2026-2027"
     start_date = models.DateField(_("ngày bắt đầu"))
     end_date = models.DateField(_("ngày kết thúc"))
     is_current = models.BooleanField(_("năm học hiện tại"), default=False)
+
+    scope = Scope(unit_field="unit")
 
     class Meta:
         verbose_name = _("năm học")
         verbose_name_plural = _("năm học")
         ordering = ["-start_date"]
+        # NULLs never collide in a unique constraint, so the default calendar (no unit) has its own pair.
         constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="dir_year_name_per_unit"),
             models.UniqueConstraint(
-                fields=["is_current"], condition=models.Q(is_current=True), name="dir_one_current_year"
-            )
+                fields=["name"], condition=models.Q(unit__isnull=True), name="dir_year_name_default"
+            ),
+            models.UniqueConstraint(
+                fields=["unit"], condition=models.Q(is_current=True), name="dir_one_current_year_per_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=models.Q(is_current=True, unit__isnull=True),
+                name="dir_one_current_year_default",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,8 +29,7 @@ from django.utils.translation import gettext_lazy
 from giaoducso.core.models import Unit, UnitKind
 from rules import identifiers
 
-from .models import Guardian, School, SchoolYear, Staff, StaffStatus, Student, StudentStatus
-from .selectors import current_year
+from .models import Guardian, School, Staff, StaffStatus, Student, StudentStatus
 
 ENROLLED = (StudentStatus.STUDYING, StudentStatus.TRANSFERRED_IN, StudentStatus.RETURNED)
 AT_WORK = (StaffStatus.WORKING, StaffStatus.LEAVE)
@@ -145,8 +144,9 @@ def school_url(unit: Unit) -> str:
     )
 
 
-def _in_class(year: SchoolYear | None) -> Q:
-    return Q(current_class__year=year) if year is not None else Q(pk__in=[])
+def _in_class() -> Q:
+    # The class's year is its school's calendar, so this is each school's own (province's) current year.
+    return Q(current_class__year__is_current=True)
 
 
 def _guardian_phone() -> Exists:
@@ -176,7 +176,6 @@ def school_quality(units: list[Unit]) -> list[SchoolQuality]:
     result = {u.pk: SchoolQuality(unit=u) for u in units}
     if not result:
         return []
-    year = current_year()
     # Prefixed: an annotation may not take a field's own name.
     not_blank = {
         f"f_{name}": Count("id", filter=~Q(**{name: ""}))
@@ -190,7 +189,7 @@ def school_quality(units: list[Unit]) -> list[SchoolQuality]:
             dob=Count("date_of_birth"),
             f_ward=Count("id", filter=_ward_known_or_text()),
             n_ward_text=Count("id", filter=Q(ward__isnull=True) & ~Q(ward_name="")),
-            klass=Count("id", filter=_in_class(year)),
+            klass=Count("id", filter=_in_class()),
             **not_blank,
         )
         .order_by()
@@ -263,7 +262,6 @@ def total_of(rows: list[SchoolQuality], unit: Unit) -> SchoolQuality:
 def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
     """Every problem of one school, kind by kind, each with the screen where it is fixed."""
     wanted = (lambda k: k == kind) if kind else (lambda k: True)
-    year = current_year()
     students = _students([unit])
     if wanted(Kind.MISSING_GUARDIAN_PHONE):
         for pk, name in (
@@ -288,7 +286,7 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
                     )
     if wanted(Kind.NO_CLASS):
         for pk, name in (
-            students.exclude(_in_class(year)).values_list("pk", "full_name").order_by("full_name", "pk")
+            students.exclude(_in_class()).values_list("pk", "full_name").order_by("full_name", "pk")
         ):
             yield Problem(
                 Kind.NO_CLASS,

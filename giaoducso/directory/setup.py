@@ -1,4 +1,5 @@
-"""First run for a real district or ward: its department (or ward) unit, the current school year, and
+"""First run for a real district or ward: its department (or ward) unit, the current school year (on the
+Sở above it, whose calendar the province follows; on the unit itself when there is no Sở), and
 optionally the first department IT account — the command `setup_unit` and the superuser's screen
 "Thiết lập đơn vị" share this one path.
 
@@ -22,7 +23,7 @@ from giaoducso.core.demo import current_school_year, parse_school_year
 from giaoducso.core.models import Membership, Unit, UnitKind, User
 from giaoducso.core.roles import Role
 
-from . import services
+from . import selectors, services
 from .demo.plan import year_plan
 from .models import SchoolYear
 
@@ -97,19 +98,23 @@ def _unit(kind: str, code: str, name: str, parent: Unit | None, created: list[st
 
 
 def _year(
-    name: str, start: dt.date | None, end: dt.date | None, created: list[str], actor: Any
+    unit: Unit, name: str, start: dt.date | None, end: dt.date | None, created: list[str], actor: Any
 ) -> SchoolYear:
     try:
         first = parse_school_year(name)
     except ValueError:
         raise _fail("school_year", _("Tên năm học có dạng 2026-2027 (hai năm liên tiếp).")) from None
     name = f"{first}-{first + 1}"
-    year = SchoolYear.objects.filter(name=name).first()
+    # The calendar is the province's: a Phòng or ward under a Sở gets (or finds) the year on the Sở; a
+    # unit set up with no Sở above keeps its own calendar, until it is placed under one.
+    owner = selectors.calendar_unit(unit)
+    year = SchoolYear.objects.filter(unit=owner, name=name).first()
     if year is None:
         # The city's calendar (5 September – 31 May, two terms) unless the department gives its own dates.
         plan = year_plan(first, is_current=True)
         year = services.school_year_create(
             actor=actor,
+            unit=owner,
             name=name,
             start_date=start or plan.start_date,
             end_date=end or plan.end_date,
@@ -194,7 +199,7 @@ def unit_setup(
     created: list[str] = []
     parent = _parent(parent_code, parent_name, created, actor)
     unit = _unit(kind, code, name, parent, created, actor)
-    year = _year(school_year or default_school_year(), start_date, end_date, created, actor)
+    year = _year(unit, school_year or default_school_year(), start_date, end_date, created, actor)
     admin = None
     if admin_username.strip():
         admin = _admin(admin_username.strip(), admin_email.strip(), unit, created, actor)

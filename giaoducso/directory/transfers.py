@@ -40,7 +40,7 @@ from .models import (
     Transfer,
     TransferStatus,
 )
-from .selectors import current_year
+from .selectors import current_year_for
 
 NOTIFICATION_KIND = "directory_transfer"
 if NOTIFICATION_KIND not in NOTIFICATION_KINDS:
@@ -300,7 +300,7 @@ def _not_before(student: Student) -> dt.date | None:
 
 def check_transfer(*, student: Student, to_school: Unit, effective_date: dt.date | None) -> None:
     """The destination teaches the pupil's grade (or age) and the date is plausible (rules/transfers.py)."""
-    year = current_year()
+    year = current_year_for(student.school)
     level = School.objects.filter(unit=to_school).values_list("level", flat=True).first()
     problems = transfer_rules.destination_problems(
         level=level,

@@ -14,6 +14,7 @@ from factory.django import DjangoModelFactory
 
 from giaoducso.core import services
 from giaoducso.core.models import Membership, Unit, UnitKind, User
+from giaoducso.directory import selectors as directory_selectors
 from giaoducso.directory import services as directory_services
 from giaoducso.directory.models import (
     Equipment,
@@ -109,12 +110,20 @@ def personal_id(sex: str = Sex.FEMALE, year: int = 1985, province: str = "079") 
     return make_personal_id(province, sex, year, next(_serial))
 
 
+def _the_province() -> Unit | None:
+    """The Sở when the database has exactly one (the test world's SO79); else None, the default calendar."""
+    provinces = list(Unit.objects.filter(kind=UnitKind.PROVINCE_DEPARTMENT)[:2])
+    return provinces[0] if len(provinces) == 1 else None
+
+
 class SchoolYearFactory(DjangoModelFactory):
-    """A school year on the usual calendar (5 September – 31 May); `is_current` makes it the one."""
+    """A school year on the usual calendar (5 September – 31 May); `is_current` makes it the one of its
+    calendar. `unit` is the calendar's Sở: by default the only Sở there is, else the default calendar."""
 
     class Meta:
         model = SchoolYear
 
+    unit = factory.LazyFunction(_the_province)
     name = "2026-2027"
     start_date = factory.LazyAttribute(lambda o: dt.date(int(o.name[:4]), 9, 5))
     end_date = factory.LazyAttribute(lambda o: dt.date(int(o.name[:4]) + 1, 5, 31))
@@ -122,8 +131,8 @@ class SchoolYearFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: type[SchoolYear], *args: Any, **kwargs: Any) -> SchoolYear:
-        # Years are shared by every school: a second tenant asking for the same year gets the same row.
-        existing = SchoolYear.objects.filter(name=kwargs["name"]).first()
+        # A calendar holds a year once: a second tenant of the same Sở asking for it gets the same row.
+        existing = SchoolYear.objects.filter(unit=kwargs["unit"], name=kwargs["name"]).first()
         return existing or directory_services.school_year_create(actor=None, **kwargs)
 
 
@@ -189,6 +198,13 @@ class EquipmentFactory(DjangoModelFactory):
         return directory_services.equipment_create(actor=None, **kwargs)
 
 
+def _current_year_of(school: Unit) -> SchoolYear:
+    """The school's current year, made (current, on its province's calendar) when there is none."""
+    return directory_selectors.current_year_for(school) or SchoolYearFactory(
+        is_current=True, unit=directory_selectors.calendar_unit(school)
+    )
+
+
 class ClassFactory(DjangoModelFactory):
     """A class of the current year (made current when none is) at a school teaching its grade."""
 
@@ -196,9 +212,7 @@ class ClassFactory(DjangoModelFactory):
         model = SchoolClass
 
     school = factory.SubFactory(UnitFactory)
-    year = factory.LazyFunction(
-        lambda: SchoolYear.objects.filter(is_current=True).first() or SchoolYearFactory(is_current=True)
-    )
+    year = factory.LazyAttribute(lambda o: _current_year_of(o.school))
     name = "6/1"
 
     @classmethod

@@ -1,7 +1,7 @@
 """The isolation matrix's world and its description of every route's parameters.
 
-Two tenants, each a department with one school under the same Sở, each holding one user per role and one
-record of every kind, with a made-up word (the tenant's marker) in every person's name. The matrix signs
+Two tenants, each a province (its own Sở, so its own school-year calendar) with a department and one school
+under it, each holding one user per role and one record of every kind, with a made-up word (the tenant's marker) in every person's name. The matrix signs
 in as each user of one tenant and asks every route for the other tenant's records: it must answer 404 or
 show nothing of theirs.
 
@@ -37,6 +37,9 @@ from .factories import (
 )
 from .world import DEPARTMENT_ROLES, SCHOOL_ROLES
 
+# The key of the tenant's Sở-level officer in `Tenant.users` (the world's other roles sit on the Phòng).
+PROVINCE_OFFICER = "province_officer"
+
 
 @dataclass
 class Tenant:
@@ -66,9 +69,13 @@ def build_tenant(province: Unit, tag: str, marker: str) -> Tenant:
     for role in SCHOOL_ROLES:
         tenant.users[role] = UserFactory(username=f"m{tag}_{role}", full_name=f"Người {marker} Trường")
         MembershipFactory(user=tenant.users[role], unit=school, role=role)
+    # An officer of the Sở, the one role that changes its province's calendar.
+    tenant.users[PROVINCE_OFFICER] = UserFactory(username=f"m{tag}_so", full_name=f"Cán Bộ {marker} Sở")
+    MembershipFactory(user=tenant.users[PROVINCE_OFFICER], unit=province, role=Role.DEPARTMENT_OFFICER)
 
     SchoolFactory(unit=school, level="lower_secondary", address=f"1 Đường {marker}")
-    year = SchoolYearFactory(name="2026-2027", is_current=True)
+    # The calendar is the province's: each tenant's Sở has its own 2026-2027.
+    year = SchoolYearFactory(unit=province, name="2026-2027", is_current=True)
     teacher = StaffFactory(school=school, full_name=f"Trần Thị {marker}")
     Staff.objects.filter(pk=teacher.pk).update(user=tenant.users[Role.TEACHER])
     room = RoomFactory(school=school, name=f"P.{tag}")
@@ -152,6 +159,8 @@ PARAMS: dict[str, Fill] = {
     "directory:import_detail:pk": lambda t: t.job.pk,
     "directory:import_status:pk": lambda t: t.job.pk,
     "directory:import_commit:pk": lambda t: t.job.pk,
+    "directory:year_set_current:pk": lambda t: t.year.pk,
+    "directory:year_term_set:pk": lambda t: t.year.pk,
     "core:user_detail:pk": lambda t: t.users[Role.TEACHER].pk,
     "core:notification_mark_read:pk": lambda t: t.notification.pk,
     "core:job_detail:pk": lambda t: t.job.pk,
@@ -173,8 +182,6 @@ SKIPPED: dict[str, str] = {
     "admin:": "the Django admin: superusers only, covered by the admin's own tests",
     "api:giaoducso_exchange_api_dataset_detail": "open data: public aggregates with disclosure control",
     "exchange:open_data_dataset": "open data: public aggregates with disclosure control",
-    "directory:year_set_current": "the calendar is shared by every school today (issue 7.8 gives it a unit)",
-    "directory:year_term_set": "the calendar is shared by every school today (issue 7.8 gives it a unit)",
     "core:logout": "signs the user out, which ends the matrix's session",
     "set_language": "changes the session's language only",
 }

@@ -18,7 +18,6 @@ from giaoducso.core.roles import Perm
 from .. import selectors, services
 from ..models import (
     SchoolClass,
-    SchoolYear,
     Student,
 )
 from .common import (
@@ -75,12 +74,11 @@ class ClassFilters(Schema):
 @router.get("/classes", response={200: list[ClassOut], **ERRORS}, auth=auth_for(READ), tags=["classes"])
 @paginate(PageNumberPagination)
 def class_list(request: HttpRequest, filters: Query[ClassFilters]) -> Any:
-    year = SchoolYear.objects.filter(name=filters.year).first() if filters.year else selectors.current_year()
-    if year is None:
-        return SchoolClass.objects.none()
-    return selectors.class_list(
-        user=request.user, school_code=filters.school or "", year=year, grade=filters.grade, q=filters.q or ""
+    classes = selectors.class_list(
+        user=request.user, school_code=filters.school or "", grade=filters.grade, q=filters.q or ""
     )
+    # A year by name in every province's calendar; by default each school's own current year.
+    return classes.filter(year__name=filters.year) if filters.year else classes.filter(year__is_current=True)
 
 
 @router.get("/classes/{class_id}", response={200: ClassOut, **ERRORS}, auth=auth_for(READ), tags=["classes"])
@@ -101,7 +99,8 @@ class ClassIn(Strict):
 @router.post("/classes", response={201: ClassOut, **WRITE_ERRORS}, auth=auth_for(WRITE), tags=["classes"])
 def class_create(request: HttpRequest, body: ClassIn) -> Status[SchoolClass]:
     school = school_unit(request, body.school, Perm.CHANGE_SCHOOL)
-    year = SchoolYear.objects.filter(name=body.year).first() if body.year else selectors.current_year()
+    calendar = selectors.calendar_years_for(school)
+    year = calendar.filter(name=body.year).first() if body.year else selectors.current_year_for(school)
     if year is None:
         raise ValidationError({"year": [_("Không có năm học này.")]})
     school_class = services.class_create(

@@ -86,11 +86,18 @@ class TermOut(Schema):
 
 class SchoolYearOut(Schema):
     id: int
+    unit_code: str | None = Field(
+        description="Mã đơn vị quản lý lịch năm học (Sở của tỉnh, thành phố); null: lịch mặc định."
+    )
     name: str
     start_date: dt.date
     end_date: dt.date
     is_current: bool
     terms: list[TermOut]
+
+    @staticmethod
+    def resolve_unit_code(obj: SchoolYear) -> str | None:
+        return obj.unit.code if obj.unit is not None else None
 
     @staticmethod
     def resolve_terms(obj: SchoolYear) -> list[Any]:
@@ -166,5 +173,5 @@ def school_patch(request: HttpRequest, code: Code, body: SchoolPatch) -> School:
 )
 @paginate(PageNumberPagination)
 def school_year_list(request: HttpRequest) -> Any:
-    # The calendar names no person and is the same everywhere; any caller with the scope may read it.
-    return selectors.year_list()
+    # The calendars of the caller's province(s): the Sở above their units, or those below a unit above.
+    return selectors.year_list(user=request.user).prefetch_related("terms")

@@ -30,7 +30,7 @@ from ..models import (
     StudentStatusEvent,
     Term,
 )
-from .plan import CHILD_RECORD, STAFF_RECORD, STUDENT_RECORD, DemoPlan, build_plan
+from .plan import CHILD_RECORD, PROVINCE_CODE, STAFF_RECORD, STUDENT_RECORD, DemoPlan, build_plan
 
 BATCH_SIZE = 2000
 # How the bulk-load audit lines name each table.
@@ -82,7 +82,7 @@ class DirectoryDemo:
 
 
 def write_plan(plan: DemoPlan, units: dict[str, Unit]) -> None:
-    current = _write_years(plan)
+    current = _write_years(plan, units)
     # Rows loaded per school (unit pk) and table, for the audit lines.
     loaded: dict[int, Counter[str]] = {units[school.code].pk: Counter() for school in plan.schools}
 
@@ -283,12 +283,15 @@ def write_plan(plan: DemoPlan, units: dict[str, Unit]) -> None:
             )
 
 
-def _write_years(plan: DemoPlan) -> SchoolYear:
-    """The plan's school years and terms (reused when they exist); returns the current one."""
+def _write_years(plan: DemoPlan, units: dict[str, Unit]) -> SchoolYear:
+    """The plan's school years and terms on the demo's Sở, whose calendar its schools follow (reused
+    when they exist); returns the current one."""
+    province = units[PROVINCE_CODE]
     years: dict[str, SchoolYear] = {}
-    someone_current = SchoolYear.objects.filter(is_current=True).exists()
+    someone_current = SchoolYear.objects.filter(unit=province, is_current=True).exists()
     for year in plan.years:
         record, created = SchoolYear.objects.get_or_create(
+            unit=province,
             name=year.name,
             defaults={
                 "start_date": year.start_date,

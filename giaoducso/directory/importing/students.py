@@ -9,6 +9,7 @@ bulk_create/bulk_update. Both give the same rows.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -109,15 +110,33 @@ class Plan:
     school_units: dict[int, Unit] = field(default_factory=dict)
 
 
-def _current_year_or_fail() -> SchoolYear:
-    year = selectors.current_year()
+def _current_year_or_fail(
+    schools: dict[str, SchoolInfo], table: Table
+) -> tuple[SchoolYear, dict[int, SchoolYear | None]]:
+    """The import's school year: the current year of the province of the file's first known school (a
+    file is one province's in practice), and each school's own current year, to refuse a row of a school
+    that follows another calendar. One query, whatever the number of schools and provinces."""
+    years = selectors.current_years()
+    school_years = {info.pk: selectors.current_year_among(years, info.unit) for info in schools.values()}
+    # Look ahead to the first row naming a known school; the rows read meanwhile are put back in front.
+    code_at = COLUMNS.index("ma_truong")
+    read: list[tuple[int, tuple[str, ...]]] = []
+    year = None
+    for number, values in table.rows:
+        read.append((number, values))
+        if values[code_at] in schools:
+            year = school_years[schools[values[code_at]].pk]
+            break
+    else:
+        year = years[0] if years else None  # no row names a known school: every row fails anyway
+    table.rows = itertools.chain(read, table.rows)
     if year is None:
         raise FileProblem(
             _(
                 "Chưa có năm học hiện tại. Hãy tạo năm học và đánh dấu “năm học hiện tại” trước khi nhập học sinh."
             )
         )
-    return year
+    return year, school_years
 
 
 def _schools(ctx: ImportContext) -> dict[str, SchoolInfo]:
@@ -133,9 +152,9 @@ def _schools(ctx: ImportContext) -> dict[str, SchoolInfo]:
 
 
 def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate: int) -> Plan:
-    year = _current_year_or_fail()
-    plan = Plan(year=year)
     schools = _schools(ctx)
+    year, school_years = _current_year_or_fail(schools, table)
+    plan = Plan(year=year)
     wards = WardIndex()
     start_year = year.start_date.year
     for school_id, name, pk, grade in SchoolClass.objects.filter(year=year).values_list(
@@ -218,6 +237,18 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                     "ma_truong",
                     code,
                     _("Bạn không có quyền nhập dữ liệu cho trường %(code)s.") % {"code": code},
+                )
+            )
+        elif school is not None and school_years[school.pk] != year:
+            row_errors.append(
+                Problem(
+                    number,
+                    "ma_truong",
+                    code,
+                    _(
+                        "Trường %(code)s theo lịch năm học của Sở khác với các dòng trước; hãy nhập riêng tệp của mỗi Sở."
+                    )
+                    % {"code": code},
                 )
             )
         class_key = None

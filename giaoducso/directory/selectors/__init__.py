@@ -5,7 +5,13 @@ that name stays the contract while the modules behind it move.
 """
 
 from .classes import class_get, class_list
-from .common import current_year
+from .common import (
+    calendar_unit,
+    current_year_among,
+    current_year_for,
+    current_year_for_user,
+    current_years,
+)
 from .facilities import equipment_get, equipment_list, room_get, room_list
 from .privacy import (
     Visibility,
@@ -15,19 +21,33 @@ from .privacy import (
     visibility_of,
     with_visibility,
 )
-from .schools import school_counts, school_get, school_list, school_unit_get, year_list
+from .schools import school_counts, school_get, school_list, school_unit_get
 from .staff import staff_get, staff_list
 from .students import student_get, student_list
+from .years import (
+    calendar_units_for,
+    calendar_years_for,
+    may_open_calendar,
+    year_get,
+    year_list,
+)
 
 __all__ = [
     "Visibility",
+    "calendar_unit",
+    "calendar_units_for",
+    "calendar_years_for",
     "class_get",
     "class_list",
-    "current_year",
+    "current_year_among",
+    "current_year_for",
+    "current_year_for_user",
+    "current_years",
     "equipment_get",
     "equipment_list",
     "full_record_unit_paths",
     "guarded",
+    "may_open_calendar",
     "room_get",
     "room_list",
     "school_counts",
@@ -41,5 +61,6 @@ __all__ = [
     "student_visibility",
     "visibility_of",
     "with_visibility",
+    "year_get",
     "year_list",
 ]

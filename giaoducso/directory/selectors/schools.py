@@ -8,8 +8,7 @@ from giaoducso.core.models import Unit
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404, scoped
 
-from ..models import Equipment, Room, School, SchoolClass, SchoolYear, StaffAssignment, Student
-from .common import current_year
+from ..models import Equipment, Room, School, SchoolClass, StaffAssignment, Student
 
 
 def school_list(
@@ -48,10 +47,10 @@ def school_unit_get(*, user: Any, code: str, perm: str) -> Unit:
 
 
 def school_counts(*, school: School) -> dict[str, int]:
-    year = current_year()
-    classes = SchoolClass.objects.filter(school=school.unit)
+    # A class's year is its school's calendar, so "current" needs no lookup of which year that is.
+    classes = SchoolClass.objects.filter(school=school.unit, year__is_current=True)
     return {
-        "classes": classes.filter(year=year).count() if year else 0,
+        "classes": classes.count(),
         "students": Student.objects.filter(
             school=school.unit, status__in=("studying", "transferred_in", "returned")
         ).count(),
@@ -59,8 +58,3 @@ def school_counts(*, school: School) -> dict[str, int]:
         "rooms": Room.objects.filter(school=school.unit).count(),
         "equipment": Equipment.objects.filter(school=school.unit).count(),
     }
-
-
-def year_list() -> QuerySet[SchoolYear]:
-    # The calendar is the same for every school and names no person: no scoping needed.
-    return SchoolYear.objects.prefetch_related("terms").order_by("-start_date")

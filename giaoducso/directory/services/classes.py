@@ -73,6 +73,13 @@ def class_create(
     )
     errors: dict[str, list[str]] = {}
     _check_class(school_class, errors)
+    # A class's year is one of its school's calendar, so that `year__is_current` means the school's own
+    # current year everywhere (lists, counts, the quality board) without asking which one that is.
+    if year.unit_id is not None and not school.path.startswith(year.unit.path):
+        errors.setdefault("year", []).append(
+            _("Năm học %(year)s thuộc lịch năm học của %(unit)s, không phải của trường này.")
+            % {"year": year.name, "unit": year.unit.name}
+        )
     _raise(errors)
     school_class.full_clean()
     school_class.save()

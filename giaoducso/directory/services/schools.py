@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from giaoducso.core import audit
 from giaoducso.core import services as core_services
 from giaoducso.core.audit import Actor
+from giaoducso.core.models import Unit
 from giaoducso.core.services import reject_unknown_fields
 
 from ..models import School, SchoolYear, Term
+from ..selectors.common import calendar_unit
 from .common import _check_phone, _raise
 
 SCHOOL_EDITABLE = (
@@ -62,10 +64,24 @@ def _check_year_dates(start: _dt.date, end: _dt.date) -> None:
 
 @transaction.atomic
 def school_year_create(
-    *, actor: Actor, name: str, start_date: _dt.date, end_date: _dt.date, is_current: bool = False
+    *,
+    actor: Actor,
+    unit: Unit | None,
+    name: str,
+    start_date: _dt.date,
+    end_date: _dt.date,
+    is_current: bool = False,
 ) -> SchoolYear:
+    """A year in `unit`'s calendar: the Sở's (None: the default calendar, for a database with no Sở)."""
     name = (name or "").strip()
     errors: dict[str, list[str]] = {}
+    if unit is not None:
+        owner = calendar_unit(unit)
+        if owner.pk != unit.pk:
+            errors["unit"] = [
+                _("Lịch năm học của %(unit)s do %(owner)s quản lý.")
+                % {"unit": unit.name, "owner": owner.name}
+            ]
     parts = name.split("-")
     if not (
         len(parts) == 2
@@ -75,7 +91,9 @@ def school_year_create(
         errors["name"] = [_("Tên năm học có dạng 2026-2027 (hai năm liên tiếp).")]
     _raise(errors)
     _check_year_dates(start_date, end_date)
-    year = SchoolYear(name=name, start_date=start_date, end_date=end_date, is_current=False)
+    if SchoolYear.objects.filter(unit=unit, name=name).exists():
+        raise ValidationError({"name": [_("Đã có năm học %(name)s.") % {"name": name}]})
+    year = SchoolYear(unit=unit, name=name, start_date=start_date, end_date=end_date, is_current=False)
     year.full_clean()
     year.save()
     audit.record_create(actor=actor, obj=year)
@@ -99,8 +117,11 @@ def school_year_update(*, actor: Actor, year: SchoolYear, **fields: Any) -> Scho
 
 @transaction.atomic
 def school_year_set_current(*, actor: Actor, year: SchoolYear) -> SchoolYear:
-    """Exactly one current year: the previous one stops being current in the same transaction."""
-    previous = list(SchoolYear.objects.select_for_update().filter(is_current=True).exclude(pk=year.pk))
+    """One current year per calendar: the previous one of the same unit stops being current in the same
+    transaction; other provinces' calendars are not touched."""
+    previous = list(
+        SchoolYear.objects.select_for_update().filter(unit=year.unit_id, is_current=True).exclude(pk=year.pk)
+    )
     for old in previous:
         old.is_current = False
         old.save(update_fields=["is_current"])

@@ -19,9 +19,16 @@ def setup_directory(world: World) -> SchoolYear:
     School.objects.create(unit=world.school_a, level=SchoolLevel.LOWER_SECONDARY, ownership="public")
     School.objects.create(unit=world.school_b, level=SchoolLevel.LOWER_SECONDARY, ownership="public")
     UnitFactory(kind=UnitKind.WARD, code="P07Q6", name="Phường 7", parent=world.department)
-    SchoolYear.objects.create(name="2024-2025", start_date=dt.date(2024, 9, 5), end_date=dt.date(2025, 5, 31))
+    # The calendar is the Sở's (issue 7.8).
+    SchoolYear.objects.create(
+        unit=world.province, name="2024-2025", start_date=dt.date(2024, 9, 5), end_date=dt.date(2025, 5, 31)
+    )
     return SchoolYear.objects.create(
-        name="2025-2026", start_date=dt.date(2025, 9, 5), end_date=dt.date(2026, 5, 31), is_current=True
+        unit=world.province,
+        name="2025-2026",
+        start_date=dt.date(2025, 9, 5),
+        end_date=dt.date(2026, 5, 31),
+        is_current=True,
     )
 
 

@@ -13,7 +13,7 @@ from giaoducso.directory import services
 from giaoducso.directory.models import SchoolLevel, SchoolYear
 from giaoducso.testing.audit import lines_by_people
 from giaoducso.testing.auth import sign_in
-from giaoducso.testing.factories import SchoolFactory, UnitFactory
+from giaoducso.testing.factories import MembershipFactory, SchoolFactory, UnitFactory, UserFactory
 
 from .directory_fixtures import build_directory
 
@@ -126,6 +126,15 @@ def test_school_list_queries_do_not_grow_with_rows(client, world, directory, dja
 
 
 # --- school years and terms -------------------------------------------------------------------------
+# The calendar is the Sở's (issue 7.8): the world's department roles sit on the Phòng, so these tests
+# use an officer of the Sở; what the Phòng may not do is in test_school_years.py.
+
+
+@pytest.fixture
+def province_officer(world):
+    user = UserFactory(username="chuyenvien.so", full_name="Chuyên Viên Sở")
+    MembershipFactory(user=user, unit=world.province, role=Role.DEPARTMENT_OFFICER)
+    return user
 
 
 def test_only_the_department_manages_years(client, world, directory):
@@ -136,8 +145,8 @@ def test_only_the_department_manages_years(client, world, directory):
     assert client.get(reverse("directory:year_list")).status_code == 200
 
 
-def test_create_year_and_make_it_current(client, world, directory):
-    sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
+def test_create_year_and_make_it_current(client, world, directory, province_officer):
+    sign_in(client, province_officer)
     response = client.post(
         reverse("directory:year_list"),
         {"year-name": "2027-2028", "year-start_date": "05/09/2027", "year-end_date": "31/05/2028"},
@@ -147,8 +156,10 @@ def test_create_year_and_make_it_current(client, world, directory):
     assert new.start_date == dt.date(2027, 9, 5) and not new.is_current
     assert client.post(reverse("directory:year_set_current", args=[new.pk])).status_code == 302
     assert list(SchoolYear.objects.filter(is_current=True)) == [new]
-    officer = world.user(Role.DEPARTMENT_OFFICER)
-    changes = lines_by_people().filter(object_type="directory.schoolyear", action="update", actor=officer)
+    assert new.unit == world.province
+    changes = lines_by_people().filter(
+        object_type="directory.schoolyear", action="update", actor=province_officer
+    )
     assert sorted(e.changes["is_current"] for e in changes) == [[False, True], [True, False]]
 
 
@@ -167,16 +178,16 @@ def test_create_year_and_make_it_current(client, world, directory):
         ({"year-name": "2026-2027", "year-start_date": "05/09/2026", "year-end_date": "31/05/2027"}, "name"),
     ],
 )
-def test_bad_year_is_400(client, world, directory, data, field):
-    sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
+def test_bad_year_is_400(client, world, directory, province_officer, data, field):
+    sign_in(client, province_officer)
     response = client.post(reverse("directory:year_list"), data)
     assert response.status_code == 400
     assert field in response.context["year_form"].errors
     assert SchoolYear.objects.count() == 1
 
 
-def test_terms_lie_inside_the_year_and_in_order(client, world, directory):
-    sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
+def test_terms_lie_inside_the_year_and_in_order(client, world, directory, province_officer):
+    sign_in(client, province_officer)
     url = reverse("directory:year_term_set", args=[directory.year.pk])
     p = f"term{directory.year.pk}"
     ok = {f"{p}-number": "1", f"{p}-start_date": "05/09/2026", f"{p}-end_date": "15/01/2027"}
@@ -198,6 +209,7 @@ def test_terms_lie_inside_the_year_and_in_order(client, world, directory):
 def test_one_current_year_in_the_service():
     first = services.school_year_create(
         actor=None,
+        unit=None,
         name="2025-2026",
         start_date=dt.date(2025, 9, 5),
         end_date=dt.date(2026, 5, 31),
@@ -205,6 +217,7 @@ def test_one_current_year_in_the_service():
     )
     second = services.school_year_create(
         actor=None,
+        unit=None,
         name="2026-2027",
         start_date=dt.date(2026, 9, 5),
         end_date=dt.date(2027, 5, 31),
@@ -214,7 +227,11 @@ def test_one_current_year_in_the_service():
     assert not first.is_current and second.is_current
     with pytest.raises(ValidationError):
         services.school_year_create(
-            actor=None, name="2028-2027", start_date=dt.date(2027, 9, 5), end_date=dt.date(2028, 5, 31)
+            actor=None,
+            unit=None,
+            name="2028-2027",
+            start_date=dt.date(2027, 9, 5),
+            end_date=dt.date(2028, 5, 31),
         )
 
 

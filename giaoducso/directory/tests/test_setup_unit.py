@@ -49,6 +49,8 @@ def test_creates_unit_parent_year_terms_and_admin_audited():
     assert ward.kind == UnitKind.WARD and ward.parent.code == "SO79"
     assert ward.parent.kind == UnitKind.PROVINCE_DEPARTMENT and ward.path.startswith(ward.parent.path)
     year = SchoolYear.objects.get(is_current=True)
+    # The calendar is the province's: the ward's year is the Sở's.
+    assert year.unit == ward.parent
     assert (year.name, year.start_date, year.end_date) == (
         "2026-2027",
         dt.date(2026, 9, 5),
@@ -62,6 +64,23 @@ def test_creates_unit_parent_year_terms_and_admin_audited():
     audited = set(AuditEntry.objects.values_list("object_type", flat=True))
     assert {"core.unit", "directory.schoolyear", "core.user", "core.membership"} <= audited
     assert "Đã tạo" in out and "changepassword cntt.phuong" in out
+
+
+def test_a_second_phong_of_the_same_province_finds_its_year():
+    run(*WARD, "--parent-code", "SO79", "--parent-name", "Sở GD&ĐT TP.HCM")
+    out = run(
+        "--kind",
+        "ward",
+        "--code",
+        "PBP",
+        "--name",
+        "Phường Bình Phú",
+        "--parent-code",
+        "SO79",
+        "--school-year",
+        "2026-2027",
+    )
+    assert SchoolYear.objects.get().unit.code == "SO79" and "lịch của SO79" in out
 
 
 def test_running_again_changes_nothing():
@@ -89,6 +108,8 @@ def test_default_year_is_the_one_running_today_and_own_dates_are_kept():
         "2025-2026",
     )
     year = SchoolYear.objects.get()
+    # No Sở above: the Phòng keeps its own calendar.
+    assert year.unit == Unit.objects.get(code="PGD06")
     assert (year.start_date, year.end_date, year.is_current) == (
         dt.date(2025, 9, 1),
         dt.date(2026, 5, 25),

@@ -23,9 +23,9 @@ from .listing import ListRequest, export_table, export_url, table
 
 
 def _filtered(request: HttpRequest, perm: str = Perm.VIEW_SCHOOL):  # type: ignore[no-untyped-def]
-    form = ClassFilterForm(request.GET or None)
+    form = ClassFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    year = filters.get("year") or selectors.current_year()
+    year = filters.get("year")
     classes = selectors.class_list(
         user=request.user,
         school_code=filters.get("school", ""),
@@ -34,6 +34,11 @@ def _filtered(request: HttpRequest, perm: str = Perm.VIEW_SCHOOL):  # type: igno
         q=filters.get("q", ""),
         perm=perm,
     )
+    if year is None:
+        # Each school's own current year (its province's), whichever provinces the list spans; the
+        # heading names it when the user works in one calendar.
+        classes = classes.filter(year__is_current=True)
+        year = selectors.current_year_for_user(request.user)
     return form, classes, year, filters.get("school", "")
 
 

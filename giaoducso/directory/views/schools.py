@@ -6,16 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giaoducso.core import exports
-from giaoducso.core.models import UnitKind
 from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
-from giaoducso.core.scoping import has_perm, memberships_for
+from giaoducso.core.scoping import has_perm, scoped
 from giaoducso.core.views.decorators import require_perm
 
 from .. import selectors, services
@@ -97,7 +96,7 @@ def school_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_add_staff": has_perm(request.user, Perm.CHANGE_STAFF, unit),
         "sees_students": has_perm(request.user, Perm.VIEW_STUDENT, unit),
         "sees_staff": has_perm(request.user, Perm.VIEW_STAFF, unit),
-        "current_year": selectors.current_year(),
+        "current_year": selectors.current_year_for(unit),
     }
     return render(request, "directory/school_detail.html", context)
 
@@ -127,54 +126,74 @@ def school_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def may_manage_years(user: object) -> bool:
-    """The calendar is the department's: a role that manages units or school records above a school."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(
-        m.unit.kind != UnitKind.SCHOOL
-        and (has_perm(user, Perm.MANAGE_UNIT, m.unit) or has_perm(user, Perm.CHANGE_SCHOOL, m.unit))
-        for m in memberships_for(user)
+    """Whether the calendar screen opens (department roles); what it lets change is decided per year."""
+    return selectors.may_open_calendar(user)
+
+
+def _year_context(
+    request: HttpRequest,
+    year_form: SchoolYearForm | None = None,
+    bound: TermForm | None = None,
+    bound_year: SchoolYear | None = None,
+) -> dict[str, object]:
+    years = list(selectors.year_list(user=request.user).prefetch_related("terms"))
+    # The years whose calendar the user governs (their Sở's): only those get buttons and forms.
+    managed = set(
+        scoped(
+            SchoolYear.objects.filter(pk__in=[y.pk for y in years]), request.user, Perm.MANAGE_CALENDAR
+        ).values_list("pk", flat=True)
     )
-
-
-def _term_forms(
-    bound: TermForm | None = None, bound_year: SchoolYear | None = None
-) -> list[tuple[SchoolYear, TermForm]]:
-    # One form per year, each with its own prefix so that field ids stay unique on the page.
-    return [
+    units = selectors.calendar_units_for(request.user)
+    if year_form is None and units:
+        year_form = SchoolYearForm(prefix="year", units=units)
+    # One term form per year, each with its own prefix so that field ids stay unique on the page.
+    term_forms = [
         (
             year,
             bound
             if bound_year is not None and year.pk == bound_year.pk
             else TermForm(prefix=f"term{year.pk}"),
         )
-        for year in selectors.year_list()
+        for year in years
+        if year.pk in managed
     ]
+    return {
+        "years": years,
+        "managed": managed,
+        "year_form": year_form,
+        "term_forms": term_forms,
+        "several_calendars": len({y.unit_id for y in years}) > 1,
+    }
 
 
 @login_required
 def year_list(request: HttpRequest) -> HttpResponse:
     if not may_manage_years(request.user):
         raise Http404
-    year_form = SchoolYearForm(request.POST or None, prefix="year")
-    if request.method == "POST" and year_form.is_valid():
-        try:
-            year = services.school_year_create(actor=request.user, **year_form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(year_form, exc)
-        else:
-            messages.success(request, _("Đã tạo năm học %(name)s.") % {"name": year.name})
-            return redirect("directory:year_list")
-    context = {"years": selectors.year_list(), "year_form": year_form, "term_forms": _term_forms()}
-    return render(request, "directory/year_list.html", context, status=400 if year_form.errors else 200)
+    units = selectors.calendar_units_for(request.user)
+    year_form = None
+    if request.method == "POST":
+        if not units:
+            raise Http404
+        year_form = SchoolYearForm(request.POST, prefix="year", units=units)
+        if year_form.is_valid():
+            try:
+                year = services.school_year_create(actor=request.user, **year_form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(year_form, exc)
+            else:
+                messages.success(request, _("Đã tạo năm học %(name)s.") % {"name": year.name})
+                return redirect("directory:year_list")
+    context = _year_context(request, year_form=year_form)
+    status = 400 if year_form is not None and year_form.errors else 200
+    return render(request, "directory/year_list.html", context, status=status)
 
 
 @login_required
 @require_POST
 def year_set_current(request: HttpRequest, pk: int) -> HttpResponse:
-    if not may_manage_years(request.user):
-        raise Http404
-    year = get_object_or_404(SchoolYear, pk=pk)
+    # Scoped on the year's calendar unit (the Sở): a Phòng or a school, or another province, gets 404.
+    year = selectors.year_get(user=request.user, pk=pk)
     services.school_year_set_current(actor=request.user, year=year)
     messages.success(request, _("Năm học hiện tại là %(name)s.") % {"name": year.name})
     return redirect("directory:year_list")
@@ -183,9 +202,7 @@ def year_set_current(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def year_term_set(request: HttpRequest, pk: int) -> HttpResponse:
-    if not may_manage_years(request.user):
-        raise Http404
-    year = get_object_or_404(SchoolYear, pk=pk)
+    year = selectors.year_get(user=request.user, pk=pk)
     form = TermForm(request.POST, prefix=f"term{year.pk}")
     if form.is_valid():
         try:
@@ -195,9 +212,6 @@ def year_term_set(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu học kì của năm học %(name)s.") % {"name": year.name})
             return redirect("directory:year_list")
-    context = {
-        "years": selectors.year_list(),
-        "year_form": SchoolYearForm(prefix="year"),
-        "term_forms": _term_forms(bound=form, bound_year=year),
-    }
-    return render(request, "directory/year_list.html", context, status=400)
+    return render(
+        request, "directory/year_list.html", _year_context(request, bound=form, bound_year=year), status=400
+    )

@@ -24,7 +24,9 @@ def _date(value: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "Create the department or ward unit of a real deployment, its current school year and optionally "
-        "its first department IT account. Safe to run again: what exists is kept. Exit 1 on bad input."
+        "its first department IT account. The school year goes on the province department (Sở) above the "
+        "unit, whose calendar its schools follow, or on the unit itself when no Sở is above it. Safe to run "
+        "again: what exists is kept. Exit 1 on bad input."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -66,10 +68,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write(_("Không có gì thay đổi: đơn vị và năm học đã có sẵn."))
         self.stdout.write(
-            _("Đơn vị: %(name)s (%(code)s). Năm học hiện tại: %(year)s (%(start)s – %(end)s).")
+            _(
+                "Đơn vị: %(name)s (%(code)s). Năm học hiện tại: %(year)s (%(start)s – %(end)s), lịch của %(owner)s."
+            )
             % {
                 "name": result.unit.name,
                 "code": result.unit.code,
+                "owner": result.year.unit.code if result.year.unit else "—",
                 "year": result.year.name,
                 "start": f"{result.year.start_date:%d/%m/%Y}",
                 "end": f"{result.year.end_date:%d/%m/%Y}",
