@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "giaoducso.core.middleware.RequestContextMiddleware",
     "giaoducso.core.middleware.ActiveMembershipMiddleware",
     "giaoducso.core.middleware.TwoFactorRequiredMiddleware",
+    "giaoducso.core.middleware.MustChangePasswordMiddleware",
     # Last, so that it sees the final outcome of a login attempt.
     "axes.middleware.AxesMiddleware",
 ]

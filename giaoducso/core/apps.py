@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Hệ thống")
 
     def ready(self) -> None:
-        from . import checks, signals_auth  # noqa: F401  (checks registers itself on import)
+        from . import checks, home_widgets, signals_auth  # noqa: F401  (checks registers itself on import)
 
         signals_auth.connect()
+        home_widgets.register()

@@ -184,6 +184,35 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
 
+class MustChangePasswordMiddleware:
+    """An account whose password someone else chose (a reset by IT, a parent's letter) reaches nothing but
+    the password page until its owner has chosen their own. After the second factor, which comes first."""
+
+    ALLOWED_PATHS = ("/accounts/password/", "/accounts/logout/", "/accounts/two-factor/")
+    ALLOWED_PREFIXES = ("/static/", "/healthz", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and request.path not in self.ALLOWED_PATHS
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                message = _("Cần đổi mật khẩu trước khi dùng API.")
+                return JsonResponse(
+                    {"error": {"code": "password_change_required", "message": message, "fields": {}}},
+                    status=403,
+                )
+            return redirect(reverse("core:password_change"))
+        return self.get_response(request)
+
+
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     """Vietnamese unless the person chose otherwise: the language cookie (the switcher in the header),
     else the signed-in user's saved language, else LANGUAGE_CODE.

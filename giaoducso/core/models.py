@@ -74,6 +74,9 @@ class User(AbstractUser):
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     language = models.CharField(_("ngôn ngữ"), max_length=8, choices=settings.LANGUAGES, default="vi")
+    # Set when someone else chose the password (an IT officer's reset, a parent's letter): the account
+    # reaches nothing but the password page until its owner picks their own (MustChangePasswordMiddleware).
+    must_change_password = models.BooleanField(_("phải đổi mật khẩu"), default=False)
 
     objects = UserManager()
     # A membership sees the users who hold a role somewhere in its subtree.

@@ -39,6 +39,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Nhật ký hệ thống"), "core:audit_list", Perm.VIEW_AUDIT),
     NavItem(_("Công việc nền"), "core:job_list", Perm.RUN_JOB),
     NavItem(_("Thông báo"), "core:notification_list", None),
+    NavItem(_("Tài khoản của tôi"), "core:my_account", None),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import admin_screens, auth, jobs, notifications, shell
+from .views import accounts, accounts_password, admin_screens, auth, jobs, notifications, shell
 
 app_name = "core"
 
@@ -10,13 +10,37 @@ urlpatterns = [
     path("accounts/logout/", auth.logout_view, name="logout"),
     path("accounts/two-factor/", auth.two_factor, name="two_factor"),
     path("accounts/password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/forgot/", accounts_password.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/forgot/sent/",
+        accounts_password.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/forgot/<uidb64>/<token>/",
+        accounts_password.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/forgot/done/",
+        accounts_password.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accounts/me/", accounts.my_account, name="my_account"),
     path("switch-unit/", shell.switch_unit, name="switch_unit"),
     path("units/", admin_screens.unit_list, name="unit_list"),
     path("units/export.xlsx", admin_screens.unit_export, name="unit_export"),
     path("units/<str:code>/", admin_screens.unit_detail, name="unit_detail"),
-    path("users/", admin_screens.user_list, name="user_list"),
+    # Account administration (core/accounts.py holds the rule of who may manage whom).
+    path("users/", accounts.account_list, name="user_list"),
     path("users/export.xlsx", admin_screens.user_export, name="user_export"),
-    path("users/<int:pk>/", admin_screens.user_detail, name="user_detail"),
+    path("users/new/", accounts.account_create, name="account_create"),
+    path("users/<int:pk>/", accounts.account_detail, name="user_detail"),
+    path("users/<int:pk>/password/", accounts.account_reset_password, name="account_reset_password"),
+    path("users/<int:pk>/unlock/", accounts.account_unlock, name="account_unlock"),
+    path("users/<int:pk>/roles/", accounts.account_grant, name="account_grant"),
+    path("users/<int:pk>/roles/<int:membership_pk>/revoke/", accounts.account_revoke, name="account_revoke"),
+    path("users/<int:pk>/<str:action>/", accounts.account_set_active, name="account_set_active"),
     path("audit/", admin_screens.audit_list, name="audit_list"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/<int:pk>/read/", notifications.notification_mark_read, name="notification_mark_read"),

@@ -10,10 +10,9 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from giaoducso.core import demo
 
+        from . import exports, parent_accounts, widgets  # noqa: F401  (parent_accounts registers its job kind)
         from .demo import DirectoryDemo
 
         demo.register(DirectoryDemo())
-
-        from . import exports
-
         exports.register()
+        widgets.register()

@@ -13,6 +13,7 @@ from .views import (
     students,
     transfers,
 )
+from .views import parent_accounts as parent_accounts_views
 
 app_name = "directory"
 
@@ -75,4 +76,5 @@ urlpatterns = [
     path("students/<int:student_pk>/transfer/", transfers.transfer_request_out, name="transfer_request_out"),
     path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer_detail"),
     path("transfers/<int:pk>/<str:action>/", transfers.transfer_decide, name="transfer_decide"),
+    path("parent-accounts/", parent_accounts_views.parent_accounts_start, name="parent_accounts"),
 ]

@@ -162,6 +162,13 @@ PARAMS: dict[str, Fill] = {
     "directory:year_set_current:pk": lambda t: t.year.pk,
     "directory:year_term_set:pk": lambda t: t.year.pk,
     "core:user_detail:pk": lambda t: t.users[Role.TEACHER].pk,
+    "core:account_reset_password:pk": lambda t: t.users[Role.TEACHER].pk,
+    "core:account_unlock:pk": lambda t: t.users[Role.TEACHER].pk,
+    "core:account_grant:pk": lambda t: t.users[Role.TEACHER].pk,
+    "core:account_revoke:pk": lambda t: t.users[Role.TEACHER].pk,
+    "core:account_revoke:membership_pk": lambda t: t.users[Role.TEACHER].memberships.get().pk,
+    "core:account_set_active:pk": lambda t: t.users[Role.TEACHER].pk,
+    "core:account_set_active:action": lambda t: "deactivate",
     "core:notification_mark_read:pk": lambda t: t.notification.pk,
     "core:job_detail:pk": lambda t: t.job.pk,
     "core:job_progress:pk": lambda t: t.job.pk,
@@ -183,6 +190,7 @@ SKIPPED: dict[str, str] = {
     "api:giaoducso_exchange_api_dataset_detail": "open data: public aggregates with disclosure control",
     "exchange:open_data_dataset": "open data: public aggregates with disclosure control",
     "core:logout": "signs the user out, which ends the matrix's session",
+    "core:password_reset_confirm": "a signed link from an e-mail: its token, not the session, names the account",
     "set_language": "changes the session's language only",
 }
 

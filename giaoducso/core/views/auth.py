@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import otp
+from .. import accounts, otp
 from ..forms import LoginForm, PasswordChangeForm, TokenForm
 
 
@@ -94,11 +94,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["min_length"] = _min_password_length()
+        context["forced"] = self.request.user.must_change_password  # type: ignore[union-attr]
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         otp.record_password_change(self.request.user)
+        accounts.password_changed_by_owner(self.request.user)  # type: ignore[arg-type]
         messages.success(self.request, _("Đã đổi mật khẩu."))
         return response
 

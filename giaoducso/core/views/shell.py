@@ -10,12 +10,14 @@ from django.views.decorators.http import require_POST
 
 from ..forms import SwitchUnitForm
 from ..middleware import ACTIVE_MEMBERSHIP_SESSION_KEY
+from ..widgets import widgets_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/public_home.html")
-    return render(request, "core/home.html")
+    # The cards each app registered for the user's roles (core/widgets.py), in the unit they work in now.
+    return render(request, "core/home.html", {"widgets": widgets_for(request.user)})
 
 
 @login_required
