@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "giaoducso.core",
     "giaoducso.directory",
     "giaoducso.exchange",
+    "giaoducso.records",
 ]
 
 MIDDLEWARE = [

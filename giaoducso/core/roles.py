@@ -45,9 +45,17 @@ class Perm:
     # The school-year calendar; held on a Sở it governs the province (a Phòng or school only reads it).
     MANAGE_CALENDAR = "directory.manage_calendar"
     USE_ADMIN = "core.use_admin"
+    # Electronic records. Who teaches what narrows these further (records.selectors.access): a subject
+    # teacher reaches the classes and subjects they teach, a homeroom teacher their class.
+    VIEW_RECORDS = "records.view"
+    ENTER_MARKS = "records.enter_marks"
+    KEEP_HOMEROOM = "records.keep_homeroom"  # conduct and attendance of the teacher's own class
+    MANAGE_TEACHING = "records.manage_teaching"  # teaching assignments
+    LOCK_TERM = "records.lock_term"  # closing and reopening a term, deciding corrections
 
 
 _DEPARTMENT_READ = {
+    Perm.VIEW_RECORDS,
     Perm.VIEW_UNIT,
     Perm.VIEW_USER,
     Perm.VIEW_SCHOOL,
@@ -81,23 +89,44 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CHANGE_STAFF,
             Perm.SEND_NOTIFICATION,
             Perm.EXPORT_DATA,
+            Perm.VIEW_RECORDS,
+            Perm.MANAGE_TEACHING,
+            Perm.LOCK_TERM,
         }
     ),
     Role.VICE_PRINCIPAL: frozenset(
-        _SCHOOL_READ | {Perm.VIEW_AUDIT, Perm.VIEW_USER, Perm.CHANGE_STUDENT, Perm.SEND_NOTIFICATION}
+        _SCHOOL_READ
+        | {
+            Perm.VIEW_AUDIT,
+            Perm.VIEW_USER,
+            Perm.CHANGE_STUDENT,
+            Perm.SEND_NOTIFICATION,
+            Perm.VIEW_RECORDS,
+            Perm.MANAGE_TEACHING,
+        }
     ),
     Role.SCHOOL_OFFICE: frozenset(_SCHOOL_READ | {Perm.CHANGE_STUDENT}),
     Role.SCHOOL_IT: frozenset(
         _SCHOOL_READ
         | {Perm.VIEW_USER, Perm.MANAGE_USER, Perm.CHANGE_STUDENT, Perm.CHANGE_STAFF, Perm.USE_ADMIN}
     ),
-    Role.TEACHER: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT}),
+    Role.TEACHER: frozenset(
+        {Perm.VIEW_UNIT, Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.VIEW_RECORDS, Perm.ENTER_MARKS}
+    ),
     Role.HOMEROOM_TEACHER: frozenset(
-        {Perm.VIEW_UNIT, Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.SEND_NOTIFICATION}
+        {
+            Perm.VIEW_UNIT,
+            Perm.VIEW_SCHOOL,
+            Perm.VIEW_STUDENT,
+            Perm.SEND_NOTIFICATION,
+            Perm.VIEW_RECORDS,
+            Perm.ENTER_MARKS,
+            Perm.KEEP_HOMEROOM,
+        }
     ),
     # Parents and students see people only through their own relation (see RELATION_ROLES).
-    Role.PARENT: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT}),
-    Role.STUDENT: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT}),
+    Role.PARENT: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.VIEW_RECORDS}),
+    Role.STUDENT: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.VIEW_RECORDS}),
     # An integration's reach is cut further by its token's scopes.
     Role.INTEGRATION: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.VIEW_STAFF}),
 }

@@ -1,0 +1,125 @@
+"""A class and subject's grade book as the screen, the API and the export read it: its columns, one row per
+student with their cells, and the averages or results derived from them by the circular's rules.
+
+Two queries whatever the class size: the students, and the marks of the class and subject.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from giaoducso.directory.models import SchoolClass, Student
+from rules import assessment_secondary as secondary
+
+from ..models import Mark, MarkKind, Subject, SubjectKind, Term
+from ..services.marks import IN_CLASS_STATUSES, regular_count
+from .access import ClassAccess, class_access_or_404
+
+CellKey = tuple[int, str, int]  # (term, kind, index)
+
+
+@dataclass(frozen=True)
+class Column:
+    term: int
+    kind: str
+    index: int
+
+    @property
+    def key(self) -> CellKey:
+        return (self.term, self.kind, self.index)
+
+    @property
+    def label(self) -> str:
+        if self.kind == MarkKind.REGULAR:
+            return f"TX{self.index}"
+        return "GK" if self.kind == MarkKind.MIDTERM else "CK"
+
+
+@dataclass
+class Row:
+    student: Student
+    cells: dict[CellKey, Mark] = field(default_factory=dict)
+    # Scored subjects: the term and year averages, None until every score of the term is in.
+    term_average: dict[int, Decimal | None] = field(default_factory=dict)
+    year_average: Decimal | None = None
+    # Comment-only subjects: Đạt (True) / Chưa đạt (False) per term, None while incomplete; the year's is
+    # term II's.
+    term_passed: dict[int, bool | None] = field(default_factory=dict)
+
+    def cell(self, key: CellKey) -> Mark | None:
+        return self.cells.get(key)
+
+
+@dataclass
+class GradeBook:
+    school_class: SchoolClass
+    subject: Subject
+    access: ClassAccess
+    columns: list[Column]
+    rows: list[Row]
+
+    @property
+    def editable(self) -> bool:
+        return self.access.enters_subject(self.subject.pk)
+
+
+def columns_for(subject: Subject, grade: int) -> list[Column]:
+    regular = regular_count(subject, grade)
+    columns: list[Column] = []
+    for term in Term.values:
+        columns += [Column(term, MarkKind.REGULAR, i) for i in range(1, regular + 1)]
+        columns += [Column(term, MarkKind.MIDTERM, 1), Column(term, MarkKind.FINAL, 1)]
+    return columns
+
+
+def _students(school_class: SchoolClass, access: ClassAccess) -> QuerySet[Student]:
+    students = Student.objects.filter(current_class=school_class, status__in=IN_CLASS_STATUSES)
+    if access.students is not None:
+        students = students.filter(pk__in=access.students)
+    return students.order_by("search_name", "pk").only("pk", "full_name", "date_of_birth", "school_id")
+
+
+def derive(row: Row, subject: Subject, columns: list[Column]) -> None:
+    """Fills the row's averages or results from its cells."""
+    for term in Term.values:
+        term_columns = [c for c in columns if c.term == term]
+        marks = [row.cells.get(c.key) for c in term_columns]
+        if subject.kind == SubjectKind.SCORED:
+            values = [m.value if m is not None else None for m in marks]
+            if not values or any(v is None for v in values):
+                row.term_average[term] = None
+                continue
+            regular = [v for c, v in zip(term_columns, values, strict=True) if c.kind == MarkKind.REGULAR]
+            mid = next(v for c, v in zip(term_columns, values, strict=True) if c.kind == MarkKind.MIDTERM)
+            final = next(v for c, v in zip(term_columns, values, strict=True) if c.kind == MarkKind.FINAL)
+            row.term_average[term] = secondary.term_average(regular, mid, final)  # type: ignore[arg-type]
+        elif subject.kind == SubjectKind.COMMENT:
+            levels = [m.level if m is not None else None for m in marks]
+            row.term_passed[term] = (
+                None
+                if any(v is None for v in levels)
+                else secondary.comment_subject_passed([v == 1 for v in levels])
+            )
+    one, two = row.term_average.get(1), row.term_average.get(2)
+    if one is not None and two is not None:
+        row.year_average = secondary.year_average(one, two)
+
+
+def grade_book(*, user: Any, school_class: SchoolClass, subject: Subject) -> GradeBook:
+    """The grade book `user` may read (404 for a subject or class beyond their reach)."""
+    access = class_access_or_404(user, school_class)
+    if not access.sees_subject(subject.pk):
+        raise Http404
+    columns = columns_for(subject, school_class.grade)
+    rows = {s.pk: Row(s) for s in _students(school_class, access)}
+    marks = Mark.objects.filter(school_class=school_class, subject=subject, student_id__in=list(rows))
+    for mark in marks:
+        rows[mark.student_id].cells[(mark.term, mark.kind, mark.index)] = mark
+    for row in rows.values():
+        derive(row, subject, columns)
+    return GradeBook(school_class, subject, access, columns, list(rows.values()))
