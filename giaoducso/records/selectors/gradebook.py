@@ -6,6 +6,7 @@ Two queries whatever the class size: the students, and the marks of the class an
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -60,7 +61,7 @@ class GradeBook:
     school_class: SchoolClass
     subject: Subject
     access: ClassAccess
-    columns: list[Column]
+    columns: tuple[Column, ...]
     rows: list[Row]
 
     @property
@@ -68,13 +69,18 @@ class GradeBook:
         return self.access.enters_subject(self.subject.pk)
 
 
-def columns_for(subject: Subject, grade: int) -> list[Column]:
-    regular = regular_count(subject, grade)
+@functools.cache
+def columns_of(regular: int) -> tuple[Column, ...]:
+    """The columns of a subject with `regular` regular assessments a term: TX…, GK, CK for each term."""
     columns: list[Column] = []
     for term in Term.values:
         columns += [Column(term, MarkKind.REGULAR, i) for i in range(1, regular + 1)]
         columns += [Column(term, MarkKind.MIDTERM, 1), Column(term, MarkKind.FINAL, 1)]
-    return columns
+    return tuple(columns)
+
+
+def columns_for(subject: Subject, grade: int) -> tuple[Column, ...]:
+    return columns_of(regular_count(subject, grade))
 
 
 def _students(school_class: SchoolClass, access: ClassAccess) -> QuerySet[Student]:
@@ -84,7 +90,7 @@ def _students(school_class: SchoolClass, access: ClassAccess) -> QuerySet[Studen
     return students.order_by("search_name", "pk").only("pk", "full_name", "date_of_birth", "school_id")
 
 
-def derive(row: Row, subject: Subject, columns: list[Column]) -> None:
+def derive(row: Row, subject: Subject, columns: tuple[Column, ...]) -> None:
     """Fills the row's averages or results from its cells."""
     for term in Term.values:
         term_columns = [c for c in columns if c.term == term]

@@ -50,16 +50,22 @@ class Cell:
     comment: str = ""
 
 
+def regular_for(kind: str, periods_per_year: int) -> int:
+    """How many regular assessments a term takes: by the periods for a scored subject, 2 for a
+    comment-only one (Art. 6.2), none at primary (levels at the four assessment points)."""
+    if kind == SubjectKind.COMMENT:
+        return 2
+    if kind == SubjectKind.LEVEL:
+        return 0
+    return assessment_secondary.regular_score_count(periods_per_year)
+
+
 def regular_count(subject: Subject, grade: int) -> int:
     """How many regular assessments a term of `subject` takes in `grade`."""
-    if subject.kind == SubjectKind.COMMENT:
-        return 2
-    if subject.kind == SubjectKind.LEVEL:
-        return 0
     periods = GradeSubject.objects.filter(subject=subject, grade=grade).values_list(
         "periods_per_year", flat=True
     )
-    return assessment_secondary.regular_score_count(periods.first() or 0)
+    return regular_for(subject.kind, periods.first() or 0)
 
 
 def _error(field: str, message: str, code: str) -> ValidationError:
