@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("directory/", include("giaoducso.directory.urls")),
     path("open-data/", include("giaoducso.exchange.urls")),
+    path("records/", include("giaoducso.records.urls")),
     path("", include("giaoducso.core.urls")),
 ]
 

@@ -28,6 +28,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Chuyển trường"), "directory:transfer_list", Perm.VIEW_STUDENT),
     NavItem(_("Trao đổi với CSDL Bộ"), "directory:ministry", Perm.EXPORT_DATA),
     NavItem(_("Lớp học"), "directory:class_list", Perm.VIEW_SCHOOL),
+    NavItem(_("Sổ điểm"), "records:class_list", Perm.VIEW_RECORDS),
     NavItem(_("Cán bộ, giáo viên"), "directory:staff_list", Perm.VIEW_STAFF),
     NavItem(_("Cơ sở vật chất"), "directory:room_list", Perm.VIEW_SCHOOL),
     NavItem(

@@ -22,6 +22,7 @@ from giaoducso.core.models import Job, Notification, Unit, UnitKind, User
 from giaoducso.core.roles import Role
 from giaoducso.directory import services as directory_services
 from giaoducso.directory.models import Guardian, Staff, Student, Transfer
+from giaoducso.records.models import Subject
 
 from .factories import (
     ClassFactory,
@@ -173,6 +174,12 @@ PARAMS: dict[str, Fill] = {
     "core:job_detail:pk": lambda t: t.job.pk,
     "core:job_progress:pk": lambda t: t.job.pk,
     "core:job_download:pk": lambda t: t.job.pk,
+    "records:class_detail:pk": lambda t: t.school_class.pk,
+    "records:summary:pk": lambda t: t.school_class.pk,
+    "records:gradebook:pk": lambda t: t.school_class.pk,
+    "records:cell_save:pk": lambda t: t.school_class.pk,
+    # Subjects are the national programme's, the same for every tenant: the class is what is guarded.
+    "subject_pk": lambda t: Subject.objects.get(code="toan_thcs").pk,
     # The API (OpenAPI path parameters).
     "student_id": lambda t: t.student.pk,
     "guardian_id": lambda t: t.guardian.pk,

@@ -67,8 +67,10 @@ def correction_request(
     subject = _subject(change)
     access = class_access(actor, school_class)
     if access is None or not access.enters_subject(subject.pk):
-        raise PermissionDenied(_("Bạn không được phân công dạy môn %(subject)s ở lớp %(cls)s.") % {
-            "subject": subject.name, "cls": school_class.name})  # fmt: skip
+        raise PermissionDenied(
+            _("Bạn không được phân công dạy môn %(subject)s ở lớp %(cls)s.")
+            % {"subject": subject.name, "cls": school_class.name}
+        )
     if active_lock(school_class, term) is None:
         raise ValidationError(
             {"term": [_("Học kì chưa khoá sổ: hãy sửa trực tiếp trong sổ điểm.")]}, code="term_not_locked"

@@ -88,8 +88,9 @@ def term_of(school_class: SchoolClass, date: dt.date) -> int:
     """The term a date falls in, by the year's calendar; refused outside the school year."""
     year = school_class.year
     if not year.start_date <= date <= year.end_date:
-        raise ValidationError({"date": [_("Ngày này không thuộc năm học %(year)s.") % {"year": year.name}]},
-                              code="outside_year")  # fmt: skip
+        raise ValidationError(
+            {"date": [_("Ngày này không thuộc năm học %(year)s.") % {"year": year.name}]}, code="outside_year"
+        )
     terms = {t.number: t for t in YearTerm.objects.filter(year=year)}
     second = terms.get(2)
     if second is not None:

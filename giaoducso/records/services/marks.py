@@ -39,7 +39,8 @@ _CHECKPOINTS = {
 @dataclass(frozen=True)
 class Cell:
     """One cell to write: its address in a class and subject's grade book, and what it holds. `value` is
-    the text typed ("8,5" is 8.5) or a Decimal; `level` an int; "" / None clears that part."""
+    the text typed ("8,5" is 8.5) or a Decimal; `level` an int; "" / None clears that part. A comment of
+    None keeps the stored one (a grid that edits scores never wipes the teacher's comments)."""
 
     student_id: int
     term: int
@@ -47,7 +48,7 @@ class Cell:
     index: int = 1
     value: str | Decimal | None = None
     level: int | None = None
-    comment: str = ""
+    comment: str | None = None
 
 
 def regular_for(kind: str, periods_per_year: int) -> int:
@@ -81,13 +82,19 @@ class _Checker:
         self.school_class = school_class
         self.subject = subject
         if not GradeSubject.objects.filter(subject=subject, grade=school_class.grade).exists():
-            raise _error("subject", _("Khối %(grade)s không học môn %(subject)s.") % {
-                "grade": school_class.grade, "subject": subject.name}, "subject_not_taught")  # fmt: skip
+            raise _error(
+                "subject",
+                _("Khối %(grade)s không học môn %(subject)s.")
+                % {"grade": school_class.grade, "subject": subject.name},
+                "subject_not_taught",
+            )
         if not via_correction:
             access = class_access(actor, school_class)
             if access is None or not access.enters_subject(subject.pk):
-                raise PermissionDenied(_("Bạn không được phân công dạy môn %(subject)s ở lớp %(cls)s.") % {
-                    "subject": subject.name, "cls": school_class.name})  # fmt: skip
+                raise PermissionDenied(
+                    _("Bạn không được phân công dạy môn %(subject)s ở lớp %(cls)s.")
+                    % {"subject": subject.name, "cls": school_class.name}
+                )
         self.via_correction = via_correction
         self.regular = regular_count(subject, school_class.grade)
         self.in_class = set(
@@ -97,10 +104,13 @@ class _Checker:
         )
         self.open_terms: set[int] = set()
 
-    def check(self, cell: Cell) -> tuple[Decimal | None, int | None, str]:
+    def check(self, cell: Cell) -> tuple[Decimal | None, int | None, str | None]:
         if cell.student_id not in self.in_class:
-            raise _error("student", _("Học sinh không (còn) học ở lớp %(cls)s.") % {"cls": self.school_class.name},
-                         "not_in_class")  # fmt: skip
+            raise _error(
+                "student",
+                _("Học sinh không (còn) học ở lớp %(cls)s.") % {"cls": self.school_class.name},
+                "not_in_class",
+            )
         if cell.term not in Term.values:
             raise _error("term", _("Học kì phải là I hoặc II."), "invalid_term")
         if cell.term not in self.open_terms and not self.via_correction:
@@ -109,8 +119,8 @@ class _Checker:
         self._check_address(cell)
         value = self._value(cell)
         level = self._level(cell)
-        comment = (cell.comment or "").strip()
-        if len(comment) > 500:
+        comment = None if cell.comment is None else cell.comment.strip()
+        if comment is not None and len(comment) > 500:
             raise _error("comment", _("Nhận xét dài tối đa 500 kí tự."), "too_long")
         return value, level, comment
 
@@ -199,6 +209,8 @@ def marks_write(
         key = (cell.student_id, cell.term, cell.kind, cell.index)
         mark = existing.get(key)
         before = _snapshot(mark)
+        if comment is None:
+            comment = mark.comment if mark is not None else ""
         if value is None and level is None and not comment:
             if mark is not None:
                 audit.record_delete(actor=actor, obj=mark, note=note)
