@@ -84,24 +84,24 @@ def _by_name(queryset: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
     return (
         queryset.filter(name_condition(words))
         .annotate(rank=name_rank(words))
-        .order_by("rank", _name_key(), "id")
+        .order_by("rank", "sort_key", "id")
     )
 
 
 def _name_key(field: str = "search_name") -> Any:
-    """The name in byte order on PostgreSQL: folded names are ASCII, so the order reads the same, and a
-    btree on this expression (migration 0003) serves both LIKE 'prefix%' and ORDER BY, so that LIMIT stops
-    the scan early instead of sorting every Nguyễn in the city."""
+    """The folded name in byte order on PostgreSQL, so that a btree on this expression (migration 0003)
+    serves LIKE 'prefix%' whatever the database's collation."""
     return Collate(F(field), "C") if connection.vendor == "postgresql" else F(field)
 
 
 def _by_name_fast(queryset: QuerySet[Any], words: list[str], limit: int) -> list[Any]:
     """The first `limit` name matches. A short, common query ("nguyen", "le thi") matches tens of thousands
-    of names from their first word; those fill the page straight from the byte-ordered index, in the same
-    order the ranked query gives them, without ranking every match. Otherwise the ranked query runs (it is
-    fast when matches are few, which is then the case)."""
+    of names from their first word; those fill the page in class-list order (sort_key, indexed, so LIMIT
+    stops an ordered index scan once the page is full), the order the ranked query gives them, without
+    ranking every match. Otherwise the ranked query runs (it is fast when matches are few, which is then
+    the case)."""
     phrase_start = Q(Like(_name_key(), Value(" ".join(words) + "%")))
-    first = list(queryset.filter(phrase_start).order_by(_name_key(), "id")[:limit])
+    first = list(queryset.filter(phrase_start).order_by("sort_key", "id")[:limit])
     if len(first) >= limit:
         return first
     return list(_by_name(queryset, words)[:limit])
@@ -137,5 +137,5 @@ def student_results_queryset(*, user: Any, query: SearchQuery) -> QuerySet[Stude
     if query.kind == "ministry_code":
         return students.filter(ministry_code=query.value).order_by("id")
     if query.kind == "class":
-        return students.filter(current_class__name=query.value).order_by("school__code", "search_name", "id")
+        return students.filter(current_class__name=query.value).order_by("school__code", "sort_key", "id")
     return _by_name(students, query.words)
