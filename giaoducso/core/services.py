@@ -73,6 +73,7 @@ def unit_update(*, actor: Actor, unit: Unit, **fields: Any) -> Unit:
     allowed = {"name", "short_name", "code", "is_active"}
     reject_unknown_fields("unit_update", fields, allowed)
     before = audit.snapshot(unit)
+    before.pop("search_name")  # derived from the name: the name's own change says it all
     for key, value in fields.items():
         setattr(unit, key, value)
     unit.search_name = fold(unit.name)
