@@ -169,7 +169,7 @@ def seed(n_students: int, n_schools: int, rng: random.Random) -> tuple[object, o
     from giaoducso.core.roles import Role
     from giaoducso.directory.models import Sex, Student
     from rules.identifiers import make_personal_id
-    from rules.text import fold
+    from rules.text import fold, name_sort_key
 
     province = core_services.unit_create(
         actor=None, kind=UnitKind.PROVINCE_DEPARTMENT, code="SO79", name="Sở GD&ĐT", parent=None
@@ -209,6 +209,7 @@ def seed(n_students: int, n_schools: int, rng: random.Random) -> tuple[object, o
                 personal_id=make_personal_id("079", sex, year, serial),
                 full_name=name,
                 search_name=fold(name),
+                sort_key=name_sort_key(name),
                 date_of_birth=dt.date(year, rng.randint(1, 12), rng.randint(1, 28)),
                 sex=sex,
             )

@@ -36,6 +36,7 @@ from .audit import Actor
 from .models import AuditAction, Membership, Unit, UnitKind, User
 from .roles import Perm, Role
 from .scoping import memberships_for, scoped
+from .text_match import name_matches
 
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_LEADER, Role.DEPARTMENT_OFFICER, Role.DEPARTMENT_IT})
 SCHOOL_ROLES = frozenset(
@@ -193,7 +194,7 @@ def account_list(
     accounts = scoped(User.objects.all(), user, Perm.VIEW_USER)
     if q:
         accounts = accounts.filter(
-            Q(full_name__icontains=q) | Q(username__icontains=q) | Q(email__iexact=q) | Q(phone=q)
+            name_matches(q) | Q(username__icontains=q) | Q(email__iexact=q) | Q(phone=q)
         )
     if role or unit is not None:
         held = Membership.objects.filter(user=OuterRef("pk"), is_active=True)

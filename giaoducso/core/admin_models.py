@@ -11,6 +11,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from rules.text import fold
+
 from .models import AuditEntry, Membership, Unit, User
 from .roles import Perm
 from .scoping import has_perm, scoped
@@ -53,6 +55,11 @@ class UnitAdmin(ScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # units are created through services.unit_create (paths, audit)
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        # The folded name is what the unit and school lists match a typed name against (core.text_match).
+        obj.search_name = fold(obj.name)
+        super().save_model(request, obj, form, change)
 
 
 class MembershipInline(admin.TabularInline):

@@ -37,6 +37,9 @@ class Unit(models.Model):
     )
     code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
     name = models.CharField(_("tên đơn vị"), max_length=255)
+    # The name folded (rules.text.fold), so the unit and school lists match "truong thcs" like the search
+    # page does (core.text_match); set by unit_create and unit_update.
+    search_name = models.CharField(max_length=255, editable=False, default="")
     short_name = models.CharField(_("tên viết tắt"), max_length=64, blank=True)
     # Materialised path: the zero-padded ids from the root down to this unit, e.g. "0000000001/0000000007/".
     path = models.CharField(max_length=255, unique=True, editable=False)
@@ -71,6 +74,9 @@ class User(AbstractUser):
     """A person or system that signs in. Names are stored whole, as Vietnamese names are written."""
 
     full_name = models.CharField(_("họ và tên"), max_length=255, blank=True)
+    # The name folded (rules.text.fold) for the account lists' filter (core.text_match); set by user_create
+    # and user_update. A trigram index serves it on PostgreSQL (migration 0005).
+    search_name = models.CharField(max_length=255, editable=False, default="")
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     language = models.CharField(_("ngôn ngữ"), max_length=8, choices=settings.LANGUAGES, default="vi")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from .models import AuditEntry, Job, Unit, User
 from .roles import Perm
 from .scoping import scoped
+from .text_match import name_matches
 
 
 def unit_list(*, user: Any, kind: str = "", q: str = "") -> QuerySet[Unit]:
@@ -21,14 +22,14 @@ def unit_list(*, user: Any, kind: str = "", q: str = "") -> QuerySet[Unit]:
     if kind:
         units = units.filter(kind=kind)
     if q:
-        units = units.filter(Q(name__icontains=q) | Q(code__iexact=q))
+        units = units.filter(name_matches(q) | Q(code__iexact=q))
     return units.order_by("path")
 
 
 def user_list(*, user: Any, q: str = "", role: str = "") -> QuerySet[User]:
     users = scoped(User.objects.all(), user, Perm.VIEW_USER)
     if q:
-        users = users.filter(Q(full_name__icontains=q) | Q(username__icontains=q) | Q(email__iexact=q))
+        users = users.filter(name_matches(q) | Q(username__icontains=q) | Q(email__iexact=q))
     if role:
         users = users.filter(memberships__role=role, memberships__is_active=True)
     return users.prefetch_related("memberships__unit").order_by("full_name", "username")

@@ -11,6 +11,8 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
+from rules.text import fold
+
 from . import audit
 from .audit import Actor
 from .models import PATH_SEGMENT, Membership, Unit, User
@@ -34,6 +36,7 @@ def unit_create(
 ) -> Unit:
     # A provisional unique path lets the row be inserted before its id (and so its real path) is known.
     unit = Unit(kind=kind, code=code.strip(), name=name.strip(), short_name=short_name, parent=parent)
+    unit.search_name = fold(unit.name)
     unit.path = f"~{code}"
     unit.full_clean(exclude=["path"])
     unit.save()
@@ -70,8 +73,10 @@ def unit_update(*, actor: Actor, unit: Unit, **fields: Any) -> Unit:
     allowed = {"name", "short_name", "code", "is_active"}
     reject_unknown_fields("unit_update", fields, allowed)
     before = audit.snapshot(unit)
+    before.pop("search_name")  # derived from the name: the name's own change says it all
     for key, value in fields.items():
         setattr(unit, key, value)
+    unit.search_name = fold(unit.name)
     unit.full_clean()
     unit.save()
     audit.record_update(actor=actor, obj=unit, before=before)
@@ -90,6 +95,7 @@ def user_create(
     audit_unit: Unit | None = None,
 ) -> User:
     user = User(username=username.strip(), full_name=full_name.strip(), email=email.strip(), phone=phone)
+    user.search_name = fold(user.full_name)
     if password:
         from django.contrib.auth.password_validation import validate_password
 
@@ -118,6 +124,7 @@ def user_update(*, actor: Actor, user: User, audit_unit: Unit | None = None, **f
     before = audit.snapshot(user, allowed)
     for key, value in fields.items():
         setattr(user, key, value)
+    user.search_name = fold(user.full_name)
     user.full_clean(exclude=["password"])
     user.save()
     changes = audit.diff(before, audit.snapshot(user, allowed))

@@ -232,7 +232,7 @@ class ClassForm(forms.Form):
                 Q(school=school) | Q(assignments__school=school)
             )
             .distinct()
-            .order_by("full_name")
+            .order_by("sort_key", "id")
         )
         self.fields["room"].queryset = Room.objects.filter(school=school).order_by("name")  # type: ignore[attr-defined]
 

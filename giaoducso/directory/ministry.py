@@ -81,7 +81,7 @@ def ministry_students(*, user: Any, school: Unit) -> QuerySet[Student]:
         scoped(Student.objects.filter(school=school), user, Perm.VIEW_STUDENT)
         .select_related("current_class")
         .annotate(status_date=Subquery(latest))
-        .order_by("current_class__grade", "current_class__name", "search_name", "id")
+        .order_by("current_class__grade", "current_class__name", "sort_key", "id")
     )
 
 

@@ -155,6 +155,8 @@ class Staff(models.Model):
     personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=255)
     search_name = models.CharField(max_length=255, db_index=True, editable=False)
+    # rules.text.name_sort_key: lists order people by given name, middle, family in Vietnamese letter order.
+    sort_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("ngày sinh"))
     position = models.CharField(_("vị trí việc làm"), max_length=128, blank=True)
@@ -181,7 +183,7 @@ class Staff(models.Model):
     class Meta:
         verbose_name = _("cán bộ, giáo viên, nhân viên")
         verbose_name_plural = _("cán bộ, giáo viên, nhân viên")
-        ordering = ["school_id", "full_name", "id"]
+        ordering = ["school_id", "sort_key", "id"]
 
     def __str__(self) -> str:
         return self.full_name
@@ -318,6 +320,9 @@ class Student(models.Model):
     # 0003 serve every name query; a plain btree on it was never chosen by a plan and slowed imports
     # (migration 0005).
     search_name = models.CharField(max_length=255, editable=False, default="")
+    # rules.text.name_sort_key: class lists, lists and exports order people by given name, middle, family
+    # in Vietnamese letter order; ASCII, so no database collation changes the order.
+    sort_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
     date_of_birth = models.DateField(_("ngày sinh"))
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(_("dân tộc"), max_length=64, blank=True, default="Kinh")
@@ -357,9 +362,10 @@ class Student(models.Model):
     class Meta:
         verbose_name = _("học sinh")
         verbose_name_plural = _("học sinh")
-        ordering = ["school_id", "full_name", "id"]
+        ordering = ["school_id", "sort_key", "id"]
         indexes = [
-            models.Index(fields=["school", "full_name"], name="dir_student_school_name"),
+            # A school's students in name order (lists, class lists of a school, exports).
+            models.Index(fields=["school", "sort_key", "id"], name="dir_student_school_sort"),
         ]
         constraints = [
             # The Ministry's code is unique and never reused; a new grade-1 child may not have one yet.

@@ -265,7 +265,7 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
     students = _students([unit])
     if wanted(Kind.MISSING_GUARDIAN_PHONE):
         for pk, name in (
-            students.exclude(_guardian_phone()).values_list("pk", "full_name").order_by("full_name", "pk")
+            students.exclude(_guardian_phone()).values_list("pk", "full_name").order_by("sort_key", "pk")
         ):
             yield Problem(
                 Kind.MISSING_GUARDIAN_PHONE,
@@ -276,7 +276,7 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
             )
     if wanted(Kind.ID_MISMATCH) or wanted(Kind.UNKNOWN_PROVINCE):
         rows = students.values_list("pk", "full_name", "personal_id", "sex", "date_of_birth").order_by(
-            "full_name", "pk"
+            "sort_key", "pk"
         )
         for pk, name, personal_id, sex, dob in rows.iterator(chunk_size=5000):
             for problem in _id_problems(personal_id, sex, dob):
@@ -286,7 +286,7 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
                     )
     if wanted(Kind.NO_CLASS):
         for pk, name in (
-            students.exclude(_in_class()).values_list("pk", "full_name").order_by("full_name", "pk")
+            students.exclude(_in_class()).values_list("pk", "full_name").order_by("sort_key", "pk")
         ):
             yield Problem(
                 Kind.NO_CLASS,
@@ -301,7 +301,7 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
             .exclude(ward_name="")
             .values_list("pk", "full_name", "ward_name")
         )
-        for pk, name, ward_name in rows.order_by("full_name", "pk"):
+        for pk, name, ward_name in rows.order_by("sort_key", "pk"):
             yield Problem(
                 Kind.WARD_TEXT,
                 name,
@@ -324,7 +324,7 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
         staff = Staff.objects.filter(school=unit, status__in=AT_WORK, position="").values_list(
             "pk", "full_name"
         )
-        for pk, name in staff.order_by("full_name", "pk"):
+        for pk, name in staff.order_by("sort_key", "pk"):
             yield Problem(
                 Kind.STAFF_NO_POSITION,
                 name,

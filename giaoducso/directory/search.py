@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Lookup, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Collate
 
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm, scoped
+from giaoducso.core.text_match import Like, name_condition, query_words
 from rules.identifiers import is_ministry_student_code, is_personal_id_format
 from rules.students import parse_class_name
-from rules.text import fold
 
 from .models import Staff, Student
 from .selectors.privacy import RECORD, group_q
@@ -32,21 +32,7 @@ RESULT_LIMIT = 50
 MIN_NAME_LENGTH = 2
 SEARCHABLE = frozenset({"name", "personal_id", "ministry_code", "class"})
 
-# LIKE wildcards and the escape character never appear in a name; dropping them keeps the patterns literal.
-_LIKE_SPECIAL = re.compile(r"[%_\\]")
 _SEPARATORS = re.compile(r"[\s.\-]+")
-
-
-class Like(Lookup):  # type: ignore[type-arg]
-    """`lhs LIKE rhs` with the pattern as given (Django's own lookups escape every wildcard)."""
-
-    lookup_name = "like"
-    prepare_rhs = False
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
 
 
 @dataclass(frozen=True)
@@ -77,17 +63,10 @@ def parse_query(raw: str) -> SearchQuery:
         parsed = parse_class_name(text)
         if parsed is not None:
             return SearchQuery("class", parsed[1])
-    folded = _LIKE_SPECIAL.sub("", fold(text))
-    folded = " ".join(folded.split())
+    folded = " ".join(query_words(text))
     if len(folded.replace(" ", "")) < MIN_NAME_LENGTH:
         return SearchQuery("too_short", folded)
     return SearchQuery("name", folded)
-
-
-def name_condition(words: list[str], field: str = "search_name") -> Q:
-    """Each word a prefix of a name word, in order: from the first name word, or from any later one."""
-    body = "% ".join(words) + "%"
-    return Q(Like(F(field), Value(body))) | Q(Like(F(field), Value("% " + body)))
 
 
 def name_rank(words: list[str], field: str = "search_name") -> Case:
@@ -105,24 +84,24 @@ def _by_name(queryset: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
     return (
         queryset.filter(name_condition(words))
         .annotate(rank=name_rank(words))
-        .order_by("rank", _name_key(), "id")
+        .order_by("rank", "sort_key", "id")
     )
 
 
 def _name_key(field: str = "search_name") -> Any:
-    """The name in byte order on PostgreSQL: folded names are ASCII, so the order reads the same, and a
-    btree on this expression (migration 0003) serves both LIKE 'prefix%' and ORDER BY, so that LIMIT stops
-    the scan early instead of sorting every Nguyễn in the city."""
+    """The folded name in byte order on PostgreSQL, so that a btree on this expression (migration 0003)
+    serves LIKE 'prefix%' whatever the database's collation."""
     return Collate(F(field), "C") if connection.vendor == "postgresql" else F(field)
 
 
 def _by_name_fast(queryset: QuerySet[Any], words: list[str], limit: int) -> list[Any]:
     """The first `limit` name matches. A short, common query ("nguyen", "le thi") matches tens of thousands
-    of names from their first word; those fill the page straight from the byte-ordered index, in the same
-    order the ranked query gives them, without ranking every match. Otherwise the ranked query runs (it is
-    fast when matches are few, which is then the case)."""
+    of names from their first word; those fill the page in class-list order (sort_key, indexed, so LIMIT
+    stops an ordered index scan once the page is full), the order the ranked query gives them, without
+    ranking every match. Otherwise the ranked query runs (it is fast when matches are few, which is then
+    the case)."""
     phrase_start = Q(Like(_name_key(), Value(" ".join(words) + "%")))
-    first = list(queryset.filter(phrase_start).order_by(_name_key(), "id")[:limit])
+    first = list(queryset.filter(phrase_start).order_by("sort_key", "id")[:limit])
     if len(first) >= limit:
         return first
     return list(_by_name(queryset, words)[:limit])
@@ -158,5 +137,5 @@ def student_results_queryset(*, user: Any, query: SearchQuery) -> QuerySet[Stude
     if query.kind == "ministry_code":
         return students.filter(ministry_code=query.value).order_by("id")
     if query.kind == "class":
-        return students.filter(current_class__name=query.value).order_by("school__code", "search_name", "id")
+        return students.filter(current_class__name=query.value).order_by("school__code", "sort_key", "id")
     return _by_name(students, query.words)

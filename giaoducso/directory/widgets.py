@@ -155,7 +155,7 @@ def parent_children(user: Any, memberships: list[Membership]) -> dict[str, Any] 
         scoped(Student.objects.filter(guardians__user=user), user, Perm.VIEW_STUDENT)
         .select_related("school", "current_class")
         .distinct()
-        .order_by("full_name", "id")
+        .order_by("sort_key", "id")
     )
     return {"children": list(children)}
 

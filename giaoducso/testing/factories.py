@@ -31,6 +31,7 @@ from giaoducso.directory.models import (
     Student,
 )
 from rules.identifiers import make_personal_id
+from rules.text import fold, name_sort_key
 
 TEST_PASSWORD = "Mat-khau-thu-2026!"
 
@@ -57,6 +58,7 @@ class UserFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"Người dùng {n}")
+    search_name = factory.LazyAttribute(lambda o: fold(o.full_name))
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.edu.vn")
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
@@ -86,6 +88,8 @@ class StudentFactory(DjangoModelFactory):
 
     school = factory.SubFactory(UnitFactory)
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Học Sinh {n}")
+    search_name = factory.LazyAttribute(lambda o: fold(o.full_name))
+    sort_key = factory.LazyAttribute(lambda o: name_sort_key(o.full_name))
     date_of_birth = dt.date(2014, 5, 17)
     sex = Sex.MALE
     personal_id = factory.Sequence(lambda n: _personal_id(n, Sex.MALE, 2014))

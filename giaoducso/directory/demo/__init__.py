@@ -13,7 +13,7 @@ from django.db import models
 from giaoducso.core import audit
 from giaoducso.core.demo import AccountPlan, DemoOptions, UnitPlan, Written
 from giaoducso.core.models import AuditAction, Unit, User
-from rules.text import fold
+from rules.text import fold, name_sort_key
 
 from ..models import (
     Enrolment,
@@ -118,6 +118,7 @@ def write_plan(plan: DemoPlan, units: dict[str, Unit]) -> None:
             personal_id=s.personal_id,
             full_name=s.full_name,
             search_name=fold(s.full_name),
+            sort_key=name_sort_key(s.full_name),
             sex=s.sex,
             date_of_birth=s.date_of_birth,
             position=s.position,
@@ -212,6 +213,7 @@ def write_plan(plan: DemoPlan, units: dict[str, Unit]) -> None:
             personal_id=s.personal_id,
             full_name=s.full_name,
             search_name=fold(s.full_name),
+            sort_key=name_sort_key(s.full_name),
             date_of_birth=s.date_of_birth,
             sex=s.sex,
             ethnicity=s.ethnicity,

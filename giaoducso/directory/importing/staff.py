@@ -16,7 +16,7 @@ from giaoducso.core import audit
 from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
 from rules.students import normalise_phone
-from rules.text import fold, normalise_name
+from rules.text import fold, name_sort_key, normalise_name
 
 from ..models import School, Staff, StaffAssignment
 from .common import DateParser, ImportContext, common_unit, parse_sex, personal_id_problems
@@ -243,7 +243,14 @@ def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:
         for start in range(0, len(plan.new), BATCH):
             batch = plan.new[start : start + BATCH]
             created = Staff.objects.bulk_create(
-                [Staff(search_name=fold(values["full_name"]), **values) for _n, values in batch]
+                [
+                    Staff(
+                        search_name=fold(values["full_name"]),
+                        sort_key=name_sort_key(values["full_name"]),
+                        **values,
+                    )
+                    for _n, values in batch
+                ]
             )
             if any(s.pk is None for s in created):
                 ids = dict(
@@ -269,7 +276,10 @@ def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:
                 **{k: v for k, v in values.items() if k != "school_id"},
             )
             Staff.objects.filter(pk=pk).update(
-                search_name=fold(values["full_name"]), updated_at=now, **{k: values[k] for k in FIELDS}
+                search_name=fold(values["full_name"]),
+                sort_key=name_sort_key(values["full_name"]),
+                updated_at=now,
+                **{k: values[k] for k in FIELDS},
             )
             if "position" in before:
                 StaffAssignment.objects.filter(staff_id=pk, school_id=values["school_id"]).update(

@@ -23,7 +23,7 @@ from giaoducso.core import audit
 from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
 from rules.students import LEVEL_GRADES, age_plausible, normalise_phone, parse_class_name
-from rules.text import fold, normalise_name
+from rules.text import fold, name_sort_key, normalise_name
 
 from .. import selectors
 from ..models import (
@@ -75,7 +75,8 @@ GUARDIAN_RELATION = "Cha/Mẹ"
     R_WARD_NAME,
     R_G_NAME,
     R_G_PHONE,
-) = range(14)
+    R_SORT,
+) = range(15)
 # The student fields a row sets, and where they are in the row; compared to find changed students.
 STUDENT_FIELDS = (
     ("full_name", R_NAME),
@@ -345,7 +346,7 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
         names = name_cache.get(name)
         if names is None:
             full_name = normalise_name(name)
-            names = name_cache[name] = (full_name, fold(full_name))
+            names = name_cache[name] = (full_name, fold(full_name), name_sort_key(full_name))
         guardian_name = guardian_cache.get(g_name)
         if guardian_name is None:
             guardian_name = guardian_cache[g_name] = normalise_name(g_name)
@@ -366,6 +367,7 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                 ward_name,
                 guardian_name,
                 phone,
+                names[2],
             )
         )
     result.rows = count
@@ -531,6 +533,7 @@ def _student_values(row: tuple[Any, ...], class_id: int) -> dict[str, Any]:
     return {
         "full_name": row[R_NAME],
         "search_name": row[R_SEARCH],
+        "sort_key": row[R_SORT],
         "date_of_birth": row[R_DOB],
         "sex": row[R_SEX],
         "ethnicity": row[R_ETHNICITY],
@@ -625,7 +628,13 @@ def _write_orm(ctx: ImportContext, plan: Plan, total: int) -> None:
             students.append(student)
         Student.objects.bulk_update(
             students,
-            [*(name for name, _p in STUDENT_FIELDS), "search_name", "current_class_id", "updated_at"],
+            [
+                *(name for name, _p in STUDENT_FIELDS),
+                "search_name",
+                "sort_key",
+                "current_class_id",
+                "updated_at",
+            ],
         )
         update_guardians = []
         new_guardians = []
@@ -681,7 +690,7 @@ def _write_orm(ctx: ImportContext, plan: Plan, total: int) -> None:
 _TEMP_TABLE = """
 CREATE TEMP TABLE import_student (
     personal_id varchar(12) PRIMARY KEY, school_id bigint NOT NULL, full_name varchar(255) NOT NULL,
-    search_name varchar(255) NOT NULL, date_of_birth date NOT NULL, sex varchar(1) NOT NULL,
+    search_name varchar(255) NOT NULL, sort_key varchar(255) NOT NULL, date_of_birth date NOT NULL, sex varchar(1) NOT NULL,
     ethnicity varchar(64) NOT NULL, address varchar(255) NOT NULL, ward_id bigint, ward_name varchar(128) NOT NULL,
     class_id bigint NOT NULL, guardian_name varchar(255) NOT NULL, guardian_phone varchar(20) NOT NULL,
     is_new boolean NOT NULL, guardian_changed boolean NOT NULL, student_id bigint
@@ -699,8 +708,9 @@ def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
         with (
             raw.cursor() as pg,
             pg.copy(
-                "COPY import_student (personal_id, school_id, full_name, search_name, date_of_birth, sex, ethnicity,"
-                " address, ward_id, ward_name, class_id, guardian_name, guardian_phone, is_new, guardian_changed)"
+                "COPY import_student (personal_id, school_id, full_name, search_name, sort_key, date_of_birth, sex,"
+                " ethnicity, address, ward_id, ward_name, class_id, guardian_name, guardian_phone, is_new,"
+                " guardian_changed)"
                 " FROM STDIN"
             ) as copy,
         ):
@@ -708,7 +718,7 @@ def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
             for row in plan.new:
                 copy.write_row(
                     (
-                        row[R_PID], row[R_SCHOOL], row[R_NAME], row[R_SEARCH], row[R_DOB], row[R_SEX],
+                        row[R_PID], row[R_SCHOOL], row[R_NAME], row[R_SEARCH], row[R_SORT], row[R_DOB], row[R_SEX],
                         row[R_ETHNICITY], row[R_ADDRESS], row[R_WARD], row[R_WARD_NAME], classes[row[R_CLASS]],
                         row[R_G_NAME], row[R_G_PHONE], True, bool(row[R_G_NAME]),
                     )
@@ -719,7 +729,7 @@ def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
             for row, _pk, before, _gid in plan.changed:
                 copy.write_row(
                     (
-                        row[R_PID], row[R_SCHOOL], row[R_NAME], row[R_SEARCH], row[R_DOB], row[R_SEX],
+                        row[R_PID], row[R_SCHOOL], row[R_NAME], row[R_SEARCH], row[R_SORT], row[R_DOB], row[R_SEX],
                         row[R_ETHNICITY], row[R_ADDRESS], row[R_WARD], row[R_WARD_NAME], classes[row[R_CLASS]],
                         row[R_G_NAME], row[R_G_PHONE], False, "guardian" in before,
                     )
@@ -729,9 +739,9 @@ def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
         cursor.execute(
             """
             INSERT INTO directory_student (school_id, personal_id, ministry_code, full_name, search_name,
-                date_of_birth, sex, ethnicity, nationality, place_of_birth, address, ward_id, ward_name,
+                sort_key, date_of_birth, sex, ethnicity, nationality, place_of_birth, address, ward_id, ward_name,
                 disability, policy_groups, status, current_class_id, created_at, updated_at)
-            SELECT school_id, personal_id, '', full_name, search_name, date_of_birth, sex, ethnicity, %s, '',
+            SELECT school_id, personal_id, '', full_name, search_name, sort_key, date_of_birth, sex, ethnicity, %s, '',
                 address, ward_id, ward_name, '', '[]'::jsonb, %s, class_id, %s, %s
             FROM import_student WHERE is_new ORDER BY personal_id
             """,
@@ -740,6 +750,7 @@ def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
         cursor.execute(
             """
             UPDATE directory_student s SET full_name = t.full_name, search_name = t.search_name,
+                sort_key = t.sort_key,
                 date_of_birth = t.date_of_birth, sex = t.sex, ethnicity = t.ethnicity, address = t.address,
                 ward_id = t.ward_id, ward_name = t.ward_name, current_class_id = t.class_id, updated_at = %s
             FROM import_student t WHERE s.personal_id = t.personal_id AND NOT t.is_new

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from giaoducso.core.models import Unit
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404, scoped
+from giaoducso.core.text_match import name_matches
 
 from ..models import Equipment, Room, School, SchoolClass, StaffAssignment, Student
 
@@ -30,10 +31,10 @@ def school_list(
         schools = schools.filter(status=status)
     if ward:
         schools = schools.filter(
-            Q(ward__code=ward) | Q(ward__name__icontains=ward) | Q(ward_name__icontains=ward)
+            Q(ward__code=ward) | name_matches(ward, "ward__search_name") | Q(ward_name__icontains=ward)
         )
     if q:
-        schools = schools.filter(Q(unit__name__icontains=q) | Q(unit__code__iexact=q))
+        schools = schools.filter(name_matches(q, "unit__search_name") | Q(unit__code__iexact=q))
     return schools.order_by("unit__code")
 
 

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404, scoped
-from rules.text import fold
+from giaoducso.core.text_match import name_matches
 
 from ..models import Staff
 
@@ -31,8 +31,8 @@ def staff_list(
     if status:
         staff = staff.filter(status=status)
     if q:
-        staff = staff.filter(Q(search_name__contains=fold(q)) | Q(personal_id=q))
-    return staff.order_by("school__code", "full_name", "id")
+        staff = staff.filter(name_matches(q) | Q(personal_id=q))
+    return staff.order_by("school__code", "sort_key", "id")
 
 
 def staff_get(*, user: Any, pk: Any, perm: str = Perm.VIEW_STAFF) -> Staff:

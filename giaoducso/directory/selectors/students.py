@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404, scoped
+from giaoducso.core.text_match import name_matches
 
 from ..models import Student
 from .privacy import RECORD, group_q
@@ -21,8 +22,8 @@ def student_list(*, user: Any, q: str = "", school_code: str = "") -> QuerySet[S
         readable = group_q(user, RECORD)
         if readable is not None:
             by_id &= readable
-        students = students.filter(Q(full_name__icontains=q) | by_id | Q(ministry_code=q))
-    return students.order_by("school__code", "full_name", "id")
+        students = students.filter(name_matches(q) | by_id | Q(ministry_code=q))
+    return students.order_by("school__code", "sort_key", "id")
 
 
 def student_get(*, user: Any, pk: Any, perm: str = Perm.VIEW_STUDENT) -> Student:

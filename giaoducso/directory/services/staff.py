@@ -10,7 +10,7 @@ from giaoducso.core import audit
 from giaoducso.core.audit import Actor
 from giaoducso.core.models import Unit
 from giaoducso.core.services import reject_unknown_fields
-from rules.text import fold, normalise_name
+from rules.text import fold, name_sort_key, normalise_name
 
 from ..models import Staff, StaffAssignment
 from .common import _check_person_id, _check_phone, _raise
@@ -37,6 +37,7 @@ def staff_create(*, actor: Actor, school: Any, personal_id: str, full_name: str,
         school=school, personal_id=personal_id.strip(), full_name=normalise_name(full_name), **fields
     )
     staff.search_name = fold(staff.full_name)
+    staff.sort_key = name_sort_key(staff.full_name)
     _validate_staff(staff)
     staff.full_clean()
     staff.save()
@@ -57,6 +58,7 @@ def staff_update(*, actor: Actor, staff: Staff, **fields: Any) -> Staff:
         setattr(staff, key, value)
     staff.full_name = normalise_name(staff.full_name)
     staff.search_name = fold(staff.full_name)
+    staff.sort_key = name_sort_key(staff.full_name)
     _validate_staff(staff)
     staff.full_clean()
     staff.save()

@@ -13,7 +13,7 @@ from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import RELATION_ROLES
 from giaoducso.core.scoping import memberships_for
 from giaoducso.core.services import reject_unknown_fields
-from rules.text import fold, normalise_name
+from rules.text import fold, name_sort_key, normalise_name
 
 from ..models import Enrolment, Guardian, SchoolClass, Student, StudentStatus, StudentStatusEvent
 from .common import _check_person_id, _check_phone, _raise
@@ -29,6 +29,7 @@ def student_update(*, actor: Actor, student: Student, **fields: Any) -> Student:
         setattr(student, key, value)
     student.full_name = normalise_name(student.full_name)
     student.search_name = fold(student.full_name)
+    student.sort_key = name_sort_key(student.full_name)
     student.full_clean()
     student.save()
     audit.record_update(actor=actor, obj=student, before=before)
@@ -88,6 +89,7 @@ def student_create(
         **fields,
     )
     student.search_name = fold(student.full_name)
+    student.sort_key = name_sort_key(student.full_name)
     student.full_clean()
     student.save()
     audit.record_create(actor=actor, obj=student)

@@ -13,6 +13,7 @@ from giaoducso.directory.models import Enrolment, SchoolClass, Sex, Student, Stu
 from giaoducso.testing.audit import lines_by_people
 from giaoducso.testing.auth import sign_in
 from giaoducso.testing.factories import StudentFactory, personal_id
+from rules.text import name_sort_key
 
 from .directory_fixtures import build_directory, put_in_class
 
@@ -152,6 +153,7 @@ def test_create_student_enrols_and_starts_history(client, world, directory):
     assert response.status_code == 302
     student = Student.objects.get(personal_id=data["personal_id"])
     assert student.full_name == "Trần Thị Mới" and student.search_name == "tran thi moi"
+    assert student.sort_key == name_sort_key("Trần Thị Mới")
     assert student.current_class == directory.class_a2 and student.status == "studying"
     assert [(e.status, e.date) for e in student.status_events.all()] == [("studying", dt.date(2026, 9, 5))]
     assert student.enrolments.get().school_class == directory.class_a2

@@ -33,7 +33,7 @@ from giaoducso.directory.models import (
 )
 from rules.identifiers import check_personal_id
 from rules.students import LEVEL_GRADES, age_plausible, normalise_phone, parse_class_name
-from rules.text import fold
+from rules.text import fold, name_sort_key
 
 pytestmark = pytest.mark.django_db
 
@@ -450,6 +450,7 @@ def test_every_student_is_enrolled_in_a_plausible_class_of_their_school():
         assert klass.grade in LEVEL_GRADES[student.school.school_record.level]
         assert age_plausible(student.date_of_birth, klass.grade, 2026), student
         assert student.search_name == fold(student.full_name) != ""
+        assert student.sort_key == name_sort_key(student.full_name)
         assert student.status == "studying"
         event = student.status_events.get()
         assert (event.status, event.date, event.school_id) == (
@@ -492,6 +493,7 @@ def test_staff_are_valid_adults_with_their_assignments():
         assert problems == [], (member, problems)
         assert 2026 - member.date_of_birth.year >= 22
         assert member.search_name == fold(member.full_name)
+        assert member.sort_key == name_sort_key(member.full_name)
         assert member.employment_type in ("Viên chức", "Hợp đồng")
         assert member.qualification in ("Đại học", "Thạc sĩ", "Cao đẳng")
         assert re.fullmatch(r"09\d{8}", member.phone)

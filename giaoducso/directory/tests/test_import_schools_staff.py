@@ -9,6 +9,7 @@ from giaoducso.core.models import AuditEntry, Unit, UnitKind
 from giaoducso.directory.importing import schools, staff
 from giaoducso.directory.importing.service import run_import
 from giaoducso.directory.models import School, Staff, StaffAssignment
+from rules.text import name_sort_key
 
 from .import_helpers import pid, setup_directory, write_csv
 
@@ -129,6 +130,7 @@ def test_staff_import_upserts_with_assignment_and_audit(world, tmp_path):
     assert result.ok, [p.text() for p in result.errors]
     member = Staff.objects.get(personal_id=pid(1, "F", 1985))
     assert member.search_name == "tran thi giao 1" and member.school == world.school_a
+    assert member.sort_key == name_sort_key(member.full_name) != ""
     assert StaffAssignment.objects.get(staff=member).position == "Giáo viên"
     again = run_import(kind="staff", path=path, actor="test")
     assert (again.new, again.changed, again.unchanged) == (0, 0, 2)

@@ -19,6 +19,7 @@ from giaoducso.directory.models import (
     Student,
     StudentStatusEvent,
 )
+from rules.text import name_sort_key
 
 from .import_helpers import pid, setup_directory, student_row, write_csv, write_xlsx
 
@@ -48,6 +49,7 @@ def test_imports_new_students_with_guardian_enrolment_status_and_class(world, ye
     student = Student.objects.get(personal_id=pid(2))
     assert student.full_name == "trần thị Bình"
     assert student.search_name == "tran thi binh"
+    assert student.sort_key == name_sort_key("Trần Thị Bình")
     assert student.date_of_birth == dt.date(2014, 3, 15)
     assert student.current_class.name == "6/2" and student.current_class.year == year
     assert student.ward is not None and student.ward.code == "P07Q6" and student.ward_name == ""
@@ -97,6 +99,7 @@ def test_changed_row_updates_that_student_and_audits_old_and_new(world, year, tm
     assert result.classes_created == ["TA01 6/3"]
     student = Student.objects.get(personal_id=pid(2))
     assert student.full_name == "Nguyễn Văn Mới" and student.search_name == "nguyen van moi"
+    assert student.sort_key == name_sort_key("Nguyễn Văn Mới")
     assert student.current_class.name == "6/3"
     assert Enrolment.objects.get(student=student, year=year).school_class.name == "6/3"
     assert Guardian.objects.get(student=student).phone == "0912345678"

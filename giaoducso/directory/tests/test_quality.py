@@ -130,9 +130,10 @@ def test_each_problem_kind_is_counted_and_listed(world, crafted):
     assert mismatch.field == "Giới tính"  # the field to fix, named
     contact = next(p for p in problems if p.kind == Kind.SCHOOL_CONTACT)
     assert "Hiệu trưởng" in contact.field and "Lãnh đạo phụ trách CNTT" in contact.field
+    # In class-list order: by given name (Khác before Y), not by family name.
     assert [p.record for p in quality.school_problems(world.school_a, kind=Kind.NO_CLASS)] == [
-        "Lý Văn Y",
         "Phạm Thu Khác",
+        "Lý Văn Y",
     ]
     # A school without a record at all lacks every contact field.
     b = list(quality.school_problems(world.school_b, kind=Kind.SCHOOL_CONTACT))

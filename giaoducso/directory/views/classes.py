@@ -95,7 +95,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     school_class = selectors.class_get(user=request.user, pk=pk)
     # The class is school data; its pupils are personal data, read under their own permission.
     students = scoped(
-        Student.objects.filter(current_class=school_class).order_by("full_name", "id"),
+        Student.objects.filter(current_class=school_class).order_by("sort_key", "id"),
         request.user,
         Perm.VIEW_STUDENT,
     )
