@@ -87,7 +87,7 @@ def _students(school_class: SchoolClass, access: ClassAccess) -> QuerySet[Studen
     students = Student.objects.filter(current_class=school_class, status__in=IN_CLASS_STATUSES)
     if access.students is not None:
         students = students.filter(pk__in=access.students)
-    return students.order_by("search_name", "pk").only("pk", "full_name", "date_of_birth", "school_id")
+    return students.order_by("sort_key", "pk").only("pk", "full_name", "date_of_birth", "school_id")
 
 
 def derive(row: Row, subject: Subject, columns: tuple[Column, ...]) -> None:
