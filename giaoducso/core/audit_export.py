@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from . import audit, jobs
 from .models import AuditAction, AuditEntry, Job, User
+from .numbers import grouped
 from .roles import Perm
 from .scoping import has_perm, scoped
 
@@ -144,7 +145,7 @@ def audit_export_body(job: Job, report: jobs.JobReporter) -> dict[str, Any]:
     except ValidationError as exc:
         raise jobs.JobError(" ".join(exc.messages)) from exc
     total = queryset.count()
-    report(2, _("Đang chuẩn bị %(total)d dòng…") % {"total": total})
+    report(2, _("Đang chuẩn bị %(total)s dòng…") % {"total": grouped(total)})
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(_("Nhật ký hệ thống"))[:31])
@@ -173,7 +174,7 @@ def audit_export_body(job: Job, report: jobs.JobReporter) -> dict[str, Any]:
             report.step(
                 rows,
                 total,
-                _("Đã ghi %(rows)d/%(total)d dòng") % {"rows": rows, "total": total},
+                _("Đã ghi %(rows)s/%(total)s dòng") % {"rows": grouped(rows), "total": grouped(total)},
                 start=2,
                 end=95,
             )
@@ -196,7 +197,7 @@ def audit_export_body(job: Job, report: jobs.JobReporter) -> dict[str, Any]:
     return {
         "rows": rows,
         "filename": filename,
-        "message": _("Đã xuất %(rows)d dòng nhật ký.") % {"rows": rows},
+        "message": _("Đã xuất %(rows)s dòng nhật ký.") % {"rows": grouped(rows)},
     }
 
 

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 
 from . import audit
 from .models import Unit
+from .numbers import grouped
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Above this many rows the screen offers a background export instead of building the file in-request.
@@ -184,7 +185,7 @@ def table_export_body(job: Any, report: Any) -> dict[str, Any]:
         raise jobs.JobError(_("Không còn danh sách này để xuất."))
     table = _tables[key](user, job.params.get("filters") or {})
     total = _count(table.rows)
-    report(2, _("Đang chuẩn bị %(total)s dòng…") % {"total": f"{total:,}".replace(",", ".")})
+    report(2, _("Đang chuẩn bị %(total)s dòng…") % {"total": grouped(total)})
     rows = table.rows.iterator(chunk_size=2000) if hasattr(table.rows, "iterator") else iter(table.rows)
 
     def counted() -> Iterable[Any]:
@@ -208,4 +209,8 @@ def table_export_body(job: Any, report: Any) -> dict[str, Any]:
     job.result_file.save(filename, ContentFile(content), save=False)
     type(job).objects.filter(pk=job.pk).update(result_file=job.result_file.name)
     audit.record_export(actor=user, what=table.what, unit=table.unit, rows=count, fmt=fmt)
-    return {"rows": count, "filename": filename, "message": _("Đã xuất %(rows)s dòng.") % {"rows": count}}
+    return {
+        "rows": count,
+        "filename": filename,
+        "message": _("Đã xuất %(rows)s dòng.") % {"rows": grouped(count)},
+    }
