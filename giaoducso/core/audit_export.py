@@ -8,7 +8,6 @@ the unit they had chosen in the switcher when they started it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import tempfile
 from typing import Any
 
@@ -151,6 +150,8 @@ def audit_export_body(job: Job, report: jobs.JobReporter) -> dict[str, Any]:
     sheet = workbook.create_sheet(title=str(_("Nhật ký hệ thống"))[:31])
     sheet.append([_xlsx_cell(sheet, str(c)) for c in AUDIT_EXPORT_COLUMNS])
     actions = dict(AuditAction.choices)
+    names = audit.NameCache()
+    type_labels: dict[str, str] = {}
     local_tz = timezone.get_current_timezone()
     rows = 0
     for entry in queryset.iterator(chunk_size=2000):
@@ -159,12 +160,15 @@ def audit_export_body(job: Job, report: jobs.JobReporter) -> dict[str, Any]:
                 _xlsx_cell(sheet, entry.at.astimezone(local_tz).strftime("%d/%m/%Y %H:%M:%S")),
                 _xlsx_cell(sheet, entry.actor_label),
                 _xlsx_cell(sheet, str(actions.get(entry.action, entry.action))),
-                _xlsx_cell(sheet, entry.object_type),
+                _xlsx_cell(
+                    sheet,
+                    type_labels.setdefault(entry.object_type, audit.object_type_label(entry.object_type)),
+                ),
                 _xlsx_cell(sheet, entry.object_id),
                 _xlsx_cell(sheet, entry.object_repr),
                 _xlsx_cell(sheet, entry.unit.name if entry.unit else ""),
                 _xlsx_cell(sheet, entry.ip_address or ""),
-                _xlsx_cell(sheet, json.dumps(entry.changes, ensure_ascii=False) if entry.changes else ""),
+                _xlsx_cell(sheet, audit.describe_changes_text(entry, names)),
                 _xlsx_cell(sheet, entry.note),
                 _xlsx_cell(sheet, entry.request_id),
             ]
@@ -202,7 +206,22 @@ def audit_export_body(job: Job, report: jobs.JobReporter) -> dict[str, Any]:
 
 
 def _describe_filters(params: dict[str, Any]) -> str:
-    parts = [
-        f"{key}={params[key]}" for key in ("date_from", "date_to", "action", "object_type") if params.get(key)
-    ]
+    """The export's filters as the form named them: "Từ ngày: 01/05/2026; Hành động: Sửa"."""
+    labels = {
+        "date_from": _("Từ ngày"),
+        "date_to": _("Đến ngày"),
+        "action": _("Hành động"),
+        "object_type": _("Loại đối tượng"),
+    }
+    actions = dict(AuditAction.choices)
+    parts = []
+    for key, label in labels.items():
+        value = params.get(key)
+        if not value:
+            continue
+        if key == "action":
+            value = actions.get(value, value)
+        elif key == "object_type":
+            value = audit.object_type_label(value)
+        parts.append(f"{label}: {value}")
     return "; ".join(parts)

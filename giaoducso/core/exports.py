@@ -64,7 +64,8 @@ def xlsx_response(
     *, actor: Any, what: str, filename: str, columns: list[Column], rows: Iterable[Any], unit: Unit | None
 ) -> HttpResponse:
     """An XLSX download, recorded in the audit log as an export."""
-    content, count = write_xlsx(what, columns, rows)
+    # The sheet is named for people ("Trường học"), not by the log's model label ("directory.school").
+    content, count = write_xlsx(audit.object_type_label(what, plural=True), columns, rows)
     audit.record_export(actor=actor, what=what, unit=unit, rows=count, fmt="xlsx")
     response = HttpResponse(content, content_type=XLSX_MIME)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from .. import exports, selectors
+from .. import audit, exports, selectors
 from ..forms import DayMonthYearField
 from ..models import AuditAction, Unit, UnitKind, User
 from ..paging import page_of
@@ -95,9 +95,15 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         # under it would read as its answer.
         entries = entries.none()
         status = 400
+    page = page_of(request, entries.select_related("unit"))
+    names = audit.NameCache()
+    for entry in page:
+        # Verbose names, choice labels and objects' names, as the export says them (audit.describe_changes).
+        entry.described = audit.describe_changes(entry, names)
+        entry.type_label = audit.object_type_label(entry.object_type)
     context = {
         "form": form,
-        "page": page_of(request, entries.select_related("unit")),
+        "page": page,
         "object_types": selectors.audit_object_types(user=request.user),
         "query": request.GET.urlencode(),
     }
