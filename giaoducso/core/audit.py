@@ -9,11 +9,17 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, TypeAlias
 
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 
 from . import context
 from .models import AuditAction, AuditEntry, Unit, User
+from .numbers import grouped
 
 # Who does a write: a signed-in user, the anonymous user of a public form, or a label for the system
 # ("import", a command's name); None is the system itself. Every service takes one, keyword-only.
@@ -148,8 +154,119 @@ def record_export(
         actor=actor,
         action=AuditAction.EXPORT,
         object_type=what,
-        object_repr=f"{what} ({rows} dòng, {fmt})",
+        object_repr=f"{object_type_label(what, plural=True)} ({grouped(rows)} dòng, {fmt.upper()})",
         unit=unit,
         changes={"rows": rows, "format": fmt},
         note=note,
     )
+
+
+# Actions whose changes are [old, new] pairs.
+_DIFF_ACTIONS = frozenset({AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE})
+
+
+# --- reading a line back, in the reader's language --------------------------------------------------
+# The log stores field names, raw values and model labels (stable, language-free); people read verbose
+# names, choice labels and the objects' names. The audit screen and the audit export both go through
+# `describe_changes`, so that they say the same thing.
+
+# Keys of lines that are not a model's fields (exports, sign-ins…).
+_EXTRA_LABELS = {
+    "rows": gettext_lazy("Số dòng"),
+    "format": gettext_lazy("Định dạng"),
+}
+EMPTY = "∅"
+
+
+def model_for(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type) if "." in object_type else None
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(object_type: str, *, plural: bool = False) -> str:
+    """ "directory.student" → "Học sinh"; a type that is no model (a named export) stays as written."""
+    model = model_for(object_type)
+    if model is None:
+        return object_type
+    name = model._meta.verbose_name_plural if plural else model._meta.verbose_name
+    return str(capfirst(name))
+
+
+class NameCache:
+    """Names of objects that lines point to by id, looked up once per (model, id) for a page or a file."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._names: dict[tuple[type[models.Model], str], str] = {}
+
+    def name(self, model: type[models.Model], pk: Any) -> str:
+        key = (model, str(pk))
+        if key not in self._names:
+            if len(self._names) >= self.LIMIT:
+                self._names.clear()
+            obj = model._default_manager.filter(pk=pk).first()
+            self._names[key] = str(obj) if obj is not None else f"#{pk}"
+        return self._names[key]
+
+
+def _value_text(field: Any, value: Any, names: NameCache) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, list):
+        return ", ".join(_value_text(field, v, names) for v in value) or EMPTY
+    if field is not None:
+        if getattr(field, "flatchoices", None):
+            label = dict(field.flatchoices).get(value)
+            if label is not None:
+                return str(label)
+        if field.is_relation and field.related_model is not None:
+            return names.name(field.related_model, value)
+        if isinstance(field, models.DateTimeField):
+            try:
+                return timezone.localtime(dt.datetime.fromisoformat(str(value))).strftime("%d/%m/%Y %H:%M")
+            except ValueError:
+                return str(value)
+        if isinstance(field, models.DateField):
+            try:
+                return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+            except ValueError:
+                return str(value)
+    if isinstance(value, bool):
+        return str(gettext("Có") if value else gettext("Không"))
+    if isinstance(value, int):
+        return grouped(value)
+    return str(value)
+
+
+def _field_of(model: type[models.Model] | None, key: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+
+
+def describe_changes(line: AuditEntry, names: NameCache | None = None) -> list[tuple[str, str]]:
+    """(label, text) pairs for a line's changes: "Lớp hiện tại", "6/1 → 7/1" — never a field name or a
+    raw value, whatever the app that wrote it. `names` shares the objects' names across many lines."""
+    names = names or NameCache()
+    model = model_for(line.object_type)
+    described = []
+    for key, value in (line.changes or {}).items():
+        field = _field_of(model, key)
+        label = str(capfirst(field.verbose_name) if field is not None else _EXTRA_LABELS.get(key, key))
+        if isinstance(value, list) and len(value) == 2 and line.action in _DIFF_ACTIONS:
+            old, new = (_value_text(field, v, names) for v in value)
+            described.append((label, f"{old} → {new}"))
+        else:
+            described.append((label, _value_text(field, value, names)))
+    return described
+
+
+def describe_changes_text(line: AuditEntry, names: NameCache | None = None) -> str:
+    """The same, as one text: for a spreadsheet cell."""
+    return "; ".join(f"{label}: {text}" for label, text in describe_changes(line, names))

@@ -8,7 +8,6 @@ the unit they had chosen in the switcher when they started it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import tempfile
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from . import audit, jobs
 from .models import AuditAction, AuditEntry, Job, User
+from .numbers import grouped
 from .roles import Perm
 from .scoping import has_perm, scoped
 
@@ -144,12 +144,14 @@ def audit_export_body(job: Job, report: jobs.JobReporter) -> dict[str, Any]:
     except ValidationError as exc:
         raise jobs.JobError(" ".join(exc.messages)) from exc
     total = queryset.count()
-    report(2, _("Đang chuẩn bị %(total)d dòng…") % {"total": total})
+    report(2, _("Đang chuẩn bị %(total)s dòng…") % {"total": grouped(total)})
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(_("Nhật ký hệ thống"))[:31])
     sheet.append([_xlsx_cell(sheet, str(c)) for c in AUDIT_EXPORT_COLUMNS])
     actions = dict(AuditAction.choices)
+    names = audit.NameCache()
+    type_labels: dict[str, str] = {}
     local_tz = timezone.get_current_timezone()
     rows = 0
     for entry in queryset.iterator(chunk_size=2000):
@@ -158,12 +160,15 @@ def audit_export_body(job: Job, report: jobs.JobReporter) -> dict[str, Any]:
                 _xlsx_cell(sheet, entry.at.astimezone(local_tz).strftime("%d/%m/%Y %H:%M:%S")),
                 _xlsx_cell(sheet, entry.actor_label),
                 _xlsx_cell(sheet, str(actions.get(entry.action, entry.action))),
-                _xlsx_cell(sheet, entry.object_type),
+                _xlsx_cell(
+                    sheet,
+                    type_labels.setdefault(entry.object_type, audit.object_type_label(entry.object_type)),
+                ),
                 _xlsx_cell(sheet, entry.object_id),
                 _xlsx_cell(sheet, entry.object_repr),
                 _xlsx_cell(sheet, entry.unit.name if entry.unit else ""),
                 _xlsx_cell(sheet, entry.ip_address or ""),
-                _xlsx_cell(sheet, json.dumps(entry.changes, ensure_ascii=False) if entry.changes else ""),
+                _xlsx_cell(sheet, audit.describe_changes_text(entry, names)),
                 _xlsx_cell(sheet, entry.note),
                 _xlsx_cell(sheet, entry.request_id),
             ]
@@ -173,7 +178,7 @@ def audit_export_body(job: Job, report: jobs.JobReporter) -> dict[str, Any]:
             report.step(
                 rows,
                 total,
-                _("Đã ghi %(rows)d/%(total)d dòng") % {"rows": rows, "total": total},
+                _("Đã ghi %(rows)s/%(total)s dòng") % {"rows": grouped(rows), "total": grouped(total)},
                 start=2,
                 end=95,
             )
@@ -196,12 +201,27 @@ def audit_export_body(job: Job, report: jobs.JobReporter) -> dict[str, Any]:
     return {
         "rows": rows,
         "filename": filename,
-        "message": _("Đã xuất %(rows)d dòng nhật ký.") % {"rows": rows},
+        "message": _("Đã xuất %(rows)s dòng nhật ký.") % {"rows": grouped(rows)},
     }
 
 
 def _describe_filters(params: dict[str, Any]) -> str:
-    parts = [
-        f"{key}={params[key]}" for key in ("date_from", "date_to", "action", "object_type") if params.get(key)
-    ]
+    """The export's filters as the form named them: "Từ ngày: 01/05/2026; Hành động: Sửa"."""
+    labels = {
+        "date_from": _("Từ ngày"),
+        "date_to": _("Đến ngày"),
+        "action": _("Hành động"),
+        "object_type": _("Loại đối tượng"),
+    }
+    actions = dict(AuditAction.choices)
+    parts = []
+    for key, label in labels.items():
+        value = params.get(key)
+        if not value:
+            continue
+        if key == "action":
+            value = actions.get(value, value)
+        elif key == "object_type":
+            value = audit.object_type_label(value)
+        parts.append(f"{label}: {value}")
     return "; ".join(parts)

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 
 from . import audit
 from .models import Unit
+from .numbers import grouped
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Above this many rows the screen offers a background export instead of building the file in-request.
@@ -63,7 +64,8 @@ def xlsx_response(
     *, actor: Any, what: str, filename: str, columns: list[Column], rows: Iterable[Any], unit: Unit | None
 ) -> HttpResponse:
     """An XLSX download, recorded in the audit log as an export."""
-    content, count = write_xlsx(what, columns, rows)
+    # The sheet is named for people ("Trường học"), not by the log's model label ("directory.school").
+    content, count = write_xlsx(audit.object_type_label(what, plural=True), columns, rows)
     audit.record_export(actor=actor, what=what, unit=unit, rows=count, fmt="xlsx")
     response = HttpResponse(content, content_type=XLSX_MIME)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -184,7 +186,7 @@ def table_export_body(job: Any, report: Any) -> dict[str, Any]:
         raise jobs.JobError(_("Không còn danh sách này để xuất."))
     table = _tables[key](user, job.params.get("filters") or {})
     total = _count(table.rows)
-    report(2, _("Đang chuẩn bị %(total)s dòng…") % {"total": f"{total:,}".replace(",", ".")})
+    report(2, _("Đang chuẩn bị %(total)s dòng…") % {"total": grouped(total)})
     rows = table.rows.iterator(chunk_size=2000) if hasattr(table.rows, "iterator") else iter(table.rows)
 
     def counted() -> Iterable[Any]:
@@ -208,4 +210,8 @@ def table_export_body(job: Any, report: Any) -> dict[str, Any]:
     job.result_file.save(filename, ContentFile(content), save=False)
     type(job).objects.filter(pk=job.pk).update(result_file=job.result_file.name)
     audit.record_export(actor=user, what=table.what, unit=table.unit, rows=count, fmt=fmt)
-    return {"rows": count, "filename": filename, "message": _("Đã xuất %(rows)s dòng.") % {"rows": count}}
+    return {
+        "rows": count,
+        "filename": filename,
+        "message": _("Đã xuất %(rows)s dòng.") % {"rows": grouped(count)},
+    }

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django import forms
@@ -6,6 +7,29 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .auth_backends import SYSTEM_ACCOUNT_REFUSED
+
+_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+class DayMonthYearField(forms.DateField):
+    """A date typed dd/mm/yyyy. A well-formed date that is not in the calendar (31/02/2014) is told so,
+    as the importers say it, rather than being sent back to the format it already follows."""
+
+    input_formats = ["%d/%m/%Y"]
+    default_error_messages = {
+        "invalid": _("Ngày phải có dạng dd/mm/yyyy, ví dụ 05/09/2026."),
+        "nonexistent": _("Ngày %(value)s không có thật."),
+    }
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            if isinstance(value, str) and _DAY_MONTH_YEAR.match(value):
+                raise forms.ValidationError(
+                    self.error_messages["nonexistent"], code="nonexistent", params={"value": value.strip()}
+                ) from None
+            raise
 
 
 class LoginForm(AuthenticationForm):

@@ -1,4 +1,9 @@
-"""The main navigation: an item shows only when the user's roles allow what it leads to."""
+"""The main navigation: an item shows only when the user's roles allow what it leads to.
+
+Parents and students (the relation roles) hold `view_student` and `view_school` too, but only through
+their own link to a child: the staff screens would be empty or answer 404 for them. So a permission
+grants an item through the staff roles only, and the relation roles see the items that name them.
+"""
 
 from dataclasses import dataclass
 from typing import Any
@@ -7,8 +12,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Perm
-from .scoping import has_perm
+from .roles import RELATION_ROLES, Perm, Role, role_allows
+from .scoping import memberships_for
 
 
 @dataclass(frozen=True)
@@ -16,10 +21,15 @@ class NavItem:
     label: str | Promise
     url_name: str
     perm: str | tuple[str, ...] | None  # None: every signed-in user; a tuple: any one of them
+    # The roles an item is made for (parents, students); None: the staff's item, granted by `perm`.
+    roles: frozenset[str] | None = None
 
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Trang chủ"), "core:home", None),
+    NavItem(_("Con của tôi"), "directory:my_children", None, frozenset({Role.PARENT})),
+    NavItem(_("Hồ sơ của em"), "directory:my_record", None, frozenset({Role.STUDENT})),
+    NavItem(_("Kết quả học tập"), "records:class_list", None, frozenset({Role.PARENT, Role.STUDENT})),
     NavItem(_("Đơn vị"), "core:unit_list", Perm.VIEW_UNIT),
     NavItem(_("Trường học"), "directory:school_list", Perm.VIEW_SCHOOL),
     NavItem(_("Học sinh"), "directory:student_list", Perm.VIEW_STUDENT),
@@ -44,11 +54,23 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
+def _shows(item: NavItem, user: Any, memberships: list[Any]) -> bool:
+    if item.roles is not None:
+        return any(m.role in item.roles for m in memberships)
+    if item.perm is None:
+        return True
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    perms = (item.perm,) if isinstance(item.perm, str) else item.perm
+    staff = [m for m in memberships if m.role not in RELATION_ROLES]
+    return any(role_allows(m.role, perm) for m in staff for perm in perms)
+
+
 def navigation_for(user: Any) -> list[dict[str, Any]]:
+    memberships = memberships_for(user)
     items = []
     for item in NAV_ITEMS:
-        perms = (item.perm,) if isinstance(item.perm, str) else item.perm
-        if perms is not None and not any(has_perm(user, perm) for perm in perms):
+        if not _shows(item, user, memberships):
             continue
         try:
             url = reverse(item.url_name)

@@ -10,9 +10,10 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from giaoducso.core import demo
 
-        from . import exports, parent_accounts, widgets  # noqa: F401  (parent_accounts registers its job kind)
+        from . import exports, features, parent_accounts, widgets  # noqa: F401  (parent_accounts registers its job kind)
         from .demo import DirectoryDemo
 
         demo.register(DirectoryDemo())
         exports.register()
         widgets.register()
+        features.register()

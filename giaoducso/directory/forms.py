@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from giaoducso.core.forms import DayMonthYearField
 from giaoducso.core.models import Unit, UnitKind
 
 from . import selectors
@@ -32,7 +33,7 @@ class StudentFilterForm(forms.Form):
 
 
 class StudentForm(forms.ModelForm):
-    date_of_birth = forms.DateField(
+    date_of_birth = DayMonthYearField(
         label=_("Ngày sinh"),
         input_formats=["%d/%m/%Y"],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
@@ -59,7 +60,7 @@ _DATE_HELP = _("Ngày có dạng dd/mm/yyyy, ví dụ 05/09/2026.")
 
 def vn_date(label: Any, *, required: bool = True) -> forms.DateField:
     """A date typed the Vietnamese way, dd/mm/yyyy, with a message that shows the format."""
-    return forms.DateField(
+    return DayMonthYearField(
         label=label,
         required=required,
         input_formats=["%d/%m/%Y"],

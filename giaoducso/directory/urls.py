@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     classes,
     facilities,
+    family,
     imports,
     ministry,
     quality,
@@ -23,6 +24,8 @@ urlpatterns = [
     path("imports/<uuid:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<uuid:pk>/status/", imports.import_status, name="import_status"),
     path("imports/<uuid:pk>/commit/", imports.import_commit, name="import_commit"),
+    path("my-children/", family.my_children, name="my_children"),
+    path("my-record/", family.my_record, name="my_record"),
     path("students/", students.student_list, name="student_list"),
     path("students/<int:pk>/", students.student_detail, name="student_detail"),
     path("students/<int:pk>/edit/", students.student_edit, name="student_edit"),

@@ -150,22 +150,11 @@ def teacher_classes(user: Any, memberships: list[Membership]) -> dict[str, Any] 
 
 
 def parent_children(user: Any, memberships: list[Membership]) -> dict[str, Any] | None:
-    # The relation, not the school: a parent who also teaches there must see here only their own children.
-    children = (
-        scoped(Student.objects.filter(guardians__user=user), user, Perm.VIEW_STUDENT)
-        .select_related("school", "current_class")
-        .distinct()
-        .order_by("sort_key", "id")
-    )
-    return {"children": list(children)}
+    return {"children": list(selectors.children_of(user=user))}
 
 
 def student_self(user: Any, memberships: list[Membership]) -> dict[str, Any] | None:
-    record = (
-        scoped(Student.objects.filter(user=user), user, Perm.VIEW_STUDENT)
-        .select_related("school", "current_class")
-        .first()
-    )
+    record = selectors.own_record(user=user)
     return {"student": record} if record else None
 
 

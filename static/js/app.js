@@ -11,3 +11,19 @@ document.addEventListener("htmx:responseError", function (event) {
   }
   box.textContent = "Không thực hiện được yêu cầu (mã lỗi " + event.detail.xhr.status + "). Hãy tải lại trang và thử lại.";
 });
+
+// The main menu folds behind its button on a narrow screen (the stylesheet decides what narrow is).
+document.addEventListener("DOMContentLoaded", function () {
+  var toggle = document.querySelector(".nav-toggle");
+  var menu = document.getElementById("main-nav-list");
+  if (!toggle || !menu) {
+    return;
+  }
+  document.documentElement.classList.add("nav-foldable");
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("open", open);
+  });
+});

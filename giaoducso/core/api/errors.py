@@ -45,7 +45,7 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     kind = error.get("type", "")
     messages: dict[str, Callable[[], str]] = {
-        "missing": lambda: _("Trường này là bắt buộc."),
+        "missing": lambda: _("Mục này là bắt buộc."),
         "int_parsing": lambda: _("Phải là một số nguyên."),
         "int_type": lambda: _("Phải là một số nguyên."),
         "int_from_float": lambda: _("Phải là một số nguyên."),

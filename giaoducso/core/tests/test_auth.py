@@ -89,7 +89,7 @@ def test_inactive_user_cannot_sign_in(client: Client, world: World) -> None:
 def test_empty_form_is_a_vietnamese_400(client: Client, db: None) -> None:
     response = client.post(LOGIN, {})
     assert response.status_code == 400
-    assert "Trường này là bắt buộc" in response.content.decode()
+    assert "Mục này là bắt buộc" in response.content.decode()
 
 
 # --- lockout (django-axes) ----------------------------------------------------------------------

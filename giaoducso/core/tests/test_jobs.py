@@ -240,7 +240,7 @@ def audit_line(unit, note, *, at=None, action=AuditAction.UPDATE, object_type="d
         object_repr=note,
         unit=unit,
         unit_path=unit.path if unit else "",
-        changes={"phone": ["0901", "0902"]},
+        changes={"full_name": ["Lê Văn A", "Lê Văn Á"]},
         note=note,
     )
 
@@ -272,7 +272,7 @@ def test_audit_export_contains_only_the_users_school(world, django_capture_on_co
     job = run_export(user, django_capture_on_commit_callbacks)
     rows, _sheet = export_rows(job)
     assert rows[0][0] == "Thời điểm"
-    assert {row[9] for row in rows[1:] if row[3] == "directory.student"} == {"dòng trường A"}
+    assert {row[9] for row in rows[1:] if row[3] == "Học sinh"} == {"dòng trường A"}
     # Every line of the file, the world's own set-up lines included, belongs to school A.
     assert {row[6] for row in rows[1:]} == {world.school_a.name}
     assert job.result["rows"] == len(rows) - 1
@@ -336,7 +336,8 @@ def test_audit_export_filters_and_content(world, django_capture_on_commit_callba
     assert rows[1][0] == "01/09/2025 00:00:00"
     assert rows[1][2] == "Sửa"
     assert rows[1][6] == world.school_a.name
-    assert rows[1][8] == '{"phone": ["0901", "0902"]}'
+    # Read as people read it (audit.describe_changes): the field's name, not "full_name", and no JSON.
+    assert rows[1][8] == "Họ và tên: Lê Văn A → Lê Văn Á"
     # Logged text stays text: a spreadsheet must never evaluate it as a formula.
     assert sheet.cell(row=3, column=10).data_type == "s"
 
@@ -348,7 +349,7 @@ def test_audit_export_is_recorded_and_notifies(world, django_capture_on_commit_c
     export = AuditEntry.objects.filter(action=AuditAction.EXPORT, object_type="core.auditentry").get()
     assert export.actor == user
     assert export.changes == {"rows": 1, "format": "xlsx"}
-    assert "object_type=directory.student" in export.note
+    assert "Loại đối tượng: Học sinh" in export.note
     notification = Notification.objects.get(recipient=user, kind="job_finished")
     assert notification.url == reverse("core:job_detail", args=[job.pk])
 

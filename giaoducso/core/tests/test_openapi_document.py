@@ -80,3 +80,15 @@ def test_schema_names_are_unique_across_the_api():
                 modules.setdefault(sub.__name__, set()).add(sub.__module__)
             pending.append(sub)
     assert {name: found for name, found in modules.items() if len(found) > 1} == {}
+
+
+def test_the_documents_groups_and_summaries_are_in_vietnamese():
+    """ninja's defaults are English ("Student List", tag "students"); people read /api/v1/docs too."""
+    from giaoducso.api import TAG_NAMES
+
+    for path, operations in document()["paths"].items():
+        for method, operation in operations.items():
+            name = operation["operationId"].rsplit("_api_", 1)[-1].removeprefix("routes_")
+            assert operation["summary"] != name.replace("_", " ").title(), (method, path)
+            assert operation["summary"].isascii() is False, (method, path, operation["summary"])
+            assert set(operation["tags"]) <= set(TAG_NAMES.values()), (method, path, operation["tags"])

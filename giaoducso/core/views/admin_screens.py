@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from .. import exports, selectors
+from .. import audit, exports, selectors
+from ..forms import DayMonthYearField
 from ..models import AuditAction, Unit, UnitKind, User
 from ..paging import page_of
 from ..roles import Perm, Role
@@ -61,8 +62,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class AuditFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y"])
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y"])
+    date_from = DayMonthYearField(label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y"])
+    date_to = DayMonthYearField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y"])
     action = forms.ChoiceField(
         label=_("Hành động"), required=False, choices=[("", _("Tất cả")), *AuditAction.choices]
     )
@@ -78,7 +79,7 @@ class AuditFilterForm(forms.Form):
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+            self.add_error("date_to", _("“Từ ngày” phải trước hoặc bằng “Đến ngày”."))
         return data
 
 
@@ -87,15 +88,22 @@ class AuditFilterForm(forms.Form):
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     status = 200
-    if form.is_bound and not form.is_valid():
-        filters: dict = {}
-        status = 400
-    else:
-        filters = form.cleaned_data if form.is_bound else {}
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     entries = selectors.audit_list(user=request.user, **{k: v for k, v in filters.items() if v})
+    if form.is_bound and form.errors:
+        # A filter that cannot hold (an end before its start) finds nothing: listing the whole log
+        # under it would read as its answer.
+        entries = entries.none()
+        status = 400
+    page = page_of(request, entries.select_related("unit"))
+    names = audit.NameCache()
+    for entry in page:
+        # Verbose names, choice labels and objects' names, as the export says them (audit.describe_changes).
+        entry.described = audit.describe_changes(entry, names)
+        entry.type_label = audit.object_type_label(entry.object_type)
     context = {
         "form": form,
-        "page": page_of(request, entries.select_related("unit")),
+        "page": page,
         "object_types": selectors.audit_object_types(user=request.user),
         "query": request.GET.urlencode(),
     }

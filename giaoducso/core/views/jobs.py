@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import audit, audit_export, jobs, selectors
+from ..forms import DayMonthYearField
 from ..models import AuditAction, JobStatus
 from ..roles import Perm
 from ..scoping import has_perm
@@ -39,14 +40,14 @@ class SystemCheckForm(forms.Form):
 
 
 class AuditExportForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = DayMonthYearField(
         label=gettext_lazy("Từ ngày"),
         required=False,
         input_formats=[audit_export.DATE_FORMAT],
         widget=forms.DateInput(format=audit_export.DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"}),
         error_messages={"invalid": gettext_lazy("Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.")},
     )
-    date_to = forms.DateField(
+    date_to = DayMonthYearField(
         label=gettext_lazy("Đến ngày"),
         required=False,
         input_formats=[audit_export.DATE_FORMAT],

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..features import public_features
 from ..forms import SwitchUnitForm
 from ..middleware import ACTIVE_MEMBERSHIP_SESSION_KEY
 from ..widgets import widgets_for
@@ -15,7 +16,7 @@ from ..widgets import widgets_for
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return render(request, "core/public_home.html")
+        return render(request, "core/public_home.html", {"features": public_features()})
     # The cards each app registered for the user's roles (core/widgets.py), in the unit they work in now.
     return render(request, "core/home.html", {"widgets": widgets_for(request.user)})
 

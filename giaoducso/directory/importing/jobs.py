@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from giaoducso.core import jobs as core_jobs
 from giaoducso.core.jobs import JOB_KINDS, JobError, JobKind, JobReporter
 from giaoducso.core.models import Job, JobStatus, User
+from giaoducso.core.numbers import grouped
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 
@@ -124,9 +125,9 @@ def _local_copy(stored_name: str) -> Iterator[Path]:
 
 def _progress(report: JobReporter, spans: dict[str, tuple[int, int]]) -> Any:
     labels = {
-        "reading": _("Đang đọc và kiểm tra %(done)d/%(total)d dòng"),
-        "checking": _("Đang đối chiếu %(done)d/%(total)d dòng với dữ liệu có sẵn"),
-        "writing": _("Đang ghi %(done)d/%(total)d dòng"),
+        "reading": _("Đang đọc và kiểm tra %(done)s/%(total)s dòng"),
+        "checking": _("Đang đối chiếu %(done)s/%(total)s dòng với dữ liệu có sẵn"),
+        "writing": _("Đang ghi %(done)s/%(total)s dòng"),
     }
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -134,7 +135,7 @@ def _progress(report: JobReporter, spans: dict[str, tuple[int, int]]) -> Any:
         report.step(
             min(done, total) if total else 0,
             total or 1,
-            labels[phase] % {"done": done, "total": total},
+            labels[phase] % {"done": grouped(done), "total": grouped(total)},
             start=start,
             end=end,
         )

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from giaoducso.core.numbers import grouped
+
 # The preview shows this many problems; the XLSX report carries all of them.
 PREVIEW_LIMIT = 200
 
@@ -61,16 +63,16 @@ class ImportResult:
 
     def summary(self) -> str:
         """The one-paragraph Vietnamese summary of a successful (or dry) run."""
-        counts = _("%(new)d mới, %(changed)d thay đổi, %(unchanged)d không đổi") % {
-            "new": self.new,
-            "changed": self.changed,
-            "unchanged": self.unchanged,
+        counts = _("%(new)s mới, %(changed)s thay đổi, %(unchanged)s không đổi") % {
+            "new": grouped(self.new),
+            "changed": grouped(self.changed),
+            "unchanged": grouped(self.unchanged),
         }
         if self.dry_run:
-            head = _("Kiểm tra xong tệp %(file)s (%(rows)d dòng, chưa ghi gì): %(counts)s.")
+            head = _("Kiểm tra xong tệp %(file)s (%(rows)s dòng, chưa ghi gì): %(counts)s.")
         else:
-            head = _("Đã nhập tệp %(file)s (%(rows)d dòng): %(counts)s.")
-        parts = [head % {"file": self.file_name, "rows": self.rows, "counts": counts}]
+            head = _("Đã nhập tệp %(file)s (%(rows)s dòng): %(counts)s.")
+        parts = [head % {"file": self.file_name, "rows": grouped(self.rows), "counts": counts}]
         if self.classes_created:
             verb = _("Lớp sẽ được tạo") if self.dry_run else _("Lớp mới tạo")
             parts.append(
@@ -83,8 +85,8 @@ class ImportResult:
             )
         if self.warnings:
             parts.append(
-                _("Có %(count)d cảnh báo chất lượng dữ liệu (không chặn việc nhập).")
-                % {"count": len(self.warnings)}
+                _("Có %(count)s cảnh báo chất lượng dữ liệu (không chặn việc nhập).")
+                % {"count": grouped(len(self.warnings))}
             )
         if self.extra_columns:
             parts.append(
@@ -96,8 +98,8 @@ class ImportResult:
     def error_report(self) -> str:
         """The row-by-row text report of a refused file."""
         lines = [
-            _("Không nhập tệp %(file)s: có %(count)d lỗi, chưa ghi dữ liệu nào.")
-            % {"file": self.file_name, "count": len(self.errors)}
+            _("Không nhập tệp %(file)s: có %(count)s lỗi, chưa ghi dữ liệu nào.")
+            % {"file": self.file_name, "count": grouped(len(self.errors))}
         ]
         lines += [problem.text() for problem in self.errors]
         return "\n".join(lines)
@@ -108,7 +110,7 @@ class ImportResult:
             "kind": self.kind,
             "file_name": self.file_name,
             "sha256": self.sha256,
-            "rows": self.rows,
+            "rows": grouped(self.rows),
             "new": self.new,
             "changed": self.changed,
             "unchanged": self.unchanged,

@@ -23,7 +23,7 @@ from .privacy import (
 )
 from .schools import school_counts, school_get, school_list, school_unit_get
 from .staff import staff_get, staff_list
-from .students import student_get, student_list
+from .students import children_of, own_record, student_get, student_list
 from .years import (
     calendar_units_for,
     calendar_years_for,
@@ -37,6 +37,7 @@ __all__ = [
     "calendar_unit",
     "calendar_units_for",
     "calendar_years_for",
+    "children_of",
     "class_get",
     "class_list",
     "current_year_among",
@@ -48,6 +49,7 @@ __all__ = [
     "full_record_unit_paths",
     "guarded",
     "may_open_calendar",
+    "own_record",
     "room_get",
     "room_list",
     "school_counts",

@@ -30,3 +30,23 @@ def student_get(*, user: Any, pk: Any, perm: str = Perm.VIEW_STUDENT) -> Student
     return get_scoped_or_404(
         Student.objects.select_related("school").prefetch_related("guardians"), user, perm, pk=pk
     )
+
+
+def children_of(*, user: Any) -> QuerySet[Student]:
+    """The students a parent account is linked to as guardian, within the parent's scope."""
+    # The relation, not the school: a parent who also teaches there sees here only their own children.
+    return (
+        scoped(Student.objects.filter(guardians__user=user), user, Perm.VIEW_STUDENT)
+        .select_related("school", "current_class")
+        .distinct()
+        .order_by("sort_key", "id")
+    )
+
+
+def own_record(*, user: Any) -> Student | None:
+    """The student record a student account stands for, if it is linked to one."""
+    return (
+        scoped(Student.objects.filter(user=user), user, Perm.VIEW_STUDENT)
+        .select_related("school", "current_class")
+        .first()
+    )

@@ -72,7 +72,7 @@ def test_create_class_parses_name_and_is_audited(client, world, directory):
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("Lớp Một", "khối/lớp"), ("3/1", "không dạy khối 3"), ("6/1", "đã tồn tại"), ("", "bắt buộc")],
+    [("Lớp Một", "khối/lớp"), ("3/1", "không dạy khối 3"), ("6/1", "đã có bản ghi trùng"), ("", "bắt buộc")],
 )
 def test_create_class_refuses_bad_names(client, world, directory, name, message):
     sign_in(client, world.user(Role.PRINCIPAL))

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from giaoducso.core.forms import DayMonthYearField
+
 from ..setup import DATE_FORMAT, SETUP_KINDS, default_school_year, unit_setup
 
 
@@ -35,13 +37,13 @@ class UnitSetupForm(forms.Form):
         help_text=gettext_lazy("Chỉ cần khi Sở chưa có trong hệ thống."),
     )
     school_year = forms.CharField(label=gettext_lazy("Năm học hiện tại"), max_length=9)
-    start_date = forms.DateField(
+    start_date = DayMonthYearField(
         label=gettext_lazy("Ngày bắt đầu năm học"),
         required=False,
         input_formats=[DATE_FORMAT],
         help_text=gettext_lazy("dd/mm/yyyy; để trống: 5 tháng 9."),
     )
-    end_date = forms.DateField(
+    end_date = DayMonthYearField(
         label=gettext_lazy("Ngày kết thúc năm học"),
         required=False,
         input_formats=[DATE_FORMAT],

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from giaoducso.core import exports
+from giaoducso.core.forms import DayMonthYearField
 from giaoducso.core.models import Unit, UnitKind
 from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
@@ -50,7 +51,7 @@ class FindStudentForm(forms.Form):
         max_length=20,
         error_messages={"required": gettext_lazy("Hãy nhập số định danh cá nhân (12 chữ số).")},
     )
-    date_of_birth = forms.DateField(label=gettext_lazy("Ngày sinh"), **DATE_INPUT)
+    date_of_birth = DayMonthYearField(label=gettext_lazy("Ngày sinh"), **DATE_INPUT)
     to_school = forms.ModelChoiceField(
         label=gettext_lazy("Trường chuyển đến"),
         queryset=Unit.objects.none(),
@@ -75,7 +76,7 @@ class RequestDetailsForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Lí do"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
-    effective_date = forms.DateField(
+    effective_date = DayMonthYearField(
         label=gettext_lazy("Ngày chuyển (dự kiến)"), required=False, **DATE_INPUT
     )
 
