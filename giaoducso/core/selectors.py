@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import AuditEntry, Job, Unit, User
+from .models import AuditEntry, Job, Unit
 from .roles import Perm
 from .scoping import scoped
 
@@ -23,15 +23,6 @@ def unit_list(*, user: Any, kind: str = "", q: str = "") -> QuerySet[Unit]:
     if q:
         units = units.filter(Q(name__icontains=q) | Q(code__iexact=q))
     return units.order_by("path")
-
-
-def user_list(*, user: Any, q: str = "", role: str = "") -> QuerySet[User]:
-    users = scoped(User.objects.all(), user, Perm.VIEW_USER)
-    if q:
-        users = users.filter(Q(full_name__icontains=q) | Q(username__icontains=q) | Q(email__iexact=q))
-    if role:
-        users = users.filter(memberships__role=role, memberships__is_active=True)
-    return users.prefetch_related("memberships__unit").order_by("full_name", "username")
 
 
 def _day_start(day: dt.date) -> dt.datetime:

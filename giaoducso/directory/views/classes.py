@@ -62,7 +62,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
 
 def class_table(user: Any, params: dict[str, str]) -> exports.Table:
     request = ListRequest(user, params)
-    _form, classes, _year, school_code = _filtered(request, Perm.EXPORT_DATA)
+    _form, classes, _year, school_code = _filtered(request)
     columns = [
         (_("Mã trường"), lambda c: c.school.code),
         (_("Trường"), lambda c: c.school.name),
@@ -87,7 +87,7 @@ def class_table(user: Any, params: dict[str, str]) -> exports.Table:
 @login_required
 @require_perm(Perm.EXPORT_DATA)
 def class_export(request: HttpRequest) -> HttpResponse:
-    return export_table(request, "directory.classes")
+    return export_table(request, "directory.classes", view_perm=Perm.VIEW_SCHOOL)
 
 
 @login_required
