@@ -20,6 +20,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Trang chủ"), "core:home", None),
+    NavItem(_("Lớp của tôi"), "directory:my_classes", Perm.HOMEROOM),
     NavItem(_("Đơn vị"), "core:unit_list", Perm.VIEW_UNIT),
     NavItem(_("Trường học"), "directory:school_list", Perm.VIEW_SCHOOL),
     NavItem(_("Học sinh"), "directory:student_list", Perm.VIEW_STUDENT),

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     classes,
     facilities,
+    homeroom,
     imports,
     ministry,
     quality,
@@ -52,6 +53,15 @@ urlpatterns = [
     path("classes/export/", classes.class_export, name="class_export"),
     path("classes/<int:pk>/", classes.class_detail, name="class_detail"),
     path("classes/<int:pk>/edit/", classes.class_edit, name="class_edit"),
+    path("classes/<int:pk>/print.pdf", classes.class_print, {"fmt": "pdf"}, name="class_print_pdf"),
+    path("classes/<int:pk>/print.xlsx", classes.class_print, {"fmt": "xlsx"}, name="class_print_xlsx"),
+    path("classes/mine/", homeroom.my_classes, name="my_classes"),
+    path("classes/mine/export/", homeroom.my_class_export, name="my_class_export"),
+    path(
+        "classes/mine/guardians/<int:guardian_pk>/phone/",
+        homeroom.my_class_guardian_phone,
+        name="my_class_guardian_phone",
+    ),
     path("staff/", staff.staff_list, name="staff_list"),
     path("staff/export/", staff.staff_export, name="staff_export"),
     path("staff/<int:pk>/", staff.staff_detail, name="staff_detail"),
