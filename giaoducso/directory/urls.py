@@ -21,6 +21,7 @@ app_name = "directory"
 urlpatterns = [
     path("setup/", setup.unit_setup_view, name="unit_setup"),
     path("imports/", imports.import_start, name="import_start"),
+    path("imports/template/", imports.import_template, name="import_template"),
     path("imports/<uuid:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<uuid:pk>/status/", imports.import_status, name="import_status"),
     path("imports/<uuid:pk>/commit/", imports.import_commit, name="import_commit"),
