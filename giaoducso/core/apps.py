@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Hệ thống")
 
     def ready(self) -> None:
-        from . import checks, home_widgets, signals_auth  # noqa: F401  (checks registers itself on import)
+        from . import checks, exports, home_widgets, signals_auth  # noqa: F401  (checks registers itself)
+        from .views.accounts import ACCOUNTS_TABLE, account_table
 
         signals_auth.connect()
         home_widgets.register()
+        exports.register_table(ACCOUNTS_TABLE, account_table)

@@ -31,8 +31,13 @@ def no_fetcher() -> Any:
     return NoFetcher()
 
 
+def render_html(template_name: str, context: dict[str, Any]) -> str:
+    """The HTML a PDF is made from (what tests read where no PDF text tool is installed)."""
+    return render_to_string(template_name, {"pdf_font_family": FONT_FAMILY, **context})
+
+
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(template_name, {"pdf_font_family": FONT_FAMILY, **context})
+    html = render_html(template_name, context)
     return HTML(string=html, url_fetcher=no_fetcher()).write_pdf()  # type: ignore[no-any-return]

@@ -42,6 +42,8 @@ class Perm:
     VIEW_STAFF = "directory.view_staff"
     CHANGE_STAFF = "directory.change_staff"
     EXPORT_DATA = "directory.export"
+    # "Lớp của tôi": the classes whose homeroom teacher is the user, and their guardians' phone numbers.
+    HOMEROOM = "directory.homeroom"
     # The school-year calendar; held on a Sở it governs the province (a Phòng or school only reads it).
     MANAGE_CALENDAR = "directory.manage_calendar"
     USE_ADMIN = "core.use_admin"
@@ -94,6 +96,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.LOCK_TERM,
         }
     ),
+    # Whoever keeps or reads a school's lists takes them to Excel: an export holds only what its list shows
+    # the same person (scoped by the list's own permission too, and the privacy rule per field).
     Role.VICE_PRINCIPAL: frozenset(
         _SCHOOL_READ
         | {
@@ -103,9 +107,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SEND_NOTIFICATION,
             Perm.VIEW_RECORDS,
             Perm.MANAGE_TEACHING,
+            Perm.EXPORT_DATA,
         }
     ),
-    Role.SCHOOL_OFFICE: frozenset(_SCHOOL_READ | {Perm.CHANGE_STUDENT}),
+    Role.SCHOOL_OFFICE: frozenset(_SCHOOL_READ | {Perm.CHANGE_STUDENT, Perm.EXPORT_DATA}),
     Role.SCHOOL_IT: frozenset(
         _SCHOOL_READ
         | {Perm.VIEW_USER, Perm.MANAGE_USER, Perm.CHANGE_STUDENT, Perm.CHANGE_STAFF, Perm.USE_ADMIN}
@@ -122,6 +127,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_RECORDS,
             Perm.ENTER_MARKS,
             Perm.KEEP_HOMEROOM,
+            Perm.EXPORT_DATA,
+            Perm.HOMEROOM,
         }
     ),
     # Parents and students see people only through their own relation (see RELATION_ROLES).

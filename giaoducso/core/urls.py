@@ -33,7 +33,7 @@ urlpatterns = [
     path("units/<str:code>/", admin_screens.unit_detail, name="unit_detail"),
     # Account administration (core/accounts.py holds the rule of who may manage whom).
     path("users/", accounts.account_list, name="user_list"),
-    path("users/export.xlsx", admin_screens.user_export, name="user_export"),
+    path("users/export.xlsx", accounts.account_export, name="user_export"),
     path("users/new/", accounts.account_create, name="account_create"),
     path("users/<int:pk>/", accounts.account_detail, name="user_detail"),
     path("users/<int:pk>/password/", accounts.account_reset_password, name="account_reset_password"),

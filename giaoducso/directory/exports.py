@@ -64,8 +64,11 @@ def student_table(user: Any, params: dict[str, str]) -> exports.Table:
 def register() -> None:
     from .views.classes import class_table
     from .views.facilities import equipment_table, room_table
+    from .views.homeroom import HOMEROOM_TABLE, homeroom_table
     from .views.schools import school_table
+    from .views.search import SEARCH_TABLE, search_table
     from .views.staff import staff_table
+    from .views.transfers import TRANSFER_TABLE, transfer_table
 
     exports.register_table(STUDENTS, student_table)
     exports.register_table("directory.schools", school_table)
@@ -73,3 +76,6 @@ def register() -> None:
     exports.register_table("directory.staff", staff_table)
     exports.register_table("directory.rooms", room_table)
     exports.register_table("directory.equipment", equipment_table)
+    exports.register_table(SEARCH_TABLE, search_table)
+    exports.register_table(TRANSFER_TABLE, transfer_table)
+    exports.register_table(HOMEROOM_TABLE, homeroom_table)

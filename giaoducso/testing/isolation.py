@@ -149,6 +149,8 @@ PARAMS: dict[str, Fill] = {
     "directory:guardian_remove:pk": lambda t: t.student.pk,
     "directory:class_detail:pk": lambda t: t.school_class.pk,
     "directory:class_edit:pk": lambda t: t.school_class.pk,
+    "directory:class_print_pdf:pk": lambda t: t.school_class.pk,
+    "directory:class_print_xlsx:pk": lambda t: t.school_class.pk,
     "directory:staff_detail:pk": lambda t: t.teacher.pk,
     "directory:staff_edit:pk": lambda t: t.teacher.pk,
     "directory:staff_assign:pk": lambda t: t.teacher.pk,

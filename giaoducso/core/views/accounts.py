@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import accounts
+from .. import accounts, exports
 from ..forms import AccountCreateForm, AccountFilterForm, ContactForm, MembershipGrantForm
 from ..models import Unit
 from ..paging import page_of
@@ -37,10 +37,9 @@ def _administrators_only(view: Any) -> Any:
     return wrapped
 
 
-@login_required
-@require_perm(Perm.VIEW_USER)
-def account_list(request: HttpRequest) -> HttpResponse:
-    form = AccountFilterForm(request.GET or None)
+def _accounts(user: Any, params: Any) -> tuple[AccountFilterForm, Any]:
+    """The account list's filters read from `params` (the query string), and the accounts they give."""
+    form = AccountFilterForm(params or None)
     filters = form.cleaned_data if form.is_valid() else {}
     unit = None
     if filters.get("unit"):
@@ -48,13 +47,20 @@ def account_list(request: HttpRequest) -> HttpResponse:
         unit = Unit.objects.filter(code=filters["unit"]).first() or Unit(path="~none~")
     active = {"1": True, "0": False}.get(filters.get("active", ""))
     people = accounts.account_list(
-        user=request.user,
+        user=user,
         q=filters.get("q", ""),
         role=filters.get("role", ""),
         unit=unit,
         active=active,
         locked=True if filters.get("locked") == "1" else None,
     )
+    return form, people
+
+
+@login_required
+@require_perm(Perm.VIEW_USER)
+def account_list(request: HttpRequest) -> HttpResponse:
+    form, people = _accounts(request.user, request.GET)
     context = {
         "form": form,
         "page": page_of(request, people),
@@ -62,6 +68,50 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "parent_accounts_url": _parent_accounts_url(request.user),
     }
     return render(request, "core/accounts/list.html", context)
+
+
+ACCOUNTS_TABLE = "core.accounts"
+
+
+def _roles_of(person: Any) -> str:
+    return "; ".join(
+        f"{m.get_role_display()} — {m.unit.name}" for m in person.memberships.all() if m.is_active
+    )
+
+
+def account_table(user: Any, params: dict[str, str]) -> exports.Table:
+    """The accounts the list shows for these filters, every one of them (a city holds far more than 20,000
+    parents' accounts, so a large list becomes a job like the directory's)."""
+    _form, people = _accounts(user, params)
+    columns: list[exports.Column] = [
+        (_("Họ và tên"), lambda p: p.get_full_name()),
+        (_("Tên đăng nhập"), lambda p: p.username),
+        (_("Thư điện tử"), lambda p: p.email),
+        (_("Điện thoại"), lambda p: p.phone),
+        (_("Vai trò"), _roles_of),
+        (_("Trạng thái"), lambda p: _("Đang hoạt động") if p.is_active else _("Đã khóa")),
+    ]
+    active = getattr(user, "active_membership", None)
+    return exports.Table(
+        what="core.user",
+        title=_("Danh sách người dùng"),
+        filename="nguoi-dung",
+        columns=columns,
+        rows=people,
+        unit=active.unit if active else None,
+    )
+
+
+@login_required
+@require_perm(Perm.VIEW_USER)
+def account_export(request: HttpRequest) -> HttpResponse:
+    params = request.GET.dict()
+    fmt = params.pop("format", "xlsx")
+    result = exports.table_export(actor=request.user, key=ACCOUNTS_TABLE, params=params, fmt=fmt)
+    if isinstance(result, HttpResponse):
+        return result
+    messages.info(request, _("Danh sách lớn được xuất trong nền; tải tệp ở đây khi xong."))
+    return redirect("core:job_detail", pk=result.pk)
 
 
 def _parent_accounts_url(user: Any) -> str:

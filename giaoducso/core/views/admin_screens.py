@@ -1,4 +1,4 @@
-"""Screens of the organisation: units, users, audit log. Each is parse → selector → render."""
+"""Screens of the organisation: units and the audit log (accounts: views/accounts.py). Each is parse → selector → render."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import audit, exports, selectors
 from ..forms import DayMonthYearField
-from ..models import AuditAction, Unit, UnitKind, User
+from ..models import AuditAction, Unit, UnitKind
 from ..paging import page_of
-from ..roles import Perm, Role
+from ..roles import Perm
 from ..scoping import get_scoped_or_404
 from .decorators import require_perm
 
@@ -37,28 +37,6 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_scoped_or_404(Unit.objects.select_related("parent"), request.user, Perm.VIEW_UNIT, code=code)
     children = selectors.unit_list(user=request.user).filter(parent=unit)
     return render(request, "core/unit_detail.html", {"unit": unit, "children": children})
-
-
-class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên, tên đăng nhập"), required=False, max_length=100)
-    role = forms.ChoiceField(label=_("Vai trò"), required=False, choices=[("", _("Tất cả")), *Role.choices])
-
-
-@login_required
-@require_perm(Perm.VIEW_USER)
-def user_list(request: HttpRequest) -> HttpResponse:
-    form = UserFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    users = selectors.user_list(user=request.user, q=filters.get("q", ""), role=filters.get("role", ""))
-    return render(request, "core/user_list.html", {"form": form, "page": page_of(request, users)})
-
-
-@login_required
-@require_perm(Perm.VIEW_USER)
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_scoped_or_404(User.objects.all(), request.user, Perm.VIEW_USER, pk=pk)
-    memberships = person.memberships.select_related("unit").order_by("unit__path")
-    return render(request, "core/user_detail.html", {"person": person, "memberships": memberships})
 
 
 class AuditFilterForm(forms.Form):
@@ -134,34 +112,5 @@ def unit_export(request: HttpRequest) -> HttpResponse:
         filename="don-vi",
         columns=columns,
         rows=units.iterator(),
-        unit=_active_unit(request),
-    )
-
-
-@login_required
-@require_perm(Perm.VIEW_USER)
-def user_export(request: HttpRequest) -> HttpResponse:
-    form = UserFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    users = selectors.user_list(user=request.user, q=filters.get("q", ""), role=filters.get("role", ""))
-
-    def roles(person: User) -> str:
-        return "; ".join(
-            f"{m.get_role_display()} — {m.unit.name}" for m in person.memberships.all() if m.is_active
-        )
-
-    columns = [
-        (_("Họ và tên"), lambda p: p.get_full_name()),
-        (_("Tên đăng nhập"), lambda p: p.username),
-        (_("Thư điện tử"), lambda p: p.email),
-        (_("Điện thoại"), lambda p: p.phone),
-        (_("Vai trò"), roles),
-    ]
-    return exports.xlsx_response(
-        actor=request.user,
-        what="core.user",
-        filename="nguoi-dung",
-        columns=columns,
-        rows=users[: exports.SYNC_EXPORT_LIMIT],
         unit=_active_unit(request),
     )

@@ -13,6 +13,7 @@ from .common import (
     current_years,
 )
 from .facilities import equipment_get, equipment_list, room_get, room_list
+from .homeroom import class_students, homeroom_classes, homeroom_guardian_get, homeroom_students
 from .privacy import (
     Visibility,
     full_record_unit_paths,
@@ -40,6 +41,7 @@ __all__ = [
     "children_of",
     "class_get",
     "class_list",
+    "class_students",
     "current_year_among",
     "current_year_for",
     "current_year_for_user",
@@ -48,6 +50,9 @@ __all__ = [
     "equipment_list",
     "full_record_unit_paths",
     "guarded",
+    "homeroom_classes",
+    "homeroom_guardian_get",
+    "homeroom_students",
     "may_open_calendar",
     "own_record",
     "room_get",

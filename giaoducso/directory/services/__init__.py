@@ -14,6 +14,7 @@ from .facilities import (
     room_create,
     room_update,
 )
+from .homeroom import homeroom_guardian_set_phone, may_set_guardian_phone
 from .schools import (
     SCHOOL_EDITABLE,
     school_update,
@@ -53,6 +54,8 @@ __all__ = [
     "guardian_add",
     "guardian_remove",
     "guardian_update",
+    "homeroom_guardian_set_phone",
+    "may_set_guardian_phone",
     "room_create",
     "room_update",
     "school_update",

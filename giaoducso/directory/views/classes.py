@@ -5,20 +5,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from giaoducso.core import exports
+from giaoducso.core import audit, exports
 from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm, scoped
 from giaoducso.core.views.decorators import require_perm
 
+from .. import class_print as printing
 from .. import selectors, services
 from ..forms import ClassCreateForm, ClassFilterForm, ClassForm, apply_service_errors
-from ..models import Student
 from .listing import ListRequest, export_table, export_url, table
 
 
@@ -62,7 +62,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
 
 def class_table(user: Any, params: dict[str, str]) -> exports.Table:
     request = ListRequest(user, params)
-    _form, classes, _year, school_code = _filtered(request, Perm.EXPORT_DATA)
+    _form, classes, _year, school_code = _filtered(request)
     columns = [
         (_("Mã trường"), lambda c: c.school.code),
         (_("Trường"), lambda c: c.school.name),
@@ -87,24 +87,51 @@ def class_table(user: Any, params: dict[str, str]) -> exports.Table:
 @login_required
 @require_perm(Perm.EXPORT_DATA)
 def class_export(request: HttpRequest) -> HttpResponse:
-    return export_table(request, "directory.classes")
+    return export_table(request, "directory.classes", view_perm=Perm.VIEW_SCHOOL)
+
+
+def _may_print(user: Any, school_class: Any) -> bool:
+    """The printed list is an export of the class's pupils: for who may see them and export there."""
+    school = school_class.school
+    return has_perm(user, Perm.VIEW_STUDENT, school) and has_perm(user, Perm.EXPORT_DATA, school)
 
 
 @login_required
 def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     school_class = selectors.class_get(user=request.user, pk=pk)
     # The class is school data; its pupils are personal data, read under their own permission.
-    students = scoped(
-        Student.objects.filter(current_class=school_class).order_by("sort_key", "id"),
-        request.user,
-        Perm.VIEW_STUDENT,
-    )
+    students = scoped(selectors.class_students(school_class=school_class), request.user, Perm.VIEW_STUDENT)
     context = {
         "school_class": school_class,
         "students": students,
         "can_edit": has_perm(request.user, Perm.CHANGE_SCHOOL, school_class.school),
+        "can_print": _may_print(request.user, school_class),
     }
     return render(request, "directory/class_detail.html", context)
+
+
+@login_required
+def class_print(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The class list ("Danh sách lớp") ready to print and sign, as PDF or XLSX; audited as an export of the pupils."""
+    school_class = selectors.class_get(user=request.user, pk=pk)
+    if fmt not in ("pdf", "xlsx") or not _may_print(request.user, school_class):
+        raise Http404
+    sheet = printing.class_sheet(school_class, printing.pupils_of(school_class, request.user))
+    if fmt == "pdf":
+        content, mime = printing.class_list_pdf(sheet), "application/pdf"
+    else:
+        content, mime = printing.class_list_xlsx(sheet), exports.XLSX_MIME
+    audit.record_export(
+        actor=request.user,
+        what="directory.student",
+        unit=school_class.school,
+        rows=len(sheet.rows),
+        fmt=fmt,
+        note=_("Danh sách lớp %(name)s") % {"name": school_class.name},
+    )
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="{sheet.filename}.{fmt}"'
+    return response
 
 
 @login_required

@@ -63,7 +63,7 @@ def room_list(request: HttpRequest) -> HttpResponse:
 
 def room_table(user: Any, params: dict[str, str]) -> exports.Table:
     request = ListRequest(user, params)
-    _form, rooms, school_code = _rooms(request, Perm.EXPORT_DATA)
+    _form, rooms, school_code = _rooms(request)
     columns = [
         (_("Mã trường"), lambda r: r.school.code),
         (_("Trường"), lambda r: r.school.name),
@@ -87,7 +87,7 @@ def room_table(user: Any, params: dict[str, str]) -> exports.Table:
 @login_required
 @require_perm(Perm.EXPORT_DATA)
 def room_export(request: HttpRequest) -> HttpResponse:
-    return export_table(request, "directory.rooms")
+    return export_table(request, "directory.rooms", view_perm=Perm.VIEW_SCHOOL)
 
 
 @login_required
@@ -159,7 +159,7 @@ def equipment_list(request: HttpRequest) -> HttpResponse:
 
 def equipment_table(user: Any, params: dict[str, str]) -> exports.Table:
     request = ListRequest(user, params)
-    _form, items, school_code = _equipment(request, Perm.EXPORT_DATA)
+    _form, items, school_code = _equipment(request)
     columns = [
         (_("Mã trường"), lambda e: e.school.code),
         (_("Trường"), lambda e: e.school.name),
@@ -182,7 +182,7 @@ def equipment_table(user: Any, params: dict[str, str]) -> exports.Table:
 @login_required
 @require_perm(Perm.EXPORT_DATA)
 def equipment_export(request: HttpRequest) -> HttpResponse:
-    return export_table(request, "directory.equipment")
+    return export_table(request, "directory.equipment", view_perm=Perm.VIEW_SCHOOL)
 
 
 @login_required

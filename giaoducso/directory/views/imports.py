@@ -18,11 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from giaoducso.core import selectors
+from giaoducso.core.exports import XLSX_MIME
 from giaoducso.core.models import Job
 
 from ..importing import jobs as import_jobs
 from ..importing.readers import CSV_EXTENSIONS, XLSX_EXTENSIONS, looks_like_text
 from ..importing.service import KIND_LABELS, KINDS
+from ..importing.templates import FILENAMES, template_xlsx
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -96,7 +98,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         )
         return redirect("directory:import_detail", pk=job.pk)
     recent = selectors.job_list(user=request.user, kinds=import_jobs.IMPORT_JOB_KINDS)[:10]
-    columns = {KIND_LABELS[k]: ", ".join(KINDS[k].COLUMNS) for k in kinds}
+    columns = [(k, KIND_LABELS[k], ", ".join(KINDS[k].COLUMNS)) for k in kinds]
     status = 400 if form.errors else 200
     return render(
         request,
@@ -146,3 +148,16 @@ def import_commit(request: HttpRequest, pk: Any) -> HttpResponse:
         raise Http404 from exc
     messages.success(request, _("Đã bắt đầu: %(title)s.") % {"title": job.title})
     return redirect("directory:import_detail", pk=job.pk)
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The file to fill in for one kind of import (`?kind=`), with an example row and the allowed values."""
+    kinds = _kinds_or_404(request)
+    kind = request.GET.get("kind") or kinds[0]
+    if kind not in kinds:
+        raise Http404
+    response = HttpResponse(template_xlsx(kind, user=request.user), content_type=XLSX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="{FILENAMES[kind]}.xlsx"'
+    return response

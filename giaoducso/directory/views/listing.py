@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from giaoducso.core import exports
 from giaoducso.core.roles import Perm
-from giaoducso.core.scoping import has_perm
+from giaoducso.core.scoping import has_perm, scoped
 
 from ..exports import audit_unit
 
@@ -38,6 +38,13 @@ class ListRequest:
         return query
 
 
+def exportable(rows: Any, user: Any) -> Any:
+    """What a list's export holds: the rows its screen shows this user (the list's own permission, which
+    the builder applied) that the user may also export. One place, so no export reaches further than its
+    list: a role exporting somewhere but not seeing staff gets no staff."""
+    return scoped(rows, user, Perm.EXPORT_DATA)
+
+
 def table(
     request: ListRequest,
     *,
@@ -53,14 +60,15 @@ def table(
         title=title,
         filename=filename,
         columns=columns,
-        rows=rows,
+        rows=exportable(rows, request.user),
         unit=audit_unit(request.user, school_code),
     )
 
 
-def export_table(request: HttpRequest, key: str) -> HttpResponse:
-    """A registered table (directory/exports.py): the file now when small, else a job with a progress bar."""
-    if not has_perm(request.user, Perm.EXPORT_DATA):
+def export_table(request: HttpRequest, key: str, *, view_perm: str) -> HttpResponse:
+    """A registered table (directory/exports.py): the file now when small, else a job with a progress bar.
+    Only for who may both see the list (`view_perm`) and export; anyone else gets 404, as for no page."""
+    if not (has_perm(request.user, Perm.EXPORT_DATA) and has_perm(request.user, view_perm)):
         raise Http404
     params = request.GET.dict()
     fmt = params.pop("format", "xlsx")

@@ -53,7 +53,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 def school_table(user: Any, params: dict[str, str]) -> exports.Table:
     request = ListRequest(user, params)
-    _form, schools = _filtered(request, Perm.EXPORT_DATA)
+    _form, schools = _filtered(request)
     columns = [
         (_("Mã trường"), lambda s: s.unit.code),
         (_("Tên trường"), lambda s: s.unit.name),
@@ -81,7 +81,7 @@ def school_table(user: Any, params: dict[str, str]) -> exports.Table:
 @login_required
 @require_perm(Perm.EXPORT_DATA)
 def school_export(request: HttpRequest) -> HttpResponse:
-    return export_table(request, "directory.schools")
+    return export_table(request, "directory.schools", view_perm=Perm.VIEW_SCHOOL)
 
 
 @login_required

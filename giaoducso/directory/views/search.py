@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,7 +12,11 @@ from giaoducso.core.scoping import has_perm
 from giaoducso.core.views.decorators import require_perm
 
 from .. import search, selectors
+from ..exports import audit_unit
 from ..models import Student
+from .listing import export_table, exportable
+
+SEARCH_TABLE = "directory.search"
 
 MAX_QUERY_LENGTH = 100
 
@@ -74,20 +80,22 @@ STUDENT_COLUMNS: list[exports.Column] = [
 ]
 
 
+def search_table(user: Any, params: dict[str, str]) -> exports.Table:
+    """The students the search page finds for `q`, every one of them (not the page's first 50)."""
+    query = search.parse_query(params.get("q", "")[:MAX_QUERY_LENGTH])
+    students = exportable(search.student_results_queryset(user=user, query=query), user)
+    # Each row carries what this user may read of it (selectors.privacy); withheld cells stay empty.
+    return exports.Table(
+        what="directory.student",
+        title=_("Kết quả tìm kiếm học sinh"),
+        filename="tim-kiem-hoc-sinh",
+        columns=STUDENT_COLUMNS,
+        rows=selectors.with_visibility(students, user),
+        unit=audit_unit(user),
+    )
+
+
 @login_required
 @require_perm(Perm.EXPORT_DATA)
 def search_export(request: HttpRequest) -> HttpResponse:
-    _raw, query = _query(request)
-    students = search.student_results_queryset(user=request.user, query=query)
-    # Each row carries what this user may read of it (selectors.privacy); withheld cells stay empty.
-    students = selectors.with_visibility(students, request.user)
-    membership = getattr(request.user, "active_membership", None)
-    return exports.table_response(
-        fmt=request.GET.get("format", "xlsx"),
-        actor=request.user,
-        what="directory.student",
-        filename="tim-kiem-hoc-sinh",
-        columns=STUDENT_COLUMNS,
-        rows=students[: exports.SYNC_EXPORT_LIMIT].iterator(),
-        unit=membership.unit if membership else None,
-    )
+    return export_table(request, SEARCH_TABLE, view_perm=Perm.VIEW_STUDENT)

@@ -57,7 +57,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 def staff_table(user: Any, params: dict[str, str]) -> exports.Table:
     request = ListRequest(user, params)
-    _form, staff, school_code = _filtered(request, Perm.EXPORT_DATA)
+    _form, staff, school_code = _filtered(request)
     columns = [
         (_("Mã trường"), lambda s: s.school.code),
         (_("Họ và tên"), lambda s: s.full_name),
@@ -86,7 +86,7 @@ def staff_table(user: Any, params: dict[str, str]) -> exports.Table:
 @login_required
 @require_perm(Perm.EXPORT_DATA)
 def staff_export(request: HttpRequest) -> HttpResponse:
-    return export_table(request, "directory.staff")
+    return export_table(request, "directory.staff", view_perm=Perm.VIEW_STAFF)
 
 
 @login_required

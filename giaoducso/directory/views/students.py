@@ -71,7 +71,7 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_perm(Perm.EXPORT_DATA)
 def student_export(request: HttpRequest) -> HttpResponse:
-    return export_table(request, exports.STUDENTS)
+    return export_table(request, exports.STUDENTS, view_perm=Perm.VIEW_STUDENT)
 
 
 def student_list_export_url(request: HttpRequest) -> str:

@@ -19,7 +19,11 @@ from giaoducso.core.scoping import get_scoped_or_404, has_perm, scoped
 from giaoducso.core.views.decorators import require_perm
 
 from .. import transfers
+from ..exports import audit_unit
 from ..models import Student, Transfer, TransferStatus
+from .listing import export_table, exportable
+
+TRANSFER_TABLE = "directory.transfers"
 
 DATE_INPUT = {
     "input_formats": ["%d/%m/%Y"],
@@ -145,24 +149,27 @@ TRANSFER_COLUMNS: list[exports.Column] = [
 ]
 
 
+def transfer_table(user: Any, params: dict[str, str]) -> exports.Table:
+    """The transfers the list shows for these filters, every one of them."""
+    form = TransferFilterForm(params or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = transfers.transfer_list(
+        user=user, direction=filters.get("direction", ""), status=filters.get("status", "")
+    )
+    return exports.Table(
+        what="directory.transfer",
+        title=_("Danh sách chuyển trường"),
+        filename="chuyen-truong",
+        columns=TRANSFER_COLUMNS,
+        rows=exportable(rows, user),
+        unit=audit_unit(user),
+    )
+
+
 @login_required
 @require_perm(Perm.EXPORT_DATA)
 def transfer_export(request: HttpRequest) -> HttpResponse:
-    form = TransferFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = transfers.transfer_list(
-        user=request.user, direction=filters.get("direction", ""), status=filters.get("status", "")
-    )
-    membership = getattr(request.user, "active_membership", None)
-    return exports.table_response(
-        fmt=request.GET.get("format", "xlsx"),
-        actor=request.user,
-        what="directory.transfer",
-        filename="chuyen-truong",
-        columns=TRANSFER_COLUMNS,
-        rows=rows[: exports.SYNC_EXPORT_LIMIT].iterator(),
-        unit=membership.unit if membership else None,
-    )
+    return export_table(request, TRANSFER_TABLE, view_perm=Perm.VIEW_STUDENT)
 
 
 @login_required

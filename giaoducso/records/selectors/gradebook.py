@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from giaoducso.directory.models import SchoolClass, Student
+from giaoducso.directory.ordering import in_name_order
 from rules import assessment_secondary as secondary
 
 from ..models import Mark, MarkKind, Subject, SubjectKind, Term
@@ -87,7 +88,7 @@ def _students(school_class: SchoolClass, access: ClassAccess) -> QuerySet[Studen
     students = Student.objects.filter(current_class=school_class, status__in=IN_CLASS_STATUSES)
     if access.students is not None:
         students = students.filter(pk__in=access.students)
-    return students.order_by("sort_key", "pk").only("pk", "full_name", "date_of_birth", "school_id")
+    return in_name_order(students).only("pk", "full_name", "date_of_birth", "school_id")
 
 
 def derive(row: Row, subject: Subject, columns: tuple[Column, ...]) -> None:
