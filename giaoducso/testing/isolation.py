@@ -98,7 +98,11 @@ def build_tenant(province: Unit, tag: str, marker: str) -> Tenant:
     Guardian.objects.filter(pk=guardian.pk).update(user=tenant.users[Role.PARENT])
     # A status decided now for a later day: scheduled, so it has a row of its own to reach across tenants.
     scheduled_change = directory_services.student_set_status(
-        actor=None, student=student, status="dropped_out", date=dt.date(2030, 1, 1), today=dt.date(2026, 12, 2)
+        actor=None,
+        student=student,
+        status="dropped_out",
+        date=dt.date(2030, 1, 1),
+        today=dt.date(2026, 12, 2),
     )
     tenant.records.update(
         scheduled_change=scheduled_change,
