@@ -429,6 +429,7 @@ class StudentClassForm(forms.Form):
 class StudentStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Trạng thái mới"), choices=StudentStatus.choices)
     date = vn_date(_("Từ ngày"))
+    date.help_text = _("Ngày sau hôm nay: thay đổi được lên lịch và có hiệu lực vào ngày đó.")
     note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
 
 

@@ -17,10 +17,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giaoducso.core import audit
 from giaoducso.core.audit import Actor
-from giaoducso.core.notifications import notify
+from giaoducso.core.notifications import NOTIFICATION_KINDS, notify, register_kind
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 
@@ -32,6 +33,10 @@ from ..models import (
     Student,
     StudentStatusEvent,
 )
+
+NOTIFICATION_KIND = "directory_scheduled_change"
+if NOTIFICATION_KIND not in NOTIFICATION_KINDS:
+    register_kind(NOTIFICATION_KIND, gettext_lazy("Thay đổi đã lên lịch"))
 
 # Who the audit log names when the scheduler acts; the note names whose decision it carries out.
 SYSTEM_ACTOR = "hệ thống (thay đổi theo lịch)"
@@ -202,7 +207,7 @@ def scheduled_change_apply(*, change_id: int, today: _dt.date) -> str:
         if change.state == ChangeState.FAILED and change.decided_by is not None:
             notify(
                 recipients=[change.decided_by],
-                kind=transfers.NOTIFICATION_KIND,
+                kind=NOTIFICATION_KIND,
                 title=_("Thay đổi đã lên lịch không thực hiện được"),
                 body=f"{change.student.full_name}: {change.outcome}",
                 url=reverse("directory:student_detail", args=[change.student_id]),

@@ -264,6 +264,7 @@ def _unschedule(*, actor: Any, transfer: Transfer, note: str) -> Transfer:
     if change is None:
         raise ValidationError(_("Đề nghị này không có lịch chuyển nào để hủy."))
     services.scheduled_change_cancel(actor=actor, change=change, reason=note)
+    transfer.refresh_from_db()
     return transfer
 
 
