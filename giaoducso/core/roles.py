@@ -39,6 +39,8 @@ class Perm:
     CHANGE_SCHOOL = "directory.change_school"
     VIEW_STUDENT = "directory.view_student"
     CHANGE_STUDENT = "directory.change_student"
+    # Undoing what others entered: a wrong status line, a wrong personal identifier. Leaders answer for it.
+    CORRECT_STUDENT = "directory.correct_student"
     VIEW_STAFF = "directory.view_staff"
     CHANGE_STAFF = "directory.change_staff"
     EXPORT_DATA = "directory.export"
@@ -73,7 +75,8 @@ _SCHOOL_READ = {Perm.VIEW_UNIT, Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.VIEW_S
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DEPARTMENT_LEADER: frozenset(_DEPARTMENT_READ),
     Role.DEPARTMENT_OFFICER: frozenset(
-        _DEPARTMENT_READ | {Perm.CHANGE_SCHOOL, Perm.CHANGE_STUDENT, Perm.MANAGE_CALENDAR}
+        _DEPARTMENT_READ
+        | {Perm.CHANGE_SCHOOL, Perm.CHANGE_STUDENT, Perm.CORRECT_STUDENT, Perm.MANAGE_CALENDAR}
     ),
     Role.DEPARTMENT_IT: frozenset(
         _DEPARTMENT_READ
@@ -88,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_USER,
             Perm.CHANGE_SCHOOL,
             Perm.CHANGE_STUDENT,
+            Perm.CORRECT_STUDENT,
             Perm.CHANGE_STAFF,
             Perm.SEND_NOTIFICATION,
             Perm.EXPORT_DATA,

@@ -30,3 +30,13 @@ def deliver_notification_email(notification_id: int) -> bool:
 @task()
 def deliver_notification_sms(notification_id: int) -> bool:
     return notifications.deliver_sms(notification_id)
+
+
+@task()
+def run_periodic(name: str, day: str) -> dict[str, Any]:
+    """One registered daily entry (core.periodic) for the day given as YYYY-MM-DD; idempotent."""
+    import datetime as dt
+
+    from . import periodic
+
+    return periodic.run_one(name, dt.date.fromisoformat(day))

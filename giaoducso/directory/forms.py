@@ -32,7 +32,19 @@ class StudentFilterForm(forms.Form):
     school = forms.CharField(label=_("Mã trường"), required=False, max_length=32)
 
 
+def ward_field() -> forms.ModelChoiceField:
+    """The wards of the unit tree: the quality board counts a ward as known only when it is one of them."""
+    return forms.ModelChoiceField(
+        label=_("Phường/xã"),
+        required=False,
+        queryset=Unit.objects.filter(kind=UnitKind.WARD, is_active=True).order_by("name"),
+        empty_label=_("— Chưa chọn —"),
+        error_messages={"invalid_choice": _("Hãy chọn một phường/xã trong danh mục.")},
+    )
+
+
 class StudentForm(forms.ModelForm):
+    ward = ward_field()
     date_of_birth = DayMonthYearField(
         label=_("Ngày sinh"),
         input_formats=["%d/%m/%Y"],
@@ -42,8 +54,17 @@ class StudentForm(forms.ModelForm):
 
     class Meta:
         model = Student
-        fields = ["full_name", "date_of_birth", "sex", "ethnicity", "address", "ministry_code"]
+        fields = ["full_name", "date_of_birth", "sex", "ethnicity", "address", "ward", "ministry_code"]
         error_messages = {"full_name": {"required": _("Hãy nhập họ và tên học sinh.")}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        text = getattr(self.instance, "ward_name", "")
+        if text and not getattr(self.instance, "ward_id", None):
+            # What the import file said, so the person choosing sees what to match.
+            self.fields["ward"].help_text = _("Theo tệp nhập: «%(ward)s» (không có trong danh mục).") % {
+                "ward": text
+            }
 
     def clean_ministry_code(self) -> str:
         code: str = self.cleaned_data.get("ministry_code", "").strip()
@@ -372,6 +393,7 @@ class StudentCreateForm(forms.Form):
     nationality = forms.CharField(label=_("Quốc tịch"), max_length=64, required=False, initial="Việt Nam")
     place_of_birth = forms.CharField(label=_("Nơi sinh"), max_length=255, required=False)
     address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
+    ward = ward_field()
     ministry_code = forms.CharField(label=_("Mã học sinh (Bộ)"), max_length=10, required=False)
     school_class = forms.ModelChoiceField(
         label=_("Lớp (năm học hiện tại)"),
@@ -408,6 +430,7 @@ class StudentClassForm(forms.Form):
 class StudentStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Trạng thái mới"), choices=StudentStatus.choices)
     date = vn_date(_("Từ ngày"))
+    date.help_text = _("Ngày sau hôm nay: thay đổi được lên lịch và có hiệu lực vào ngày đó.")
     note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
 
 
@@ -418,3 +441,29 @@ class GuardianForm(forms.Form):
     relation = forms.CharField(label=_("Quan hệ"), max_length=32, initial="Cha/Mẹ")
     phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
     is_primary = forms.BooleanField(label=_("Liên hệ chính"), required=False)
+
+
+# Dated changes and corrections ----------------------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lí do"),
+        max_length=255,
+        widget=forms.TextInput(),
+        error_messages={"required": _("Hãy ghi lí do.")},
+    )
+
+
+class PersonalIdCorrectForm(forms.Form):
+    personal_id = forms.CharField(
+        label=_("Số định danh cá nhân đúng"),
+        max_length=12,
+        error_messages={"required": _("Hãy nhập số định danh cá nhân (12 chữ số).")},
+    )
+    reason = forms.CharField(
+        label=_("Lí do sửa"),
+        max_length=500,
+        help_text=_("Ví dụ: nhập sai khi tạo hồ sơ; số được cấp lại sau khi cải chính năm sinh."),
+        error_messages={"required": _("Hãy ghi lí do.")},
+    )

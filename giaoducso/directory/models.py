@@ -382,7 +382,11 @@ class Student(models.Model):
 
 
 class StudentStatusEvent(models.Model):
-    """The status history of a student (đang học, chuyển đi, bỏ học…), with dates; never rewritten."""
+    """The status history of a student (đang học, chuyển đi, bỏ học…), with dates; never rewritten.
+
+    A wrong line is not deleted: an authorised user marks it corrected, with a reason
+    (`services.student_status_correct`), and the student goes back to the status before it.
+    """
 
     school = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="status_events")
@@ -390,6 +394,11 @@ class StudentStatusEvent(models.Model):
     date = models.DateField(_("ngày"))
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    corrected_at = models.DateTimeField(_("đã sửa lúc"), null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    correction_reason = models.CharField(_("lí do sửa"), max_length=255, blank=True)
 
     scope = Scope(
         unit_field="school",
@@ -459,6 +468,8 @@ class TransferStatus(models.TextChoices):
     APPROVED = "approved", _("Đã duyệt")
     REJECTED = "rejected", _("Từ chối")
     CANCELLED = "cancelled", _("Đã hủy")
+    # Approved with an effective date still ahead: the scheduler moves the student on that day.
+    SCHEDULED = "scheduled", _("Đã duyệt, chờ đến ngày chuyển")
 
 
 class Transfer(models.Model):
@@ -502,3 +513,7 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student}: {self.from_school} → {self.to_school}"
+
+
+# Dated changes and corrections (services/changes.py, services/corrections.py) live in their own module.
+from .models_changes import ChangeKind, ChangeState, PersonalIdChange, ScheduledChange  # noqa: E402, F401

@@ -124,8 +124,39 @@ def _link(*candidates: tuple[str, list[Any]]) -> str:
     return ""
 
 
-def student_url(pk: int) -> str:
-    return _link(("directory:student_detail", [pk]), ("admin:directory_student_change", [pk]))
+def student_url(pk: int, screen: str = "directory:student_detail") -> str:
+    """The screen where this student's problem is fixed (the record itself when that is where)."""
+    return _link((screen, [pk]), ("directory:student_detail", [pk]), ("admin:directory_student_change", [pk]))
+
+
+# Which screen fixes each kind of student problem: every kind on the board leads to a form that fixes it.
+FIX_SCREENS = {
+    Kind.ID_MISMATCH: "directory:student_identifier",
+    Kind.UNKNOWN_PROVINCE: "directory:student_identifier",
+    Kind.NO_CLASS: "directory:student_detail",  # its "Chuyển lớp" form
+    Kind.WARD_TEXT: "directory:student_edit",
+}
+
+
+def _id_fix_url(pk: int, problem: identifiers.IdProblem) -> str:
+    # Sex or birth year against the number: either side may be wrong, and the identifier screen shows
+    # both with a link to the record's form; a bad number itself is corrected there.
+    return student_url(pk, FIX_SCREENS[_id_kind(problem)])
+
+
+def guardian_phone_urls(student_ids: list[int]) -> dict[int, str]:
+    """The form where a guardian's phone is entered: the primary guardian's, else a new guardian's."""
+    first: dict[int, int] = {}
+    rows = Guardian.objects.filter(student_id__in=student_ids).order_by("student_id", "-is_primary", "id")
+    for student_id, guardian_id in rows.values_list("student_id", "pk"):
+        first.setdefault(student_id, guardian_id)
+    urls = {}
+    for pk in student_ids:
+        if pk in first:
+            urls[pk] = _link(("directory:guardian_edit", [pk, first[pk]]), ("directory:student_detail", [pk]))
+        else:
+            urls[pk] = _link(("directory:guardian_add", [pk]), ("directory:student_detail", [pk]))
+    return urls
 
 
 def staff_url(pk: int) -> str:
@@ -264,15 +295,17 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
     wanted = (lambda k: k == kind) if kind else (lambda k: True)
     students = _students([unit])
     if wanted(Kind.MISSING_GUARDIAN_PHONE):
-        for pk, name in (
+        missing = list(
             students.exclude(_guardian_phone()).values_list("pk", "full_name").order_by("sort_key", "pk")
-        ):
+        )
+        urls = guardian_phone_urls([pk for pk, _name in missing])
+        for pk, name in missing:
             yield Problem(
                 Kind.MISSING_GUARDIAN_PHONE,
                 name,
                 field_label("guardian_phone"),
                 _("Chưa có cha mẹ/người giám hộ nào có số điện thoại."),
-                student_url(pk),
+                urls[pk],
             )
     if wanted(Kind.ID_MISMATCH) or wanted(Kind.UNKNOWN_PROVINCE):
         rows = students.values_list("pk", "full_name", "personal_id", "sex", "date_of_birth").order_by(
@@ -282,7 +315,11 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
             for problem in _id_problems(personal_id, sex, dob):
                 if wanted(_id_kind(problem)):
                     yield Problem(
-                        _id_kind(problem), name, field_label(problem.field), problem.message, student_url(pk)
+                        _id_kind(problem),
+                        name,
+                        field_label(problem.field),
+                        problem.message,
+                        _id_fix_url(pk, problem),
                     )
     if wanted(Kind.NO_CLASS):
         for pk, name in (
@@ -293,7 +330,7 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
                 name,
                 field_label("current_class"),
                 _("Chưa có lớp trong năm học hiện tại."),
-                student_url(pk),
+                student_url(pk, FIX_SCREENS[Kind.NO_CLASS]),
             )
     if wanted(Kind.WARD_TEXT):
         rows = (
@@ -308,7 +345,7 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
                 field_label("ward"),
                 _("«%(ward)s» không có trong danh mục phường/xã; hãy chọn phường/xã đúng.")
                 % {"ward": ward_name},
-                student_url(pk),
+                student_url(pk, FIX_SCREENS[Kind.WARD_TEXT]),
             )
     record = School.objects.filter(unit=unit).first()
     if wanted(Kind.WARD_TEXT) and record is not None and record.ward_id is None and record.ward_name:

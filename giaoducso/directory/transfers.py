@@ -31,8 +31,11 @@ from rules import transfers as transfer_rules
 from rules.identifiers import is_personal_id_format
 
 from .models import (
+    ChangeKind,
+    ChangeState,
     Enrolment,
     Guardian,
+    ScheduledChange,
     School,
     Student,
     StudentStatus,
@@ -294,11 +297,13 @@ def _not_before(student: Student) -> dt.date | None:
     )
     if enrolment is not None:
         return enrolment.start_date
-    event = student.status_events.order_by("-date", "-id").first()
+    event = student.status_events.filter(corrected_at__isnull=True).order_by("-date", "-id").first()
     return event.date if event is not None else None
 
 
-def check_transfer(*, student: Student, to_school: Unit, effective_date: dt.date | None) -> None:
+def check_transfer(
+    *, student: Student, to_school: Unit, effective_date: dt.date | None, today: dt.date | None = None
+) -> None:
     """The destination teaches the pupil's grade (or age) and the date is plausible (rules/transfers.py)."""
     year = current_year_for(student.school)
     level = School.objects.filter(unit=to_school).values_list("level", flat=True).first()
@@ -309,7 +314,7 @@ def check_transfer(*, student: Student, to_school: Unit, effective_date: dt.date
         school_year_start=year.start_date.year if year else timezone.localdate().year,
     )
     problems += transfer_rules.date_problems(
-        effective_date=effective_date, not_before=_not_before(student), today=timezone.localdate()
+        effective_date=effective_date, not_before=_not_before(student), today=today or timezone.localdate()
     )
     errors: dict[str, list[str]] = {}
     for problem in problems:
@@ -342,6 +347,7 @@ def transfer_request(
         raise TransferError({"reason": [_("Lí do dài tối đa 500 ký tự.")]})
     if Transfer.objects.filter(student=student, status=TransferStatus.PENDING).exists():
         raise TransferError(_("Học sinh này đang có một đề nghị chuyển trường chờ duyệt."))
+    _check_nothing_scheduled(student)
     check_transfer(student=student, to_school=to_school, effective_date=effective_date)
     transfer = Transfer(
         student=student,
@@ -397,22 +403,67 @@ def _decide(transfer: Transfer, actor: Any, status: str, note: str) -> dict[str,
 
 
 @transaction.atomic
-def transfer_approve(*, actor: Any, transfer: Transfer, note: str = "") -> Transfer:
-    """Moves the student: status events on both sides, the open enrolment ended, class cleared, guardians
-    follow; nothing is deleted, and every change is in the audit log."""
+def transfer_approve(
+    *, actor: Any, transfer: Transfer, note: str = "", today: dt.date | None = None
+) -> Transfer:
+    """The deciding side agrees. Effective today or earlier: the student moves now (`_move`). Effective
+    later: the transfer is scheduled, the student stays where they are (and is shown as leaving on that
+    day) until the scheduler moves them (`transfer_carry_out`); it can be cancelled until then."""
+    today = today or timezone.localdate()
     transfer = _lock_pending(transfer)
     _check_decider(actor, transfer)
     student = Student.objects.select_for_update().get(pk=transfer.student_id)
     if student.school_id != transfer.from_school_id:
         raise TransferError(_("Học sinh không còn học ở trường chuyển đi; đề nghị này không còn hiệu lực."))
-    day = transfer.effective_date or timezone.localdate()
+    day = transfer.effective_date or today
     # Checked again at the decision: the pupil may have changed class or school year since the request.
-    check_transfer(student=student, to_school=transfer.to_school, effective_date=day)
-    before = _decide(transfer, actor, TransferStatus.APPROVED, note)
+    check_transfer(student=student, to_school=transfer.to_school, effective_date=day, today=today)
+    _check_nothing_scheduled(student)
+    scheduled = day > today
+    before = _decide(
+        transfer, actor, TransferStatus.SCHEDULED if scheduled else TransferStatus.APPROVED, note
+    )
     transfer.effective_date = day
     transfer.save()
     audit.record_update(actor=actor, obj=transfer, before=before)
+    if scheduled:
+        change = ScheduledChange.objects.create(
+            school=transfer.from_school,
+            student=student,
+            kind=ChangeKind.TRANSFER,
+            date=day,
+            note=f"Chuyển đến {transfer.to_school.name}"[:255],
+            transfer=transfer,
+            decided_by=transfer.decided_by,
+        )
+        audit.record_create(actor=actor, obj=change, note=f"Chuyển trường #{transfer.pk} lên lịch")
+        _notify(
+            transfer,
+            transfer.requested_by_school,
+            _("Đề nghị chuyển trường đã được duyệt, chuyển vào ngày %(date)s") % {"date": f"{day:%d/%m/%Y}"},
+        )
+        return transfer
+    _move(transfer, student, actor, day)
+    _notify(transfer, transfer.requested_by_school, _("Đề nghị chuyển trường đã được duyệt"))
+    return transfer
 
+
+def _check_nothing_scheduled(student: Student) -> None:
+    waiting = ScheduledChange.objects.filter(student=student, state=ChangeState.SCHEDULED).first()
+    if waiting is not None:
+        raise TransferError(
+            _(
+                "Học sinh đang có một thay đổi đã lên lịch (%(kind)s, ngày %(date)s). "
+                "Hãy hủy thay đổi đó trước."
+            )
+            % {"kind": waiting.get_kind_display(), "date": f"{waiting.date:%d/%m/%Y}"}
+        )
+
+
+def _move(transfer: Transfer, student: Student, actor: Any, day: dt.date, note: str = "") -> None:
+    """Moves the student: status events on both sides, the open enrolment ended, class cleared, guardians
+    follow; nothing is deleted, and every change is in the audit log."""
+    note = note or f"Chuyển trường #{transfer.pk}"
     from_school, to_school = transfer.from_school, transfer.to_school
     for school, status, text in (
         (from_school, StudentStatus.TRANSFERRED_OUT, f"Chuyển đến {to_school.name}"),
@@ -421,12 +472,18 @@ def transfer_approve(*, actor: Any, transfer: Transfer, note: str = "") -> Trans
         event = StudentStatusEvent.objects.create(
             school=school, student=student, status=status, date=day, note=text[:255]
         )
-        audit.record_create(actor=actor, obj=event, note=f"Chuyển trường #{transfer.pk}")
+        audit.record_create(actor=actor, obj=event, note=note)
 
     for enrolment in Enrolment.objects.filter(student=student, end_date__isnull=True):
         enrolment.end_date = day
         enrolment.save(update_fields=["end_date"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=enrolment, changes={"end_date": [None, day]})
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=enrolment,
+            changes={"end_date": [None, day]},
+            note=note,
+        )
 
     before_student = audit.snapshot(student, STUDENT_MOVED_FIELDS)
     student.school = to_school
@@ -434,18 +491,55 @@ def transfer_approve(*, actor: Any, transfer: Transfer, note: str = "") -> Trans
     # The destination places the student in one of its own classes later.
     student.current_class = None
     student.save(update_fields=["school", "status", "current_class", "updated_at"])
-    audit.record_update(actor=actor, obj=student, before=before_student, note=f"Chuyển trường #{transfer.pk}")
+    audit.record_update(actor=actor, obj=student, before=before_student, note=note)
 
     for guardian in Guardian.objects.filter(student=student):
         before_guardian = audit.snapshot(guardian, ("school",))
         guardian.school = to_school
         guardian.save(update_fields=["school"])
-        audit.record_update(
-            actor=actor, obj=guardian, before=before_guardian, note=f"Chuyển trường #{transfer.pk}"
-        )
+        audit.record_update(actor=actor, obj=guardian, before=before_guardian, note=note)
 
-    _notify(transfer, transfer.requested_by_school, _("Đề nghị chuyển trường đã được duyệt"))
-    return transfer
+
+def transfer_carry_out(*, actor: Any, transfer: Transfer, note: str) -> None:
+    """The scheduler's half of a scheduled transfer, on its day (the caller holds the change's row lock).
+
+    Raises TransferError when the record no longer fits (the pupil left the source school meanwhile)."""
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("student", "from_school", "to_school", "requested_by_school")
+        .get(pk=transfer.pk)
+    )
+    if transfer.status != TransferStatus.SCHEDULED:
+        raise TransferError(_("Đề nghị chuyển trường không còn ở trạng thái chờ đến ngày chuyển."))
+    student = Student.objects.select_for_update().get(pk=transfer.student_id)
+    if student.school_id != transfer.from_school_id:
+        raise TransferError(_("Học sinh không còn học ở trường chuyển đi; đề nghị này không còn hiệu lực."))
+    assert transfer.effective_date is not None  # a scheduled transfer always has its day
+    before = audit.snapshot(transfer, ("status",))
+    transfer.status = TransferStatus.APPROVED
+    transfer.save(update_fields=["status"])
+    audit.record_update(actor=actor, obj=transfer, before=before, note=note)
+    _move(transfer, student, actor, transfer.effective_date, note)
+    for school in (transfer.from_school, transfer.to_school):
+        _notify(transfer, school, _("Học sinh đã chuyển trường theo lịch"))
+
+
+def transfer_unschedule(*, actor: Any, transfer: Transfer, reason: str) -> None:
+    """Marks a scheduled transfer cancelled (the caller cancels its ScheduledChange in the same transaction)."""
+    before = audit.snapshot(transfer, ("status", "decision_note"))
+    transfer.status = TransferStatus.CANCELLED
+    transfer.decision_note = f"{transfer.decision_note} — Hủy trước ngày chuyển: {reason}".strip(" —")[:500]
+    transfer.save(update_fields=["status", "decision_note"])
+    audit.record_update(actor=actor, obj=transfer, before=before, note=reason[:255])
+    for school in (transfer.from_school, transfer.to_school):
+        _notify(transfer, school, _("Chuyển trường đã lên lịch bị hủy"))
+
+
+def can_unschedule(user: Any, transfer: Transfer) -> bool:
+    return transfer.status == TransferStatus.SCHEDULED and (
+        has_perm(user, Perm.CHANGE_STUDENT, transfer.from_school)
+        or has_perm(user, Perm.CHANGE_STUDENT, transfer.to_school)
+    )
 
 
 @transaction.atomic

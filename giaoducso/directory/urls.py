@@ -12,6 +12,7 @@ from .views import (
     search,
     setup,
     staff,
+    student_changes,
     students,
     transfers,
 )
@@ -34,6 +35,17 @@ urlpatterns = [
     path("students/export/", students.student_export, name="student_export"),
     path("students/<int:pk>/class/", students.student_set_class, name="student_set_class"),
     path("students/<int:pk>/status/", students.student_set_status, name="student_set_status"),
+    path(
+        "students/<int:pk>/scheduled/<int:change_pk>/cancel/",
+        student_changes.student_change_cancel,
+        name="student_change_cancel",
+    ),
+    path(
+        "students/<int:pk>/status/correct/",
+        student_changes.student_status_correct,
+        name="student_status_correct",
+    ),
+    path("students/<int:pk>/identifier/", student_changes.student_identifier, name="student_identifier"),
     path("students/<int:pk>/guardians/new/", students.guardian_add, name="guardian_add"),
     path("students/<int:pk>/guardians/<int:guardian_pk>/", students.guardian_edit, name="guardian_edit"),
     path(

@@ -97,7 +97,16 @@ def build_tenant(province: Unit, tag: str, marker: str) -> Tenant:
         actor=None, student=student, full_name=f"Lê Văn {marker}", phone="0901234567"
     )
     Guardian.objects.filter(pk=guardian.pk).update(user=tenant.users[Role.PARENT])
+    # A status decided now for a later day: scheduled, so it has a row of its own to reach across tenants.
+    scheduled_change = directory_services.student_set_status(
+        actor=None,
+        student=student,
+        status="dropped_out",
+        date=dt.date(2030, 1, 1),
+        today=dt.date(2026, 12, 2),
+    )
     tenant.records.update(
+        scheduled_change=scheduled_change,
         year=year,
         teacher=teacher,
         room=room,
@@ -144,6 +153,10 @@ PARAMS: dict[str, Fill] = {
     "directory:student_edit:pk": lambda t: t.student.pk,
     "directory:student_set_class:pk": lambda t: t.student.pk,
     "directory:student_set_status:pk": lambda t: t.student.pk,
+    "directory:student_change_cancel:pk": lambda t: t.student.pk,
+    "directory:student_status_correct:pk": lambda t: t.student.pk,
+    "directory:student_identifier:pk": lambda t: t.student.pk,
+    "change_pk": lambda t: t.scheduled_change.pk,
     "directory:guardian_add:pk": lambda t: t.student.pk,
     "directory:guardian_edit:pk": lambda t: t.student.pk,
     "directory:guardian_remove:pk": lambda t: t.student.pk,
@@ -185,6 +198,7 @@ PARAMS: dict[str, Fill] = {
     # The API (OpenAPI path parameters).
     "student_id": lambda t: t.student.pk,
     "guardian_id": lambda t: t.guardian.pk,
+    "change_id": lambda t: t.scheduled_change.pk,
     "class_id": lambda t: t.school_class.pk,
     "staff_id": lambda t: t.teacher.pk,
     "room_id": lambda t: t.room.pk,

@@ -7,9 +7,9 @@ audited the same way. Tokens: `directory:read` / `directory:write`; student read
 
 from ninja import Router
 
-from . import classes, facilities, homeroom, quality, schools, staff, students
+from . import classes, facilities, homeroom, quality, schools, staff, student_changes, students
 
 router = Router()
 # Registration order is the order of the OpenAPI document.
-for area in (schools, classes, homeroom, students, staff, facilities, quality):
+for area in (schools, classes, homeroom, students, student_changes, staff, facilities, quality):
     router.add_router("", area.router)

@@ -59,6 +59,14 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+def ward_of(code: str) -> Unit:
+    """A ward of the unit tree by its code (the quality board counts only these as known)."""
+    ward = Unit.objects.filter(code=code, kind=UnitKind.WARD).first()
+    if ward is None:
+        raise ValidationError({"ward_code": [_("Không có phường/xã mã này trong cây đơn vị.")]})
+    return ward
+
+
 def patch_fields(body: Strict, *, nullable: tuple[str, ...] = ()) -> dict[str, Any]:
     """The fields the caller sent; null only where the field may be empty."""
     fields = body.model_dump(exclude_unset=True)

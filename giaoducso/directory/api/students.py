@@ -17,6 +17,7 @@ from giaoducso.core.scoping import get_scoped_or_404
 
 from .. import selectors, services
 from ..models import (
+    ChangeState,
     Guardian,
     Sex,
     Student,
@@ -40,6 +41,7 @@ from .common import (
     class_of,
     patch_fields,
     school_unit,
+    ward_of,
 )
 
 router = Router()
@@ -70,6 +72,35 @@ class StatusEventOut(Schema):
     status: str
     date: dt.date
     note: str
+    corrected: bool = Field(description="Dòng nhập sai, đã được sửa (không còn là trạng thái của học sinh).")
+    correction_reason: str
+
+    @staticmethod
+    def resolve_corrected(obj: Any) -> bool:
+        return obj.corrected_at is not None
+
+
+class ScheduledChangeOut(Schema):
+    """A decision that takes effect on `date`; until then the record is unchanged."""
+
+    id: int
+    kind: str = Field(description="status | transfer")
+    status: str = Field(description="Trạng thái mới (kind=status).")
+    date: dt.date
+    note: str
+    transfer_id: int | None
+    to_school: UnitRef | None
+
+    @staticmethod
+    def resolve_to_school(obj: Any) -> Any:
+        return obj.transfer.to_school if obj.transfer_id else None
+
+
+class PersonalIdChangeOut(Schema):
+    previous_id: str
+    new_id: str
+    reason: str
+    changed_at: dt.datetime
 
 
 class EnrolmentOut(Schema):
@@ -95,6 +126,17 @@ class StudentDetailOut(StudentOut):
     personal_id: str | None = Field(description="Số định danh cá nhân." + _WITHHELD)
     ethnicity: str | None = Field(description="Dân tộc (dữ liệu nhạy cảm)." + _WITHHELD)
     address: str | None = Field(description="Địa chỉ." + _WITHHELD)
+    ward_code: str | None = Field(description="Mã phường/xã trong cây đơn vị." + _WITHHELD)
+    ward_name: str | None = Field(
+        description="Tên phường/xã (theo cây đơn vị, hoặc như tệp nhập ghi khi không có trong danh mục)."
+        + _WITHHELD
+    )
+    personal_id_history: list[PersonalIdChangeOut] | None = Field(
+        description="Các số định danh trước đây, lần sửa gần nhất trước." + _WITHHELD
+    )
+    scheduled_changes: list[ScheduledChangeOut] | None = Field(
+        description="Thay đổi đã lên lịch, chưa có hiệu lực (hủy được trước ngày)." + _WITHHELD
+    )
     guardians: list[GuardianOut] | None = Field(description="Cha mẹ/người giám hộ." + _WITHHELD)
     status_history: list[StatusEventOut] | None = Field(description="Lịch sử trạng thái." + _WITHHELD)
     enrolments: list[EnrolmentOut] | None = Field(description="Các lớp đã học." + _WITHHELD)
@@ -137,6 +179,22 @@ def _student_detail(user: Any, student: Student) -> dict[str, Any]:
         "personal_id": seen.value("personal_id", student.personal_id),
         "ethnicity": seen.value("ethnicity", student.ethnicity),
         "address": seen.value("address", student.address),
+        "ward_code": seen.value("ward", student.ward.code if student.ward_id and student.ward else None),
+        "ward_name": seen.value(
+            "ward", student.ward.name if student.ward_id and student.ward else student.ward_name
+        ),
+        "personal_id_history": (
+            list(student.personal_id_history.all()) if seen.shows("personal_id_history") else None
+        ),
+        "scheduled_changes": (
+            list(
+                student.scheduled_changes.filter(state=ChangeState.SCHEDULED).select_related(
+                    "transfer__to_school"
+                )
+            )
+            if seen.shows("scheduled_changes")
+            else None
+        ),
         "guardians": list(student.guardians.all()) if seen.shows("guardians") else None,
         "status_history": (
             list(student.status_events.order_by("date", "id")) if seen.shows("status_history") else None
@@ -151,7 +209,7 @@ def _student_detail(user: Any, student: Student) -> dict[str, Any]:
 
 def _student(request: HttpRequest, student_id: int, perm: str = Perm.VIEW_STUDENT) -> Student:
     return get_scoped_or_404(
-        Student.objects.select_related("school", "current_class").prefetch_related("guardians"),
+        Student.objects.select_related("school", "current_class", "ward").prefetch_related("guardians"),
         request.user,
         perm,
         pk=student_id,
@@ -183,6 +241,7 @@ class StudentIn(Strict):
     nationality: Text64 = "Việt Nam"
     place_of_birth: Text255 = ""
     address: Text255 = ""
+    ward_code: Code | None = Field(None, description="Mã phường/xã trong cây đơn vị.")
     disability: Text128 = ""
 
 
@@ -192,8 +251,19 @@ class StudentIn(Strict):
 def student_create(request: HttpRequest, body: StudentIn) -> Status[dict[str, Any]]:
     school = school_unit(request, body.school, Perm.CHANGE_STUDENT)
     fields = body.model_dump(
-        exclude={"school", "class_id", "start_date", "personal_id", "full_name", "date_of_birth", "sex"}
+        exclude={
+            "school",
+            "class_id",
+            "start_date",
+            "personal_id",
+            "full_name",
+            "date_of_birth",
+            "sex",
+            "ward_code",
+        }
     )
+    if body.ward_code:
+        fields["ward"] = ward_of(body.ward_code)
     student = services.student_create(
         actor=request.user,
         school=school,
@@ -214,6 +284,7 @@ class StudentPatch(Strict):
     sex: Sex | None = None
     ethnicity: Text64 | None = None
     address: Text255 | None = None
+    ward_code: Code | None = Field(None, description="Mã phường/xã trong cây đơn vị; null để bỏ.")
     ministry_code: Annotated[str, StringConstraints(pattern=r"^(\d{10})?$")] | None = None
 
 
@@ -225,7 +296,11 @@ class StudentPatch(Strict):
 )
 def student_patch(request: HttpRequest, student_id: Id, body: StudentPatch) -> dict[str, Any]:
     student = _student(request, student_id, Perm.CHANGE_STUDENT)
-    services.student_update(actor=request.user, student=student, **patch_fields(body))
+    fields = patch_fields(body, nullable=("ward_code",))
+    if "ward_code" in fields:
+        code = fields.pop("ward_code")
+        fields["ward"] = ward_of(code) if code else None
+    services.student_update(actor=request.user, student=student, **fields)
     return _student_detail(request.user, _student(request, student_id))
 
 

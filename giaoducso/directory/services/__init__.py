@@ -5,7 +5,9 @@ call `giaoducso.directory.services.<name>`; this package re-exports each area's 
 name stays the contract while the modules behind it move.
 """
 
+from .changes import scheduled_change_apply, scheduled_change_cancel, scheduled_changes_apply_due
 from .classes import CLASS_EDITABLE, class_create, class_update, works_at
+from .corrections import student_personal_id_correct, student_status_correct
 from .facilities import (
     EQUIPMENT_EDITABLE,
     ROOM_EDITABLE,
@@ -58,6 +60,9 @@ __all__ = [
     "may_set_guardian_phone",
     "room_create",
     "room_update",
+    "scheduled_change_apply",
+    "scheduled_change_cancel",
+    "scheduled_changes_apply_due",
     "school_update",
     "school_year_create",
     "school_year_set_current",
@@ -66,9 +71,11 @@ __all__ = [
     "staff_create",
     "staff_update",
     "student_create",
+    "student_personal_id_correct",
     "student_record_viewed",
     "student_set_class",
     "student_set_status",
+    "student_status_correct",
     "student_update",
     "term_set",
     "works_at",

@@ -5,28 +5,58 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giaoducso.core import audit
 from giaoducso.core.audit import Actor
-from giaoducso.core.models import AuditAction, Unit
+from giaoducso.core.models import AuditAction, Unit, UnitKind
 from giaoducso.core.roles import RELATION_ROLES
 from giaoducso.core.scoping import memberships_for
 from giaoducso.core.services import reject_unknown_fields
 from rules.text import fold, name_sort_key, normalise_name
 
-from ..models import Enrolment, Guardian, SchoolClass, Student, StudentStatus, StudentStatusEvent
+from ..models import (
+    Enrolment,
+    Guardian,
+    ScheduledChange,
+    SchoolClass,
+    Student,
+    StudentStatus,
+    StudentStatusEvent,
+)
+from .changes import append_status_event, last_status_event, status_change_schedule
 from .common import _check_person_id, _check_phone, _raise
 
-STUDENT_EDITABLE = ("full_name", "date_of_birth", "sex", "ethnicity", "address", "ministry_code")
+STUDENT_EDITABLE = (
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "address",
+    "ward",
+    "ministry_code",
+)
+
+
+def _check_ward(errors: dict[str, list[str]], ward: Unit | None) -> None:
+    # The quality board counts a ward as known only when it is a ward of the unit tree.
+    if ward is not None and ward.kind != UnitKind.WARD:
+        errors.setdefault("ward", []).append(_("Hãy chọn một phường/xã trong danh mục."))
 
 
 @transaction.atomic
 def student_update(*, actor: Actor, student: Student, **fields: Any) -> Student:
     reject_unknown_fields("student_update", fields, STUDENT_EDITABLE)
-    before = audit.snapshot(student, STUDENT_EDITABLE)
+    errors: dict[str, list[str]] = {}
+    _check_ward(errors, fields.get("ward"))
+    _raise(errors)
+    before = audit.snapshot(student, (*STUDENT_EDITABLE, "ward_name"))
     for key, value in fields.items():
         setattr(student, key, value)
+    if fields.get("ward") is not None:
+        # The ward is now chosen from the tree: the text the file gave is superseded.
+        student.ward_name = ""
     student.full_name = normalise_name(student.full_name)
     student.search_name = fold(student.full_name)
     student.sort_key = name_sort_key(student.full_name)
@@ -74,6 +104,7 @@ def student_create(
     reject_unknown_fields("student_create", fields, STUDENT_CREATE_OPTIONAL)
     personal_id = (personal_id or "").strip()
     errors: dict[str, list[str]] = {}
+    _check_ward(errors, fields.get("ward"))
     _check_person_id(errors, personal_id, sex, date_of_birth)
     if school_class is not None:
         _check_class_for(school, school_class, errors)
@@ -140,13 +171,21 @@ def student_set_class(
 
 @transaction.atomic
 def student_set_status(
-    *, actor: Actor, student: Student, status: str, date: _dt.date, note: str = ""
-) -> StudentStatusEvent:
-    """Appends to the status history (never rewrites it) and sets the student's current status."""
+    *,
+    actor: Actor,
+    student: Student,
+    status: str,
+    date: _dt.date,
+    note: str = "",
+    today: _dt.date | None = None,
+) -> StudentStatusEvent | ScheduledChange:
+    """Appends to the status history (never rewrites it) and sets the student's current status. A date
+    after `today` is a decision for later: it is scheduled (services.changes), the record unchanged."""
+    today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if status not in StudentStatus.values:
         errors["status"] = [_("Trạng thái không hợp lệ.")]
-    last = student.status_events.order_by("-date", "-id").first()
+    last = last_status_event(student)
     if last is not None and date < last.date:
         errors["date"] = [
             _("Ngày phải từ %(date)s trở đi (ngày của trạng thái gần nhất).")
@@ -155,17 +194,9 @@ def student_set_status(
     if len(note or "") > 255:
         errors["note"] = [_("Ghi chú dài tối đa 255 ký tự.")]
     _raise(errors)
-    event = StudentStatusEvent(
-        school=student.school, student=student, status=status, date=date, note=note or ""
-    )
-    event.full_clean()
-    event.save()
-    audit.record_create(actor=actor, obj=event)
-    before = audit.snapshot(student, ("status",))
-    student.status = status
-    student.save(update_fields=["status", "updated_at"])
-    audit.record_update(actor=actor, obj=student, before=before)
-    return event
+    if date > today:
+        return status_change_schedule(actor=actor, student=student, status=status, date=date, note=note)
+    return append_status_event(actor=actor, student=student, status=status, date=date, note=note or "")
 
 
 # Guardians -----------------------------------------------------------------------------------------

@@ -226,7 +226,9 @@ def test_student_lifecycle_through_the_api(client, world, directory):
     response = call(client, "POST", "/api/v1/students", h, body)
     assert response.status_code == 201, response.content
     student_id = response.json()["id"]
-    assert response.json()["status_history"] == [{"status": "studying", "date": "2026-09-05", "note": ""}]
+    assert response.json()["status_history"] == [
+        {"status": "studying", "date": "2026-09-05", "note": "", "corrected": False, "correction_reason": ""}
+    ]
     moved = call(
         client,
         "POST",

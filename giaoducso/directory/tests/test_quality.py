@@ -147,21 +147,62 @@ def test_school_kept_ward_as_text_is_a_problem(world, crafted):
     assert _by_code(quality.school_quality([world.school_a]))["TA01"].problems[Kind.WARD_TEXT] == 2
 
 
-def test_every_link_leads_to_the_record(client, world, crafted):
-    sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
-    problems = list(quality.school_problems(world.school_a)) + list(quality.school_problems(world.school_b))
-    assert problems and all(p.url for p in problems)
-    for p in problems:
-        match = resolve(p.url)
-        if p.kind == Kind.STAFF_NO_POSITION:
-            assert match.kwargs == {"pk": crafted["bare"].pk}
-        elif p.kind == Kind.SCHOOL_CONTACT:
-            assert match.kwargs.get("code") in ("TA01", "TB02") or match.url_name.startswith(
-                "directory_school"
-            )
-        else:
-            assert match.view_name == "directory:student_detail"
-            assert client.get(p.url).status_code == 200
+# What each kind's screen must offer: the input that fixes it.
+FIX_INPUTS = {
+    Kind.MISSING_GUARDIAN_PHONE: 'name="phone"',
+    Kind.ID_MISMATCH: 'name="personal_id"',
+    Kind.UNKNOWN_PROVINCE: 'name="personal_id"',
+    Kind.NO_CLASS: 'name="cls-school_class"',
+    Kind.WARD_TEXT: 'name="ward"',
+    Kind.STAFF_NO_POSITION: 'name="position"',
+    Kind.SCHOOL_CONTACT: 'name="principal_name"',
+}
+
+
+def test_every_problem_kind_links_to_a_screen_that_fixes_it(client, world, crafted):
+    """The board never asks for a fix the screens cannot make: each kind's link opens, for the school's
+    principal, a page with the form field that fixes it."""
+    assert set(FIX_INPUTS) == set(quality.KINDS)
+    School.objects.filter(unit=world.school_a).update(ward_name="Xã Không Rõ")
+    sign_in(client, world.user(Role.PRINCIPAL))
+    problems = list(quality.school_problems(world.school_a))
+    for kind in quality.KINDS:
+        of_kind = [p for p in problems if p.kind == kind]
+        assert of_kind, f"the crafted data has no {kind}"
+        for p in of_kind:
+            match = resolve(p.url)
+            assert not match.view_name.startswith("admin:"), p
+            if kind == Kind.STAFF_NO_POSITION:
+                assert match.kwargs == {"pk": crafted["bare"].pk}
+            response = client.get(p.url)
+            assert response.status_code == 200, (kind, p.url)
+            assert FIX_INPUTS[kind] in response.content.decode(), (kind, p.url)
+
+
+def test_student_ward_fixed_on_the_form_leaves_the_board(client, world, crafted):
+    ward = UnitFactory(kind=UnitKind.WARD, code="PX09", name="Phường 9", parent=world.department)
+    [problem] = [
+        p for p in quality.school_problems(world.school_a, kind=Kind.WARD_TEXT) if p.record == "Phạm Thu Khác"
+    ]
+    sign_in(client, world.user(Role.SCHOOL_OFFICE))
+    other = world.other_student_a
+    data = {
+        "full_name": other.full_name,
+        "date_of_birth": other.date_of_birth.strftime("%d/%m/%Y"),
+        "sex": other.sex,
+        "ethnicity": other.ethnicity,
+        "address": other.address,
+        "ward": ward.pk,
+        "ministry_code": other.ministry_code,
+    }
+    response = client.post(problem.url, data)
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.ward == ward and other.ward_name == ""
+    assert not list(quality.school_problems(world.school_a, kind=Kind.WARD_TEXT))
+    # A unit that is not a ward is not offered, and is refused if sent.
+    response = client.post(problem.url, {**data, "ward": world.school_b.pk})
+    assert response.status_code == 400 and "phường/xã trong danh mục" in response.content.decode()
 
 
 def test_school_user_sees_their_list_and_not_another(client, world, crafted):

@@ -22,7 +22,8 @@ from ..forms import (
     StudentStatusForm,
     apply_service_errors,
 )
-from ..models import Enrolment, Guardian, Student, StudentStatusEvent
+from ..models import Enrolment, Guardian, ScheduledChange, Student, StudentStatusEvent
+from . import student_changes
 from .listing import export_table, export_url
 
 
@@ -58,9 +59,13 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         # The form validated a copy; reload so the service diffs against what is stored.
         student.refresh_from_db()
-        services.student_update(actor=request.user, student=student, **changed)
-        messages.success(request, _("Đã lưu thông tin học sinh."))
-        return redirect("directory:student_detail", pk=student.pk)
+        try:
+            services.student_update(actor=request.user, student=student, **changed)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin học sinh."))
+            return redirect("directory:student_detail", pk=student.pk)
     status = 400 if form.errors else 200
     return render(request, "directory/student_edit.html", {"form": form, "student": student}, status=status)
 
@@ -118,7 +123,9 @@ def _detail_context(request: HttpRequest, student: Student) -> dict[str, object]
         .order_by("-start_date", "-id")
     )
     can_change = has_perm(user, Perm.CHANGE_STUDENT, student.school)
+    shows_record = visibility.shows("scheduled_changes")
     return {
+        **student_changes.detail_context(request, student, shows_record=shows_record),
         "student": student,
         "visibility": visibility,
         "events": events if visibility.shows("status_history") else None,
@@ -162,11 +169,18 @@ def student_set_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StudentStatusForm(request.POST, prefix="st")
     if form.is_valid():
         try:
-            services.student_set_status(actor=request.user, student=student, **form.cleaned_data)
+            done = services.student_set_status(actor=request.user, student=student, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã cập nhật trạng thái học sinh."))
+            if isinstance(done, ScheduledChange):
+                messages.success(
+                    request,
+                    _("Đã lên lịch: trạng thái sẽ đổi vào ngày %(date)s; có thể hủy trước ngày đó.")
+                    % {"date": f"{done.date:%d/%m/%Y}"},
+                )
+            else:
+                messages.success(request, _("Đã cập nhật trạng thái học sinh."))
             return redirect("directory:student_detail", pk=student.pk)
     context = {**_detail_context(request, student), "status_form": form}
     return render(request, "directory/student_detail.html", context, status=400)

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,9 +18,9 @@ from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404, has_perm, scoped
 from giaoducso.core.views.decorators import require_perm
 
-from .. import transfers
+from .. import services, transfers
 from ..exports import audit_unit
-from ..models import Student, Transfer, TransferStatus
+from ..models import ScheduledChange, Student, Transfer, TransferStatus
 from .listing import export_table, exportable
 
 TRANSFER_TABLE = "directory.transfers"
@@ -251,6 +251,7 @@ def _detail_context(request: HttpRequest, transfer: Transfer, **extra: Any) -> d
         "deciding_school": transfers.deciding_school(transfer),
         "can_decide": transfers.can_decide(request.user, transfer),
         "can_cancel": transfers.can_cancel(request.user, transfer),
+        "can_unschedule": transfers.can_unschedule(request.user, transfer),
         "student_visible": scoped(
             Student.objects.filter(pk=transfer.student_id), request.user, Perm.VIEW_STUDENT
         ).exists(),
@@ -265,10 +266,21 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "directory/transfer_detail.html", _detail_context(request, transfer))
 
 
+def _unschedule(*, actor: Any, transfer: Transfer, note: str) -> Transfer:
+    """Cancels an approved transfer before its day, through its scheduled change (one write path)."""
+    change = ScheduledChange.objects.filter(transfer=transfer).first()
+    if change is None:
+        raise ValidationError(_("Đề nghị này không có lịch chuyển nào để hủy."))
+    services.scheduled_change_cancel(actor=actor, change=change, reason=note)
+    transfer.refresh_from_db()
+    return transfer
+
+
 ACTIONS = {
     "approve": (transfers.transfer_approve, gettext_lazy("Đã duyệt: học sinh đã chuyển sang trường mới.")),
     "reject": (transfers.transfer_reject, gettext_lazy("Đã từ chối đề nghị chuyển trường.")),
     "cancel": (transfers.transfer_cancel, gettext_lazy("Đã hủy đề nghị chuyển trường.")),
+    "unschedule": (_unschedule, gettext_lazy("Đã hủy chuyển trường đã lên lịch; học sinh ở lại trường cũ.")),
 }
 
 
@@ -283,10 +295,14 @@ def transfer_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form.is_valid():
         service, done = ACTIONS[action]
         try:
-            service(actor=request.user, transfer=transfer, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            errors = _errors(exc)
+            result = service(actor=request.user, transfer=transfer, note=form.cleaned_data["note"])
+        except (ValidationError, PermissionDenied) as exc:
+            errors = _errors(exc) if isinstance(exc, ValidationError) else [str(exc)]
         else:
+            if result.status == TransferStatus.SCHEDULED:
+                done = gettext_lazy(
+                    "Đã duyệt: học sinh sẽ chuyển vào ngày %(date)s; đến ngày đó hồ sơ vẫn ở trường cũ."
+                ) % {"date": f"{result.effective_date:%d/%m/%Y}"}
             messages.success(request, str(done))
             return redirect("directory:transfer_detail", pk=transfer.pk)
     transfer.refresh_from_db()
