@@ -164,12 +164,12 @@ def _body(job: Job, report: JobReporter, *, dry_run: bool) -> dict[str, Any]:
         )
     preview = result.as_preview()
     if result.errors or result.warnings:
-        _attach_report(job, result.errors, result.warnings)
-        preview["filename"] = f"bao-cao-nhap-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
-        preview["rows"] = len(result.errors) + len(result.warnings)
+        preview.update(attach_report(job, result.errors, result.warnings, note=result.limits_note()))
     preview["data_rows"] = result.rows
     if not result.ok:
-        preview["message"] = _("Tệp có %(count)d lỗi; chưa ghi dữ liệu nào.") % {"count": len(result.errors)}
+        preview["message"] = _("Tệp có %(count)d lỗi; chưa ghi dữ liệu nào.") % {"count": result.errors.total}
+        if result.stopped_at_row:
+            preview["message"] += " " + _("Đã dừng kiểm tra ở dòng %(row)d.") % {"row": result.stopped_at_row}
     else:
         preview["message"] = result.summary()
         if not dry_run:
@@ -177,13 +177,17 @@ def _body(job: Job, report: JobReporter, *, dry_run: bool) -> dict[str, Any]:
     return preview
 
 
-def _attach_report(job: Job, errors: list[Problem], warnings: list[Problem]) -> None:
+def attach_report(
+    job: Job, errors: list[Problem], warnings: list[Problem], *, note: str = ""
+) -> dict[str, Any]:
+    """Saves the XLSX report on the job; returns what the job's result says about that file."""
     filename = f"bao-cao-nhap-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
     with tempfile.TemporaryFile(suffix=".xlsx") as handle:
-        write_problems_xlsx(errors, warnings, handle)
+        write_problems_xlsx(errors, warnings, handle, note=note)
         handle.seek(0)
         job.result_file.save(filename, File(handle), save=False)
     Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
+    return {"filename": filename, "rows": len(errors) + len(warnings)}
 
 
 def check_body(job: Job, report: JobReporter) -> dict[str, Any]:

@@ -3,6 +3,11 @@
 Rows stream; nothing holds the whole file. Columns are found by header name (trimmed, case- and
 diacritic-insensitive), in any order; other columns are ignored and listed. Every value comes out as a
 trimmed str, so that both formats go through the same checks.
+
+A file may have at most IMPORT_MAX_ROWS rows besides its header, blank rows included: reading stops at the
+first row past it and the whole file is refused, so that an over-long file costs the worker that many rows
+at most, not the whole file. An XLSX sheet's declared size is not trusted (a sheet can claim a million rows
+and sixteen thousand columns): rows come as the file has them, never wider than MAX_COLUMNS.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from rules.text import fold
@@ -25,6 +31,36 @@ from .report import FileProblem
 
 CSV_EXTENSIONS = (".csv", ".txt")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+# Cells read from each XLSX row: far more than any template has, and a bound on the work per row.
+MAX_COLUMNS = 100
+
+
+class TooManyRows(FileProblem):
+    """The file has more rows than IMPORT_MAX_ROWS allows: refused as a whole, at the first row past it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            _(
+                "Tệp có nhiều hơn %(limit)s dòng dưới dòng tiêu đề (kể cả dòng trống); đã dừng đọc. "
+                "Hãy chia thành nhiều tệp, mỗi tệp tối đa %(limit)s dòng, hoặc xoá các dòng trống thừa ở cuối."
+            )
+            % {"limit": f"{limit:,}".replace(",", ".")}
+        )
+        self.limit = limit
+
+
+def max_rows() -> int:
+    return int(settings.IMPORT_MAX_ROWS)
+
+
+def limit_rows(numbered: Iterator[tuple[int, Any]], limit: int | None = None) -> Iterator[tuple[int, Any]]:
+    """`numbered` (row number from 1, the header's row included) until a row past the limit: TooManyRows."""
+    limit = max_rows() if limit is None else limit
+    last = limit + 1  # the header
+    for item in numbered:
+        if item[0] > last:
+            raise TooManyRows(limit)
+        yield item
 
 
 def header_key(text: Any) -> str:
@@ -136,19 +172,40 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
             ) from exc
 
 
-def _xlsx_rows(path: Path) -> Iterator[Sequence[Any]]:
-    import zipfile
+def xlsx_rows(
+    source: Path | Any, sheet_name: str | None = None, *, invalid: str | None = None
+) -> Iterator[Sequence[Any]]:
+    """The rows of the sheet named `sheet_name` (else the first), streamed, each at most MAX_COLUMNS wide.
 
+    The sheet's <dimension> is ignored: openpyxl would otherwise pad every row to the width it claims and
+    yield empty rows down to the height it claims. Missing rows between two real ones still come out as
+    empty rows, so a sparse sheet counts its gaps against the row limit at the cost of a tuple each."""
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise FileProblem(_("Tệp không phải tệp Excel (.xlsx) hợp lệ.")) from exc
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except (
+        Exception
+    ) as exc:  # openpyxl raises many types (zip, XML, KeyError…) for a file that is not a workbook
+        raise FileProblem(invalid or _("Tệp không phải tệp Excel (.xlsx) hợp lệ.")) from exc
     try:
         if not workbook.worksheets:
             raise FileProblem(_("Tệp Excel không có trang tính nào."))
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
+        if sheet_name is not None and sheet_name in workbook.sheetnames:
+            sheet = workbook[sheet_name]
+        else:
+            sheet = workbook.worksheets[0]
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a damaged sheet (bad XML, a cell openpyxl cannot convert)
+                raise FileProblem(invalid or _("Tệp không phải tệp Excel (.xlsx) hợp lệ.")) from exc
+            yield row
     finally:
         workbook.close()
 
@@ -157,12 +214,12 @@ def open_table(path: Path, file_name: str, columns: Sequence[str], required: Seq
     """The table in the file, its header checked; FileProblem when the file cannot be used at all."""
     suffix = Path(file_name).suffix.lower()
     if suffix in XLSX_EXTENSIONS:
-        raw: Iterator[Sequence[Any]] = _xlsx_rows(path)
+        raw: Iterator[Sequence[Any]] = xlsx_rows(path)
     elif suffix in CSV_EXTENSIONS:
         raw = _csv_rows(path)
     else:
         raise FileProblem(_("Chỉ nhận tệp CSV (.csv) hoặc Excel (.xlsx)."))
-    numbered = enumerate(raw, start=1)
+    numbered = limit_rows(enumerate(raw, start=1))
     header: Sequence[Any] | None = None
     for _number, cells in numbered:
         if any(_cell_text(c) for c in cells):
