@@ -16,6 +16,8 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -172,6 +174,55 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
             ) from exc
 
 
+_OPEN_LOCK = threading.Lock()
+
+
+def _no_size(sheet: Any) -> None:
+    return None
+
+
+def open_workbook(source: Path | Any) -> Any:
+    """openpyxl's read-only workbook, without the pass it makes over every sheet at load.
+
+    To learn a sheet's size, openpyxl looks for its <dimension> element and, when the writer left none out
+    (openpyxl's own write-only mode does), parses the whole sheet to find that out: a second full read of
+    a large file before the first row. The rows are read without that size anyway (see xlsx_rows)."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    with _OPEN_LOCK:
+        original = ReadOnlyWorksheet._get_size
+        ReadOnlyWorksheet._get_size = _no_size  # type: ignore[method-assign]
+        try:
+            return load_workbook(source, read_only=True, data_only=True)
+        finally:
+            ReadOnlyWorksheet._get_size = original  # type: ignore[method-assign]
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
+
+
+def xlsx_row_estimate(path: Path) -> int:
+    """Roughly how many rows the first sheet has, for a progress bar: its <dimension> when it sits at the
+    start of the sheet, else a guess from the sheet's uncompressed size; 0 when the file cannot be read."""
+    try:
+        workbook = open_workbook(path)
+    except Exception:
+        return 0
+    try:
+        sheet = workbook.worksheets[0]
+        with sheet._get_source() as handle:
+            head = handle.read(64 * 1024)
+        match = _DIMENSION.search(head)
+        if match:
+            return max(0, int(match.group(1)) - 1)
+        return int(workbook._archive.getinfo(sheet._worksheet_path).file_size // 100)
+    except Exception:
+        return 0
+    finally:
+        workbook.close()
+
+
 def xlsx_rows(
     source: Path | Any, sheet_name: str | None = None, *, invalid: str | None = None
 ) -> Iterator[Sequence[Any]]:
@@ -180,13 +231,9 @@ def xlsx_rows(
     The sheet's <dimension> is ignored: openpyxl would otherwise pad every row to the width it claims and
     yield empty rows down to the height it claims. Missing rows between two real ones still come out as
     empty rows, so a sparse sheet counts its gaps against the row limit at the cost of a tuple each."""
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except (
-        Exception
-    ) as exc:  # openpyxl raises many types (zip, XML, KeyError…) for a file that is not a workbook
+        workbook = open_workbook(source)
+    except Exception as exc:  # openpyxl raises many types (zip, XML, KeyError…) for a non-workbook
         raise FileProblem(invalid or _("Tệp không phải tệp Excel (.xlsx) hợp lệ.")) from exc
     try:
         if not workbook.worksheets:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from . import schools, staff, students
 from .common import ImportContext, Progress, no_progress
-from .readers import XLSX_EXTENSIONS, file_sha256, max_rows, open_table
+from .readers import XLSX_EXTENSIONS, file_sha256, max_rows, open_table, xlsx_row_estimate
 from .report import FileProblem, ImportResult, Problem, max_errors
 
 KINDS: dict[str, ModuleType] = {"students": students, "schools": schools, "staff": staff}
@@ -38,16 +38,7 @@ def estimate_rows(path: Path, file_name: str) -> int:
 
 def _estimate_rows(path: Path, file_name: str) -> int:
     if Path(file_name).suffix.lower() in XLSX_EXTENSIONS:
-        try:
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(path, read_only=True)
-            try:
-                return max(0, (workbook.worksheets[0].max_row or 1) - 1)
-            finally:
-                workbook.close()
-        except Exception:
-            return 0
+        return xlsx_row_estimate(path)
     count = 0
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -102,6 +102,31 @@ def test_a_sheet_claiming_a_million_rows_and_columns_is_read_as_it_is(world, yea
     assert result.ok and result.rows == 3, [p.text() for p in result.errors]
 
 
+def test_a_sheet_without_a_dimension_is_not_read_twice(world, tmp_path, monkeypatch):
+    """openpyxl's write-only mode leaves <dimension> out, and openpyxl's reader then parses the whole
+    sheet looking for it before the first row (the Ministry sheet of 300,000 rows: seconds for nothing)."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(ministry.SHEET_NAME)
+    sheet.append([ministry.COL_PERSONAL_ID, ministry.COL_CODE])
+    for n in range(50):
+        sheet.append([f"{n:012d}", ""])
+    path = tmp_path / "write-only.xlsx"
+    book.save(path)
+    original = ReadOnlyWorksheet._get_size
+
+    def whole_pass(self):
+        raise AssertionError("the sheet was parsed to find its size")
+
+    monkeypatch.setattr(WorkSheetParser, "parse_dimensions", whole_pass)
+    assert next(iter(xlsx_rows(path)))[:2] == (ministry.COL_PERSONAL_ID, ministry.COL_CODE)
+    result = ministry.ministry_codes_import(actor=None, upload=str(path), dry_run=True)
+    assert result.ok and result.skipped == 50 and result.rows == 50
+    assert ReadOnlyWorksheet._get_size is original
+
+
 # --- errors per check ---------------------------------------------------------------------------
 
 
