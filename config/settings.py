@@ -229,10 +229,22 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Imports (students, staff, schools, the Ministry's codes): what one uploaded file may make a worker do
+# The largest file accepted by an upload screen, in bytes (the setting is in MB).
+IMPORT_MAX_UPLOAD_SIZE = env.int("IMPORT_MAX_UPLOAD_MB", default=50) * 1024 * 1024
+# Rows below the header, blank rows included; reading stops at the first row past it and refuses the file.
+# 100,000 is the size bench/import_students.py holds within its 300 MB target.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+# Checking stops after this many errors; the report says where it stopped. Warnings are kept up to it.
+IMPORT_MAX_ERRORS = env.int("IMPORT_MAX_ERRORS", default=1_000)
+
 # --- Background jobs (django-tasks) -----------------------------------------------------------
 # "db" stores tasks in the database for `manage.py db_worker` (any number of machines);
 # "immediate" runs them in-process after commit (tests).
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="db")
+# A job whose worker grows by more than this many MB (resident memory) since the job started fails with
+# a message instead of taking the machine's memory; 0 turns the guard off. Checked at each progress step.
+JOB_MAX_MEMORY_MB = env.int("JOB_MAX_MEMORY_MB", default=1024)
 TASKS = {
     "default": {
         "BACKEND": {

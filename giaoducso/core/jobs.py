@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -153,13 +154,67 @@ def job_progress(job_id: Any, percent: float, message: str = "") -> bool:
     return bool(Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, progress__lte=value).update(**fields))
 
 
+def _page_size() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return 4096
+
+
+_PAGE_SIZE = _page_size()
+
+
+def resident_memory() -> int | None:
+    """This process's resident memory in bytes, where the system tells it cheaply (Linux); else None."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class JobMemoryExceeded(JobError):
+    """The job grew its worker past JOB_MAX_MEMORY_MB: stopped before the machine runs out."""
+
+
 class JobReporter:
-    """What a job body holds to report progress: `reporter(percent, message)` or `reporter.step(...)`."""
+    """What a job body holds to report progress: `reporter(percent, message)` or `reporter.step(...)`.
+
+    Each report also checks the worker's memory: a job that has grown it by more than JOB_MAX_MEMORY_MB
+    since it started is stopped (JobMemoryExceeded), since one worker runs every queued job in turn and a
+    machine out of memory kills them all. Growth, not the total, because a worker keeps what earlier jobs
+    freed and reuses it."""
 
     def __init__(self, job_id: Any) -> None:
         self.job_id = job_id
+        self.memory_limit = max(0, int(getattr(settings, "JOB_MAX_MEMORY_MB", 0))) * 1024 * 1024
+        self.memory_start = resident_memory() if self.memory_limit else None
+        self.memory_peak = self.memory_start or 0
+
+    def check_memory(self) -> None:
+        if self.memory_start is None:
+            return
+        now = resident_memory()
+        if now is None:
+            return
+        self.memory_peak = max(self.memory_peak, now)
+        if now - self.memory_start > self.memory_limit:
+            logger.warning(
+                "Job %s stopped: resident memory grew by %d MB (limit %d MB)",
+                self.job_id,
+                (now - self.memory_start) // (1024 * 1024),
+                self.memory_limit // (1024 * 1024),
+            )
+            raise JobMemoryExceeded(
+                _(
+                    "Công việc cần quá %(limit)d MB bộ nhớ nên đã dừng. "
+                    "Hãy chia dữ liệu thành nhiều phần nhỏ hơn rồi thử lại."
+                )
+                % {"limit": self.memory_limit // (1024 * 1024)}
+            )
 
     def __call__(self, percent: float, message: str = "") -> bool:
+        self.check_memory()
         return job_progress(self.job_id, percent, message)
 
     def step(self, done: int, total: int, message: str = "", *, start: int = 0, end: int = 100) -> bool:

@@ -6,7 +6,9 @@ mode into a temporary file so that a large school never sits in memory as a work
 Reverse import: the Ministry sends the same template back with its student codes (mã học sinh) filled in.
 Rows are matched by personal identification number; headers by name (any order, case and diacritics
 ignored). All or nothing: any problem in any row → nothing is written and every problem is reported by row
-and column. A stored code that differs from the file is an error, never silently overwritten.
+and column. A stored code that differs from the file is an error, never silently overwritten. The file is
+read as the other imports read theirs (importing.readers): streamed, at most IMPORT_MAX_ROWS rows, and
+checking stops after IMPORT_MAX_ERRORS problems. The screen runs it as a background job.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
@@ -36,6 +38,9 @@ from giaoducso.core.scoping import scoped
 from rules.identifiers import is_ministry_student_code, is_personal_id_format
 from rules.text import fold
 
+from .importing.common import Progress, no_progress
+from .importing.readers import limit_rows, xlsx_rows
+from .importing.report import FileProblem, ProblemList, limits_note, max_errors
 from .models import Student, StudentStatusEvent
 
 SHEET_NAME = "C1-HocSinh"
@@ -65,8 +70,6 @@ EXPORT_COLUMNS: list[tuple[str, Callable[[Any], Any]]] = [
     (COL_DISABILITY, lambda s: s.disability),
     (COL_PERSONAL_ID, lambda s: s.personal_id),
 ]
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -137,13 +140,19 @@ class RowProblem:
         }
 
 
+def _problems() -> ProblemList[RowProblem]:
+    return ProblemList()
+
+
 @dataclass
 class CodeImportResult:
     changed: list[tuple[int, str, str]] = field(default_factory=list)  # (student id, old, new)
     unchanged: int = 0
     skipped: int = 0  # rows without a code: the Ministry has not assigned one yet
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: ProblemList[RowProblem] = field(default_factory=_problems)
     dry_run: bool = False
+    rows: int = 0  # data rows read (blank ones included)
+    stopped_at_row: int = 0  # checking stopped here after IMPORT_MAX_ERRORS problems (0: it did not)
 
     @property
     def ok(self) -> bool:
@@ -160,9 +169,15 @@ class CodeImportResult:
             "skipped": self.skipped,
         }
 
+    def limits_note(self) -> str:
+        return limits_note(stopped_at_row=self.stopped_at_row, errors_omitted=self.problems.omitted)
+
     def report(self) -> str:
-        lines = [_("Không ghi gì: tệp có %(n)d lỗi.") % {"n": len(self.problems)}]
+        lines = [_("Không ghi gì: tệp có %(n)d lỗi.") % {"n": self.problems.total}]
         lines += [p.text() for p in self.problems]
+        note = self.limits_note()
+        if note:
+            lines.append(note)
         return "\n".join(lines)
 
 
@@ -177,14 +192,20 @@ def _text(value: Any, width: int) -> str:
     return str(value).strip()
 
 
-def _rows(upload: IO[bytes]) -> tuple[dict[str, int], Iterator[tuple[int, tuple[Any, ...]]]]:
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise ValueError(_("Không đọc được tệp: hãy tải lên tệp Excel (.xlsx) theo mẫu C1-HocSinh.")) from exc
-    sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
+def _rows(
+    upload: IO[bytes] | str | Any,
+) -> tuple[dict[str, int], Iterator[tuple[int, tuple[Any, ...]]]]:
+    numbered = limit_rows(
+        enumerate(
+            xlsx_rows(
+                upload,
+                SHEET_NAME,
+                invalid=_("Không đọc được tệp: hãy tải lên tệp Excel (.xlsx) theo mẫu C1-HocSinh."),
+            ),
+            start=1,
+        )
+    )
+    header = next(numbered, (1, ()))[1] or ()
     wanted = {fold(name): name for name, _getter in EXPORT_COLUMNS}
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
@@ -196,22 +217,63 @@ def _rows(upload: IO[bytes]) -> tuple[dict[str, int], Iterator[tuple[int, tuple[
         raise ValueError(
             _("Dòng tiêu đề thiếu cột: %(columns)s.") % {"columns": ", ".join(f"«{m}»" for m in missing)}
         )
-    return positions, ((number, row) for number, row in enumerate(rows, start=2))
+    return positions, numbered
+
+
+def _checked_rows(
+    rows: Iterator[tuple[int, tuple[Any, ...]]],
+    result: CodeImportResult,
+    progress: Progress,
+    estimate: int,
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The data rows, counted, with progress, until IMPORT_MAX_ERRORS problems have been found."""
+    limit = max_errors()
+    for number, row in rows:
+        if result.problems.total >= limit:
+            result.stopped_at_row = number
+            return
+        result.rows += 1
+        if result.rows % 5000 == 0:
+            progress("reading", result.rows, max(estimate, result.rows))
+        yield number, row
 
 
 def ministry_codes_import(
-    *, actor: Any, upload: IO[bytes], school: Unit | None = None, user: Any = None, dry_run: bool = False
+    *,
+    actor: Any,
+    upload: IO[bytes] | str | Any,
+    school: Unit | None = None,
+    user: Any = None,
+    dry_run: bool = False,
+    progress: Progress = no_progress,
+    estimate: int = 0,
 ) -> CodeImportResult:
-    """Fills in Ministry codes from the returned template.
+    """Fills in Ministry codes from the returned template (a file object or a path).
 
     `school` limits the rows to one school; `user` limits them to what that user may change (the screen);
     the command passes neither and may touch any student."""
     result = CodeImportResult(dry_run=dry_run)
     try:
-        positions, rows = _rows(upload)
-    except ValueError as exc:
-        result.problems.append(RowProblem(0, "", str(exc)))
+        positions, numbered = _rows(upload)
+        rows = _checked_rows(numbered, result, progress, estimate)
+        return _import(actor, positions, rows, result, school, user, dry_run, progress)
+    except (ValueError, FileProblem) as exc:
+        # First: the file as a whole cannot be used (unreadable, too long), whatever its rows said.
+        result.problems.insert(0, RowProblem(0, "", str(exc)))
+        result.changed = []
         return result
+
+
+def _import(
+    actor: Any,
+    positions: dict[str, int],
+    rows: Iterator[tuple[int, tuple[Any, ...]]],
+    result: CodeImportResult,
+    school: Unit | None,
+    user: Any,
+    dry_run: bool,
+    progress: Progress,
+) -> CodeImportResult:
     id_at, code_at = positions[COL_PERSONAL_ID], positions[COL_CODE]
 
     wanted: list[tuple[int, str, str]] = []  # (row, personal id, code)
@@ -317,14 +379,18 @@ def ministry_codes_import(
     result.changed = [(s.pk, s.ministry_code, code) for s, code in updates]
     if result.problems or dry_run:
         return result
+    total = len(updates)
     with transaction.atomic():
-        for student, code in updates:
+        for done, (student, code) in enumerate(updates, start=1):
             before = audit.snapshot(student, ("ministry_code",))
             student.ministry_code = code
             student.save(update_fields=["ministry_code", "updated_at"])
             audit.record_update(
                 actor=actor, obj=student, before=before, note="Nhập mã học sinh từ CSDL của Bộ"
             )
+            if done % 500 == 0:
+                progress("writing", done, total)
+    progress("writing", total, total)
     return result
 
 

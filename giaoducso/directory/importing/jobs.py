@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from giaoducso.core import jobs as core_jobs
 from giaoducso.core.jobs import JOB_KINDS, JobError, JobKind, JobReporter
-from giaoducso.core.models import Job, JobStatus, User
+from giaoducso.core.models import Job, JobStatus, Unit, User
 from giaoducso.core.numbers import grouped
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
@@ -31,14 +31,20 @@ from .service import run_import
 
 CHECK_KIND = "directory_import_check"
 RUN_KIND = "directory_import_run"
-IMPORT_JOB_KINDS = (CHECK_KIND, RUN_KIND)
+MINISTRY_KIND = "directory_ministry_codes"
+IMPORT_JOB_KINDS = (CHECK_KIND, RUN_KIND, MINISTRY_KIND)
+MINISTRY_LABEL = gettext_lazy("Mã học sinh do Bộ cấp (C1-HocSinh)")
 JOB_KINDS.setdefault(CHECK_KIND, JobKind(gettext_lazy("Kiểm tra tệp nhập dữ liệu")))
 JOB_KINDS.setdefault(RUN_KIND, JobKind(gettext_lazy("Nhập dữ liệu từ tệp"), notify_on_finish=True))
+JOB_KINDS.setdefault(
+    MINISTRY_KIND, JobKind(gettext_lazy("Nhập mã học sinh do Bộ cấp"), notify_on_finish=True)
+)
 
 PERMS = {"students": Perm.CHANGE_STUDENT, "schools": Perm.CHANGE_SCHOOL, "staff": Perm.CHANGE_STAFF}
 UPLOAD_DIR = "imports"
 PHASE_SPAN = {"reading": (2, 60), "checking": (60, 90), "writing": (90, 99)}
 RUN_SPAN = {"reading": (2, 40), "checking": (40, 50), "writing": (50, 99)}
+MINISTRY_SPAN = {"reading": (2, 70), "checking": (70, 75), "writing": (75, 99)}
 
 
 def kinds_for(user: Any) -> list[str]:
@@ -62,6 +68,36 @@ def job_start_import_check(*, actor: User | Any, kind: str, stored_name: str, fi
             "file": stored_name,
             "file_name": file_name,
             "membership_id": active.pk if active is not None else None,
+        },
+    )
+
+
+def job_start_ministry_codes(
+    *, actor: User | Any, school: Unit, stored_name: str, file_name: str, dry_run: bool
+) -> Job:
+    """The Ministry's returned C1-HocSinh file, checked and (unless dry_run) written in the background."""
+    from ..transfers import schools_where
+    from .tasks import ministry_codes_task
+
+    if not schools_where(actor, Perm.CHANGE_STUDENT).filter(pk=school.pk).exists():
+        raise PermissionError("The user may not change this school's students.")
+    if dry_run:
+        title = _("Kiểm tra mã học sinh của Bộ từ tệp %(file)s") % {"file": file_name}
+    else:
+        title = _("Nhập mã học sinh của Bộ từ tệp %(file)s") % {"file": file_name}
+    return core_jobs.job_start(
+        actor=actor,
+        kind=MINISTRY_KIND,
+        title=title,
+        unit=school,
+        task=ministry_codes_task,
+        params={
+            "import_kind": "ministry_codes",
+            "file": stored_name,
+            "file_name": file_name,
+            "school_id": school.pk,
+            "dry_run": bool(dry_run),
+            "membership_id": core_jobs.membership_param(actor),
         },
     )
 
@@ -165,12 +201,12 @@ def _body(job: Job, report: JobReporter, *, dry_run: bool) -> dict[str, Any]:
         )
     preview = result.as_preview()
     if result.errors or result.warnings:
-        _attach_report(job, result.errors, result.warnings)
-        preview["filename"] = f"bao-cao-nhap-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
-        preview["rows"] = len(result.errors) + len(result.warnings)
+        preview.update(attach_report(job, result.errors, result.warnings, note=result.limits_note()))
     preview["data_rows"] = result.rows
     if not result.ok:
-        preview["message"] = _("Tệp có %(count)d lỗi; chưa ghi dữ liệu nào.") % {"count": len(result.errors)}
+        preview["message"] = _("Tệp có %(count)d lỗi; chưa ghi dữ liệu nào.") % {"count": result.errors.total}
+        if result.stopped_at_row:
+            preview["message"] += " " + _("Đã dừng kiểm tra ở dòng %(row)d.") % {"row": result.stopped_at_row}
     else:
         preview["message"] = result.summary()
         if not dry_run:
@@ -178,13 +214,17 @@ def _body(job: Job, report: JobReporter, *, dry_run: bool) -> dict[str, Any]:
     return preview
 
 
-def _attach_report(job: Job, errors: list[Problem], warnings: list[Problem]) -> None:
+def attach_report(
+    job: Job, errors: list[Problem], warnings: list[Problem], *, note: str = ""
+) -> dict[str, Any]:
+    """Saves the XLSX report on the job; returns what the job's result says about that file."""
     filename = f"bao-cao-nhap-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
     with tempfile.TemporaryFile(suffix=".xlsx") as handle:
-        write_problems_xlsx(errors, warnings, handle)
+        write_problems_xlsx(errors, warnings, handle, note=note)
         handle.seek(0)
         job.result_file.save(filename, File(handle), save=False)
     Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
+    return {"filename": filename, "rows": len(errors) + len(warnings)}
 
 
 def check_body(job: Job, report: JobReporter) -> dict[str, Any]:
@@ -193,3 +233,54 @@ def check_body(job: Job, report: JobReporter) -> dict[str, Any]:
 
 def run_body(job: Job, report: JobReporter) -> dict[str, Any]:
     return _body(job, report, dry_run=False)
+
+
+def ministry_body(job: Job, report: JobReporter) -> dict[str, Any]:
+    from .. import ministry
+    from ..transfers import schools_where
+    from .service import estimate_rows
+
+    user = core_jobs._acting_user(job)
+    school = schools_where(user, Perm.CHANGE_STUDENT).filter(pk=job.params.get("school_id")).first()
+    if school is None:
+        raise JobError(_("Bạn không có quyền sửa hồ sơ học sinh của trường này."))
+    stored = job.params["file"]
+    if not default_storage.exists(stored):
+        raise JobError(_("Không còn tệp đã tải lên; hãy tải lại tệp."))
+    dry_run = bool(job.params.get("dry_run"))
+    report(1, _("Đang mở tệp…"))
+    with _local_copy(stored) as path:
+        result = ministry.ministry_codes_import(
+            actor=user,
+            upload=path,
+            school=school,
+            user=user,
+            dry_run=dry_run,
+            progress=_progress(report, MINISTRY_SPAN),
+            estimate=estimate_rows(path, job.params.get("file_name", "")),
+        )
+    # No second step reads the upload (a dry run is uploaded again to be written): it has done its work.
+    default_storage.delete(stored)
+    errors = [Problem(p.row, p.column, "", p.message) for p in result.problems]
+    preview: dict[str, Any] = {
+        "kind": "ministry_codes",
+        "file_name": job.params.get("file_name", ""),
+        "data_rows": result.rows,
+        "changed": len(result.changed),
+        "unchanged": result.unchanged,
+        "skipped": result.skipped,
+        "error_count": result.problems.total,
+        "errors": [p.as_dict() for p in errors],
+        "warning_count": 0,
+        "warnings": [],
+        "stopped_at_row": result.stopped_at_row,
+        "limits_note": result.limits_note(),
+        "written": result.ok and not dry_run,
+        "dry_run": dry_run,
+    }
+    if errors:
+        preview.update(attach_report(job, errors, [], note=result.limits_note()))
+        preview["message"] = _("Không ghi gì: tệp có %(n)d lỗi.") % {"n": result.problems.total}
+    else:
+        preview["message"] = result.summary()
+    return preview

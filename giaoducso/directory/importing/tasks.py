@@ -17,3 +17,8 @@ def check_import(job_id: str) -> dict[str, Any]:
 @task()
 def run_import_task(job_id: str) -> dict[str, Any]:
     return run_job(job_id, jobs.run_body)
+
+
+@task()
+def ministry_codes_task(job_id: str) -> dict[str, Any]:
+    return run_job(job_id, jobs.ministry_body)

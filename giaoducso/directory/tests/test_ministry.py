@@ -2,11 +2,12 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from giaoducso.core.models import AuditEntry
+from giaoducso.core.models import AuditEntry, Job
 from giaoducso.core.roles import Role
 from giaoducso.directory import ministry
 from giaoducso.directory.models import (
@@ -259,7 +260,7 @@ def test_unreadable_file_or_missing_column(world, content, message):
 # --- the screen -----------------------------------------------------------------------------------
 
 
-def test_upload_screen_success_and_dry_run(client, world, school_a):
+def test_upload_screen_success_and_dry_run(client, world, school_a, django_capture_on_commit_callbacks):
     sign_in(client, world.user(Role.PRINCIPAL))
     url = reverse("directory:ministry_import")
 
@@ -269,7 +270,11 @@ def test_upload_screen_success_and_dry_run(client, world, school_a):
         data = {"school": world.school_a.pk, "file": upload}
         if dry_run:
             data["dry_run"] = "on"
-        return client.post(url, data)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data)
+        # A background job, like every import: the request only stores the file and starts it.
+        assert response.status_code == 302
+        return client.get(response["Location"])
 
     response = post(dry_run=True)
     assert response.status_code == 200 and "Sẽ cập nhật 1 mã học sinh" in response.content.decode()
@@ -277,17 +282,24 @@ def test_upload_screen_success_and_dry_run(client, world, school_a):
     response = post(dry_run=False)
     assert response.status_code == 200 and "Đã cập nhật 1 mã học sinh" in response.content.decode()
     assert Student.objects.get(pk=school_a.pk).ministry_code == "7900000001"
+    job = Job.objects.filter(kind="directory_ministry_codes").latest("created_at")
+    assert job.status == "succeeded" and job.unit == world.school_a and job.progress == 100
+    assert not default_storage.exists(job.params["file"])  # the upload is not kept once read
 
 
-def test_upload_screen_reports_errors_with_400(client, world, school_a):
+def test_upload_screen_reports_errors(client, world, school_a, django_capture_on_commit_callbacks):
     sign_in(client, world.user(Role.SCHOOL_OFFICE))
     upload = workbook_bytes([row(world.student_b.personal_id, "7900000003")])
     upload.name = "tra-ve.xlsx"
-    response = client.post(
-        reverse("directory:ministry_import"), {"school": world.school_a.pk, "file": upload}
-    )
-    assert response.status_code == 400
-    assert "Số định danh này là của học sinh trường khác." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("directory:ministry_import"), {"school": world.school_a.pk, "file": upload}
+        )
+    page = client.get(response["Location"]).content.decode()
+    assert "Số định danh này là của học sinh trường khác." in page
+    assert "Không ghi gì: tệp có 1 lỗi." in page
+    job = Job.objects.get(kind="directory_ministry_codes")
+    assert job.result["error_count"] == 1 and job.result_file  # the full report, as for the other imports
     wrong = io.BytesIO(b"a,b\n")
     wrong.name = "codes.csv"
     response = client.post(reverse("directory:ministry_import"), {"school": world.school_a.pk, "file": wrong})
@@ -299,6 +311,7 @@ def test_upload_screen_reports_errors_with_400(client, world, school_a):
     )
     assert response.status_code == 400
     assert Student.objects.get(pk=world.student_b.pk).ministry_code == ""
+    assert Job.objects.filter(kind="directory_ministry_codes").count() == 1
 
 
 # --- the command ----------------------------------------------------------------------------------

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +29,22 @@ from ..importing.readers import CSV_EXTENSIONS, XLSX_EXTENSIONS, looks_like_text
 from ..importing.service import KIND_LABELS, KINDS
 from ..importing.templates import FILENAMES, template_xlsx
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+ERRORS_PER_PAGE = 50
+
+
+def check_upload_size(upload: Any) -> None:
+    """Refuses an uploaded file larger than IMPORT_MAX_UPLOAD_SIZE (every upload screen)."""
+    limit = settings.IMPORT_MAX_UPLOAD_SIZE
+    if upload.size > limit:
+        raise forms.ValidationError(
+            _("Tệp lớn hơn %(limit)s; hãy chia thành nhiều tệp nhỏ hơn.") % {"limit": filesizeformat(limit)}
+        )
+
+
+def store_upload(upload: Any) -> str:
+    """Saves an upload where the workers read it; its stored name."""
+    suffix = Path(upload.name).suffix.lower()
+    return default_storage.save(f"{import_jobs.UPLOAD_DIR}/{uuid.uuid4().hex}{suffix}", upload)
 
 
 class ImportUploadForm(forms.Form):
@@ -55,8 +73,7 @@ class ImportUploadForm(forms.Form):
             raise forms.ValidationError(_("Chỉ nhận tệp CSV (.csv) hoặc Excel (.xlsx)."))
         if upload.size == 0:
             raise forms.ValidationError(_("Tệp trống."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Tệp lớn hơn 50 MB; hãy chia thành nhiều tệp nhỏ hơn."))
+        check_upload_size(upload)
         upload.seek(0)
         head = upload.read(64 * 1024)
         upload.seek(0)
@@ -88,8 +105,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        stored = default_storage.save(f"{import_jobs.UPLOAD_DIR}/{uuid.uuid4().hex}{suffix}", upload)
+        stored = store_upload(upload)
         job = import_jobs.job_start_import_check(
             actor=request.user,
             kind=form.cleaned_data["kind"],
@@ -108,14 +124,27 @@ def import_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _context(job: Job) -> dict[str, Any]:
+def _page(request: HttpRequest, items: list[Any], parameter: str) -> Page[Any]:
+    """One page of a stored problem list: the whole list is in the job's report file, not in the HTML."""
+    return Paginator(items, ERRORS_PER_PAGE).get_page(request.GET.get(parameter))
+
+
+def _context(request: HttpRequest, job: Job) -> dict[str, Any]:
     result = job.result or {}
+    is_ministry = job.kind == import_jobs.MINISTRY_KIND
+    errors = result.get("errors") or []
+    warnings = result.get("warnings") or []
     return {
         "job": job,
         "result": result,
-        "kind_label": KIND_LABELS.get(job.params.get("import_kind", ""), ""),
-        "is_check": job.kind == import_jobs.CHECK_KIND,
+        "kind_label": import_jobs.MINISTRY_LABEL
+        if is_ministry
+        else KIND_LABELS.get(job.params.get("import_kind", ""), ""),
+        "is_check": job.kind == import_jobs.CHECK_KIND or (is_ministry and job.params.get("dry_run")),
+        "is_ministry": is_ministry,
         "can_commit": import_jobs.import_can_commit(job),
+        "errors_page": _page(request, errors, "page") if errors else None,
+        "warnings_page": _page(request, warnings, "warnings_page") if warnings else None,
     }
 
 
@@ -123,14 +152,14 @@ def _context(job: Job) -> dict[str, Any]:
 @require_GET
 def import_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     job = _import_job_or_404(request, pk)
-    return render(request, "directory/import_detail.html", _context(job))
+    return render(request, "directory/import_detail.html", _context(request, job))
 
 
 @login_required
 @require_GET
 def import_status(request: HttpRequest, pk: Any) -> HttpResponse:
     job = _import_job_or_404(request, pk)
-    response = render(request, "directory/import_status.html", _context(job))
+    response = render(request, "directory/import_status.html", _context(request, job))
     response["Cache-Control"] = "no-store"
     return response
 

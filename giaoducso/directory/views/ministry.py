@@ -1,9 +1,10 @@
+from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,7 +14,9 @@ from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 
 from .. import ministry
+from ..importing import jobs as import_jobs
 from ..transfers import schools_where
+from .imports import check_upload_size, store_upload
 
 
 class ExportForm(forms.Form):
@@ -38,10 +41,9 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > ministry.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Tệp lớn hơn 20 MB; hãy tách theo trường."))
         if not upload.name.lower().endswith((".xlsx", ".xlsm")):
             raise forms.ValidationError(_("Hãy tải lên tệp Excel (.xlsx) theo mẫu C1-HocSinh."))
+        check_upload_size(upload)
         return upload
 
 
@@ -67,7 +69,7 @@ def ministry_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/ministry_exchange.html",
-        {"export_form": export_form, "import_form": import_form, "result": None},
+        {"export_form": export_form, "import_form": import_form},
     )
 
 
@@ -93,17 +95,18 @@ def ministry_import(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return ministry_page(request)
     import_form = ImportForm(request.POST, request.FILES, user=request.user)
-    export_form = ExportForm(user=request.user)
-    _single(export_form)
-    result = None
     if import_form.is_valid():
-        result = ministry.ministry_codes_import(
+        # Checked and written by a worker, like every import: a large file must not hold a web process.
+        upload = import_form.cleaned_data["file"]
+        job = import_jobs.job_start_ministry_codes(
             actor=request.user,
-            upload=import_form.cleaned_data["file"],
             school=import_form.cleaned_data["school"],
-            user=request.user,
+            stored_name=store_upload(upload),
+            file_name=Path(upload.name).name,
             dry_run=import_form.cleaned_data["dry_run"],
         )
-    status = 400 if (import_form.errors or (result and not result.ok)) else 200
-    context = {"export_form": export_form, "import_form": import_form, "result": result}
-    return render(request, "directory/ministry_exchange.html", context, status=status)
+        return redirect("directory:import_detail", pk=job.pk)
+    export_form = ExportForm(user=request.user)
+    _single(export_form)
+    context = {"export_form": export_form, "import_form": import_form}
+    return render(request, "directory/ministry_exchange.html", context, status=400)

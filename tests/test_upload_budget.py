@@ -1,0 +1,336 @@
+"""The budget of every upload route: the largest file the limits allow finishes within its time, and a file
+just past a limit (one row more, one byte more) is refused — with a message, before any work is written.
+
+Upload routes come from the URL configuration: a screen whose view reads `request.FILES` (or whose form has
+a file field), an admin whose model has a file field, an API operation taking multipart data. A route found
+there without a case in CASES fails `test_every_upload_route_has_a_budget`, so a new upload route is held to
+a budget the day it is added.
+
+The limits are lowered here (IMPORT_MAX_ROWS to ROWS, IMPORT_MAX_UPLOAD_SIZE to the size of the largest
+file) so that the largest allowed file stays small; the budget is generous, so that a slow shared machine
+does not fail it while a file that reads past its limit (thousands of times more work) still would.
+Speed itself is measured by the benchmarks under bench/, not here.
+"""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django import forms
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import Workbook
+
+from giaoducso.api import api
+from giaoducso.core.models import Job, Unit
+from giaoducso.core.roles import Role
+from giaoducso.directory import ministry
+from giaoducso.directory.importing import schools, staff, students
+from giaoducso.directory.models import Staff, Student
+from giaoducso.directory.tests.import_helpers import pid, setup_directory, student_row
+from giaoducso.testing.auth import sign_in
+from giaoducso.testing.world import World
+
+pytestmark = pytest.mark.django_db
+
+ROWS = 200  # IMPORT_MAX_ROWS in this test
+BUDGET_SECONDS = 60.0  # per upload, its background check and (where there is one) its write
+
+
+# --- finding the upload routes ------------------------------------------------------------------
+
+
+def _reads_files(view: Any) -> bool:
+    view = inspect.unwrap(view)
+    view_class = getattr(view, "view_class", None)
+    for target in (view_class, view):
+        if target is None:
+            continue
+        try:
+            if "FILES" in inspect.getsource(target):
+                return True
+        except (OSError, TypeError):
+            continue
+    form_class = getattr(view_class, "form_class", None)
+    return bool(
+        form_class
+        and any(isinstance(f, forms.FileField) for f in getattr(form_class, "base_fields", {}).values())
+    )
+
+
+def upload_routes() -> set[str]:
+    found: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = (
+                    f"{namespace}:{pattern.namespace}"
+                    if namespace and pattern.namespace
+                    else (pattern.namespace or namespace)
+                )
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner or "")
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                if route.startswith(("/api/", "/admin/")):
+                    continue  # below: the API from its document, the admin from its models
+                name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or route)
+                if _reads_files(pattern.callback):
+                    found.add(name)
+
+    walk(get_resolver().url_patterns, "/", "")
+    for model in admin.site._registry:
+        if any(
+            isinstance(f, models.FileField) and f.editable for f in model._meta.get_fields() if f.concrete
+        ):
+            found.add(f"admin:{model._meta.app_label}_{model._meta.model_name}_change")
+    document = api.get_openapi_schema(path_prefix="/api/v1/")
+    for methods in document["paths"].values():
+        for operation in methods.values():
+            content = (operation.get("requestBody") or {}).get("content", {})
+            if "multipart/form-data" in content or "application/octet-stream" in content:
+                found.add(f"api:{operation['operationId']}")
+    return found
+
+
+# --- the cases ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """One kind of file sent to an upload route."""
+
+    name: str
+    role: str
+    file_name: str
+    build: Callable[[World, int], bytes]  # the file with this many data rows, every one valid
+    data: Callable[[World], dict[str, Any]]  # the form's other fields
+    written: Callable[[World], int]  # how many records the kind holds, to see that a refusal wrote none
+    commit: bool  # a check job then a write job (the import screen), or one job (the Ministry codes)
+
+
+def _csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    return out.getvalue().encode()
+
+
+def _students(world: World, count: int) -> bytes:
+    return _csv(students.COLUMNS, [student_row(n) for n in range(1, count + 1)])
+
+
+def _schools(world: World, count: int) -> bytes:
+    rows = [
+        {
+            "ma_truong": f"BT{n:04d}",
+            "ten_truong": f"Trường Tiểu học Ngân Sách {n}",
+            "cap_hoc": "Tiểu học",
+            "loai_hinh": "Công lập",
+            "phuong_xa": "Phường 7",
+            "dia_chi": "1 Hậu Giang",
+            "dien_thoai": "028 3855 1234",
+            "email": f"bt{n:04d}@example.edu.vn",
+            "hieu_truong": "Lê Văn Hiệu",
+        }
+        for n in range(1, count + 1)
+    ]
+    return _csv(schools.COLUMNS, rows)
+
+
+def _staff(world: World, count: int) -> bytes:
+    rows = [
+        {
+            "ma_dinh_danh": pid(n, "F", 1985),
+            "ho_ten": f"Trần Thị Giáo {n}",
+            "ngay_sinh": "02/01/1985",
+            "gioi_tinh": "Nữ",
+            "ma_truong": "TA01",
+            "vi_tri_viec_lam": "Giáo viên",
+            "loai_hop_dong": "Viên chức",
+            "trinh_do": "Đại học",
+            "mon_day": "Toán",
+            "dien_thoai": "0901234567",
+            "email": "",
+        }
+        for n in range(1, count + 1)
+    ]
+    return _csv(staff.COLUMNS, rows)
+
+
+def _ministry(world: World, count: int) -> bytes:
+    """The returned C1-HocSinh: codes for the school's students, then pupils the Ministry has not coded."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(ministry.SHEET_NAME)
+    sheet.append([label for label, _getter in ministry.EXPORT_COLUMNS])
+    known = list(Student.objects.filter(school=world.school_a).order_by("pk"))[:count]
+    blank = dict.fromkeys((label for label, _getter in ministry.EXPORT_COLUMNS), "")
+    for n in range(count):
+        row = dict(blank)
+        if n < len(known):
+            row[ministry.COL_PERSONAL_ID] = known[n].personal_id
+            row[ministry.COL_CODE] = f"79{n + 1:08d}"
+        else:
+            row[ministry.COL_PERSONAL_ID] = pid(n)
+        sheet.append([row[label] for label, _getter in ministry.EXPORT_COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _kind(kind: str) -> Callable[[World], dict[str, Any]]:
+    return lambda world: {"kind": kind}
+
+
+CASES: dict[str, list[Case]] = {
+    "directory:import_start": [
+        Case(
+            "students",
+            Role.PRINCIPAL,
+            "hoc-sinh.csv",
+            _students,
+            _kind("students"),
+            lambda w: Student.objects.count(),
+            True,
+        ),
+        Case(
+            "schools",
+            Role.DEPARTMENT_OFFICER,
+            "truong.csv",
+            _schools,
+            _kind("schools"),
+            lambda w: Unit.objects.count(),
+            True,
+        ),
+        Case(
+            "staff",
+            Role.PRINCIPAL,
+            "can-bo.csv",
+            _staff,
+            _kind("staff"),
+            lambda w: Staff.objects.count(),
+            True,
+        ),
+    ],
+    "directory:ministry_import": [
+        Case(
+            "ministry codes",
+            Role.PRINCIPAL,
+            "C1-HocSinh.xlsx",
+            _ministry,
+            lambda w: {"school": w.school_a.pk},
+            lambda w: Student.objects.exclude(ministry_code="").count(),
+            False,
+        ),
+    ],
+}
+ALL_CASES = [
+    pytest.param(route, case, id=f"{route}-{case.name}") for route, cases in CASES.items() for case in cases
+]
+
+
+def test_every_upload_route_has_a_budget() -> None:
+    found = upload_routes()
+    # The finder must find the routes known today, else an empty "found" would pass everything.
+    assert {"directory:import_start", "directory:ministry_import"} <= found
+    missing = found - set(CASES)
+    assert not missing, f"upload routes without a budget case in CASES: {sorted(missing)}"
+    assert not set(CASES) - found, "CASES names a route that no longer takes files"
+
+
+def test_the_finder_knows_an_upload_view_when_it_sees_one() -> None:
+    from django.contrib.auth.decorators import login_required
+    from django.views.generic import FormView
+
+    @login_required
+    def upload(request: Any) -> Any:
+        return request.FILES.get("file")
+
+    def page(request: Any) -> Any:
+        return None
+
+    class FileForm(forms.Form):
+        file = forms.FileField()
+
+    class UploadView(FormView):  # type: ignore[type-arg]
+        form_class = FileForm
+
+    assert _reads_files(upload) and _reads_files(UploadView.as_view())
+    assert not _reads_files(page)
+
+
+# --- the budget ---------------------------------------------------------------------------------
+
+
+def _send(
+    client: Any, route: str, case: Case, world: World, content: bytes, capture: Any
+) -> tuple[Any, Job | None]:
+    before = set(Job.objects.values_list("pk", flat=True))
+    data = {**case.data(world), "file": SimpleUploadedFile(case.file_name, content)}
+    with capture(execute=True):
+        response = client.post(reverse(route), data)
+    job = Job.objects.exclude(pk__in=before).first()
+    if job is None or not case.commit or response.status_code != 302:
+        return response, job
+    job.refresh_from_db()
+    if job.result.get("error_count"):
+        return response, job
+    with capture(execute=True):
+        client.post(reverse("directory:import_commit", args=[job.pk]))
+    return response, Job.objects.exclude(pk__in=before).exclude(pk=job.pk).first()
+
+
+@pytest.mark.parametrize(("route", "case"), ALL_CASES)
+def test_the_largest_allowed_file_fits_its_budget_and_one_past_it_is_refused(
+    route: str, case: Case, client: Any, world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    setup_directory(world)
+    sign_in(client, world.user(case.role))
+    settings.IMPORT_MAX_ROWS = ROWS
+    largest = case.build(world, ROWS)
+    settings.IMPORT_MAX_UPLOAD_SIZE = len(largest)
+
+    # One byte over the size limit: refused by the form, no job, no work.
+    settings.IMPORT_MAX_UPLOAD_SIZE = len(largest) - 1
+    response, job = _send(client, route, case, world, largest, django_capture_on_commit_callbacks)
+    assert response.status_code == 400 and job is None
+    assert "Tệp lớn hơn" in response.content.decode()
+    settings.IMPORT_MAX_UPLOAD_SIZE = len(largest)
+
+    # One row over the row limit (the size limit raised to let it through): refused as a whole, nothing written.
+    longer = case.build(world, ROWS + 1)
+    settings.IMPORT_MAX_UPLOAD_SIZE = len(longer)
+    records = case.written(world)
+    started = time.perf_counter()
+    response, job = _send(client, route, case, world, longer, django_capture_on_commit_callbacks)
+    refused_in = time.perf_counter() - started
+    assert response.status_code == 302 and job is not None
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.result["error_count"] >= 1, job.message
+    assert f"nhiều hơn {ROWS} dòng" in job.result["errors"][0]["message"]
+    assert case.written(world) == records
+    assert refused_in < BUDGET_SECONDS
+
+    # The largest allowed file, at both limits: accepted, checked and written within the budget.
+    settings.IMPORT_MAX_UPLOAD_SIZE = len(largest)
+    started = time.perf_counter()
+    response, job = _send(client, route, case, world, largest, django_capture_on_commit_callbacks)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 302 and job is not None
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.message
+    assert job.result["error_count"] == 0, job.result["errors"][:3]
+    assert job.result["data_rows"] == ROWS
+    assert case.written(world) > records
+    assert elapsed < BUDGET_SECONDS, f"{case.name}: {elapsed:.1f} s for {ROWS} rows"
