@@ -7,16 +7,15 @@ both rather have each other) and strategy-proof for families: no family gains by
 
 Determinism is the point: the same inputs (capacities, ranked lists, priority orders built from the groups
 and a published random seed) always give the same result, so anyone can download them and re-run the
-assignment (`shared/rules/admissions.md`). The algorithm is iterative, with no recursion, for 200,000
-applicants; each school keeps its held applicants in a heap keyed by priority rank, so a proposal costs
-O(log capacity).
+assignment (`shared/rules/admissions.md`). The algorithm runs in rounds, iteratively, with no recursion, for
+200,000 applicants: every free applicant proposes to their next choice, then each school keeps its best
+applicants by rank — one sort per school and round, and only where proposals outnumber its seats.
 """
 
 from __future__ import annotations
 
-import heapq
 import random
-from collections import deque
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
@@ -35,43 +34,44 @@ def deferred_acceptance(
     `priority`: each school's strict order of applicants (earlier = higher); an applicant absent from a
     school's order is not eligible there, and a school missing from `capacity` or `priority` takes nobody.
     """
-    rank: dict[K, dict[A, int]] = {
-        school: {a: i for i, a in enumerate(order)} for school, order in priority.items()
+    # Per school: its seats and its order as ranks. Schools with no seat or no order take nobody.
+    seats_of = {school: seats for school, seats in capacity.items() if seats > 0 and school in priority}
+    ranks: dict[K, dict[A, int]] = {
+        school: {a: r for r, a in enumerate(priority[school])} for school in seats_of
     }
-    # Per school a max-heap of held applicants by rank (negated: heapq is a min-heap), so the worst held is on top.
-    held: dict[K, list[tuple[int, int]]] = {school: [] for school in capacity}
     ids: list[A] = list(preferences)
-    next_choice = [0] * len(ids)
     lists = [preferences[a] for a in ids]
-    free: deque[int] = deque(range(len(ids)))
-    while free:
-        i = free.popleft()
-        choices = lists[i]
-        applicant = ids[i]
-        while next_choice[i] < len(choices):
-            school = choices[next_choice[i]]
-            next_choice[i] += 1
-            seats = capacity.get(school, 0)
-            order = rank.get(school)
-            if seats <= 0 or order is None:
-                continue
-            r = order.get(applicant)
-            if r is None:
-                continue  # not eligible at this school
-            heap = held[school]
-            if len(heap) < seats:
-                heapq.heappush(heap, (-r, i))
-                break
-            worst_rank = -heap[0][0]
-            if r < worst_rank:
-                _, bumped = heapq.heapreplace(heap, (-r, i))
-                free.append(bumped)
-                break
-        # An applicant who runs out of choices stays unassigned.
+    next_choice = [0] * len(ids)
+    # What each school holds, each applicant as one int, rank × n + index: ranks are unique within a school,
+    # so these sort like (rank, index) pairs, and a list of ints sorts several times faster than tuples.
+    n = len(ids)
+    held: dict[K, list[int]] = {school: [] for school in seats_of}
+    free = list(range(len(ids)))
+    while free:  # one round: every free applicant proposes to their next eligible choice
+        proposals: defaultdict[K, list[int]] = defaultdict(list)
+        for i in free:
+            choices, j, applicant = lists[i], next_choice[i], ids[i]
+            while j < len(choices):
+                school = choices[j]
+                j += 1
+                order = ranks.get(school)
+                if order is not None and (r := order.get(applicant)) is not None:
+                    proposals[school].append(r * n + i)
+                    break
+            next_choice[i] = j  # an applicant out of choices stays unassigned
+        free = []
+        for school, new in proposals.items():
+            pool = held[school]
+            pool += new
+            seats = seats_of[school]
+            if len(pool) > seats:  # most schools have room: no sort at all
+                pool.sort()
+                free += [held_applicant % n for held_applicant in pool[seats:]]
+                del pool[seats:]
     result: dict[A, K | None] = dict.fromkeys(ids)
-    for school, heap in held.items():
-        for _neg_rank, i in heap:
-            result[ids[i]] = school
+    for school, pool in held.items():
+        for held_applicant in pool:
+            result[ids[held_applicant % n]] = school
     return result
 
 
