@@ -51,7 +51,7 @@ class Kind:
 KIND_LABELS: dict[str, Promise] = {
     Kind.MISSING_GUARDIAN_PHONE: gettext_lazy("Thiếu số điện thoại cha mẹ/người giám hộ"),
     Kind.ID_MISMATCH: gettext_lazy("Số định danh không khớp"),
-    Kind.UNKNOWN_PROVINCE: gettext_lazy("Mã tỉnh trong số định danh không đúng"),
+    Kind.UNKNOWN_PROVINCE: gettext_lazy("Mã tỉnh/quốc gia trong số định danh cần kiểm tra"),
     Kind.NO_CLASS: gettext_lazy("Chưa xếp lớp năm học hiện tại"),
     Kind.WARD_TEXT: gettext_lazy("Phường/xã không có trong danh mục"),
     Kind.STAFF_NO_POSITION: gettext_lazy("Cán bộ chưa có vị trí việc làm"),

@@ -206,7 +206,7 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                     Problem(number, "gioi_tinh", sex_text, _("Giới tính phải là “Nam” hoặc “Nữ”."))
                 )
         if pid:
-            row_errors += personal_id_problems(number, pid, sex, dob.year if dob else None)
+            row_errors += personal_id_problems(number, pid, sex, dob.year if dob else None, warnings=warnings)
             first = seen.get(pid)
             if first is not None:
                 row_errors.append(
