@@ -126,7 +126,9 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
         if sex_text and sex is None:
             errors.append(Problem(number, "gioi_tinh", sex_text, _("Giới tính phải là “Nam” hoặc “Nữ”.")))
         if pid:
-            errors += personal_id_problems(number, pid, sex, dob.year if dob else None, warnings=result.warnings)
+            errors += personal_id_problems(
+                number, pid, sex, dob.year if dob else None, warnings=result.warnings
+            )
             if pid in seen:
                 errors.append(
                     Problem(

@@ -4,8 +4,9 @@ Scoping (`core.scoping`) decides *whether* a user sees a student at all; this mo
 of a student the user then sees. Fields fall into three groups:
 
 - basic (anyone who may see the student): name, school, class, sex, date of birth, status, Ministry code;
-- record (`Visibility.record`): personal identifier, address, guardians (names, relations, phones), the
-  status history (its notes may give reasons) and the class history;
+- record (`Visibility.record`): personal identifier (or the other document held instead), nationality, address, place
+  of birth, the parents' names and years of birth, guardians (names, relations, phones), the status
+  history (its notes may give reasons) and the class history;
 - sensitive (`Visibility.sensitive`): ethnicity and disability — "sensitive data" under Decree
   356/2025/NĐ-CP Art. 4 (ethnicity, religion, health); a religion or health field joins this group.
 
@@ -99,7 +100,17 @@ _GROUP_INDEX = {RECORD: 0, SENSITIVE: 1}
 # Which group each withheld field belongs to; every other field of a student is basic.
 FIELD_GROUPS: dict[str, str] = {
     "personal_id": RECORD,
+    "nationality": RECORD,
+    "other_document_kind": RECORD,
+    "other_document_number": RECORD,
     "address": RECORD,
+    "place_of_birth": RECORD,
+    "birth_province": RECORD,
+    "birth_commune": RECORD,
+    "father_name": RECORD,
+    "father_birth_year": RECORD,
+    "mother_name": RECORD,
+    "mother_birth_year": RECORD,
     "guardians": RECORD,
     "status_history": RECORD,
     "enrolments": RECORD,

@@ -58,9 +58,13 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         # The form validated a copy; reload so the service diffs against what is stored.
         student.refresh_from_db()
-        services.student_update(actor=request.user, student=student, **changed)
-        messages.success(request, _("Đã lưu thông tin học sinh."))
-        return redirect("directory:student_detail", pk=student.pk)
+        try:
+            services.student_update(actor=request.user, student=student, **changed)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin học sinh."))
+            return redirect("directory:student_detail", pk=student.pk)
     status = 400 if form.errors else 200
     return render(request, "directory/student_edit.html", {"form": form, "student": student}, status=status)
 
@@ -88,7 +92,7 @@ def student_create(request: HttpRequest, code: str) -> HttpResponse:
             student = services.student_create(
                 actor=request.user,
                 school=school,
-                personal_id=data.pop("personal_id"),
+                personal_id=data.pop("personal_id", ""),
                 full_name=data.pop("full_name"),
                 date_of_birth=data.pop("date_of_birth"),
                 sex=data.pop("sex"),
