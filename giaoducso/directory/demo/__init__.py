@@ -135,14 +135,18 @@ def write_plan(plan: DemoPlan, units: dict[str, Unit]) -> None:
     _fill_pks(Staff, staff, units)
     staff_by_id = {s.personal_id: s for s in staff}
     assignments = [
-        StaffAssignment(school=units[s.school_code], staff=staff_by_id[s.personal_id], position=s.position)
+        StaffAssignment(
+            school=units[s.school_code],
+            staff=staff_by_id[s.personal_id],
+            position=_code(codelists.staff_positions(), s.position),
+        )
         for s in plan.staff
     ]
     assignments += [
         StaffAssignment(
             school=units[s.second_school_code],
             staff=staff_by_id[s.personal_id],
-            position=s.position,
+            position=_code(codelists.staff_positions(), s.position),
             is_main=False,
         )
         for s in plan.staff
