@@ -130,3 +130,22 @@ def test_data_migration_maps_free_text_and_leaves_the_rest(world):
     b.refresh_from_db()
     assert (a.ethnicity, a.nationality, a.birth_province) == ("01", "VN", "80")
     assert (b.ethnicity, b.birth_province) == ("Người Kinh lai", "")
+
+
+def test_staff_import_reads_list_names_and_refuses_others(world, tmp_path):
+    from giaoducso.directory.importing import staff as staff_import
+    from giaoducso.directory.models import Staff
+
+    from .test_import_schools_staff import staff_row
+
+    setup_directory(world)
+    rows = [staff_row(1, vi_tri_viec_lam="hieu truong", loai_hop_dong="biên chế", trinh_do="ThS")]
+    path = write_csv(tmp_path / "cb.csv", rows, staff_import.COLUMNS)
+    result = run_import(kind="staff", path=path, actor="t")
+    assert result.ok, result.errors
+    person = Staff.objects.get()
+    assert (person.position, person.employment_type, person.qualification) == ("HT", "VC", "THS")
+    assert person.position_name == "Hiệu trưởng"
+    bad = write_csv(tmp_path / "b.csv", [staff_row(2, vi_tri_viec_lam="Tổ trưởng")], staff_import.COLUMNS)
+    result = run_import(kind="staff", path=bad, actor="t")
+    assert [(p.row, p.column) for p in result.errors] == [(2, "vi_tri_viec_lam")]
