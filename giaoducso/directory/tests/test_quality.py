@@ -260,7 +260,7 @@ def test_values_outside_the_lists_are_flagged_not_rejected(world, crafted):
     """Older free text that migration 0008/0009 could not map stays, and the board asks to pick again."""
     from giaoducso.directory.models import Student
 
-    Student.objects.filter(pk=crafted["x"].pk).update(ethnicity="Người Kinh lai", birth_province="Sài Gòn cũ")
+    Student.objects.filter(pk=crafted["x"].pk).update(ethnicity="Người Kinh lai", birth_province="SG cũ")
     Staff.objects.filter(pk=crafted["bare"].pk).update(qualification="Bằng B")
     a = _by_code(quality.school_quality([world.school_a]))["TA01"]
     assert a.problems[Kind.NOT_IN_LIST] == 3
