@@ -3,14 +3,18 @@
 The personal identification number (số định danh cá nhân) has 12 digits:
 
 - digits 1–3: the pre-2025 code of the province where the birth was registered (they stay valid after the
-  2025 province mergers, so the old list is the one to check against);
+  2025 province mergers, so the old list is the one to check against), or the code of the country where
+  a birth abroad was registered;
 - digit 4: century and sex — 20th century (1900–1999): 0 male, 1 female; 21st: 2 / 3; 22nd: 4 / 5;
   23rd: 6 / 7; 24th: 8 / 9;
 - digits 5–6: the last two digits of the year of birth;
 - digits 7–12: a random number.
 
 A disagreement between the number and the recorded sex or year of birth is a data-quality error to show
-with the field to fix, never something to correct silently: either side may be the wrong one.
+with the field to fix, never something to correct silently: either side may be the wrong one. An unknown
+code in digits 1–3 is only a warning (`IdProblem.is_warning`): a birth registered abroad carries a country
+code, and the codes given to births registered after 1 July 2025 are not known; a write path never rejects
+a number for it, the quality board lists it to check.
 """
 
 from __future__ import annotations
@@ -105,6 +109,8 @@ FORMAT: Final = "format"
 PROVINCE: Final = "province"
 CENTURY_SEX: Final = "century_sex"
 YEAR: Final = "year"
+# Codes that are warnings to check, never a reason to refuse the number.
+WARNING_CODES: Final[frozenset[str]] = frozenset({PROVINCE})
 
 # Fields of IdProblem.field: the record field the person should look at.
 FIELD_PERSONAL_ID: Final = "personal_id"
@@ -127,6 +133,16 @@ class IdProblem:
     code: str
     field: str
     message: str
+
+    @property
+    def is_warning(self) -> bool:
+        """A problem to check on the quality board, never a reason to refuse the record."""
+        return self.code in WARNING_CODES
+
+
+def errors_only(problems: list[IdProblem]) -> list[IdProblem]:
+    """The problems a write path refuses the number for (the warnings left out)."""
+    return [p for p in problems if not p.is_warning]
 
 
 @dataclass(frozen=True)
@@ -202,7 +218,8 @@ def check_personal_id(
             IdProblem(
                 PROVINCE,
                 FIELD_PERSONAL_ID,
-                f"Ba chữ số đầu «{decoded.province_code}» không phải mã tỉnh/thành phố nơi đăng ký khai sinh.",
+                f"Ba chữ số đầu «{decoded.province_code}» không có trong danh mục mã tỉnh/thành phố nơi đăng "
+                "ký khai sinh; nếu khai sinh ở nước ngoài đây là mã quốc gia. Hãy kiểm tra lại.",
             )
         )
     id_century = (decoded.birth_year - FIRST_YEAR) // 100

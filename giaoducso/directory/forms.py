@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from giaoducso.core.forms import DayMonthYearField
 from giaoducso.core.models import Unit, UnitKind
+from rules import codelists
 
 from . import selectors
 from .models import (
     Condition,
+    OtherDocument,
     Ownership,
     Room,
     RoomKind,
@@ -25,6 +27,83 @@ from .models import (
     Student,
     StudentStatus,
 )
+
+
+def code_choices(codes: codelists.CodeList, current: str = "") -> list[tuple[str, str]]:
+    """A pick list: empty, then the list's names; a stored value older than the list stays choosable."""
+    choices = [("", "—"), *codes.choices()]
+    if current and codes.name_of(current) is None:
+        choices.append((current, f"{current} ({_('chưa có trong danh mục')})"))
+    return choices
+
+
+class CodeChoiceField(forms.ChoiceField):
+    """A pick list of a code list; a posted name (any case, with or without diacritics) reads as its code."""
+
+    def __init__(self, *, codes: codelists.CodeList, **kwargs: Any) -> None:
+        self.codes = codes
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text: str = super().to_python(value)
+        return (self.codes.lookup(text) or text) if text else ""
+
+
+def code_field(codes: codelists.CodeList, label: Any, **kwargs: Any) -> forms.ChoiceField:
+    return CodeChoiceField(
+        codes=codes,
+        label=label,
+        required=False,
+        choices=code_choices(codes),
+        error_messages={"invalid_choice": _("Hãy chọn một giá trị trong danh mục.")},
+        **kwargs,
+    )
+
+
+def parent_year(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        error_messages={
+            "invalid": _("Năm sinh là một số, ví dụ 1985."),
+            "min_value": _("Năm sinh không hợp lệ."),
+            "max_value": _("Năm sinh không hợp lệ."),
+        },
+    )
+
+
+class MinistryStudentFields(forms.Form):
+    """The fields of the Ministry's student sheet, shared by the create and edit forms."""
+
+    nationality = code_field(codelists.nationalities(), _("Quốc tịch"), initial=codelists.VIETNAM)
+    other_document_kind = forms.ChoiceField(
+        label=_("Giấy tờ khác (khi không có số định danh)"),
+        required=False,
+        choices=[("", "—"), *OtherDocument.choices],
+    )
+    other_document_number = forms.CharField(label=_("Số giấy tờ khác"), max_length=32, required=False)
+    birth_province = code_field(codelists.provinces(), _("Nơi sinh: tỉnh/thành phố"))
+    birth_commune = forms.CharField(label=_("Nơi sinh: xã/phường"), max_length=128, required=False)
+    father_name = forms.CharField(label=_("Họ tên cha"), max_length=255, required=False)
+    father_birth_year = parent_year(_("Năm sinh của cha"))
+    mother_name = forms.CharField(label=_("Họ tên mẹ"), max_length=255, required=False)
+    mother_birth_year = parent_year(_("Năm sinh của mẹ"))
+
+
+_CODED_STUDENT = {
+    "ethnicity": codelists.ethnic_groups,
+    "nationality": codelists.nationalities,
+    "birth_province": codelists.provinces,
+}
+
+
+_CODED_STAFF = {
+    "position": codelists.staff_positions,
+    "qualification": codelists.qualifications,
+    "employment_type": codelists.employment_kinds,
+}
 
 
 class StudentFilterForm(forms.Form):
@@ -43,7 +122,7 @@ def ward_field() -> forms.ModelChoiceField:
     )
 
 
-class StudentForm(forms.ModelForm):
+class StudentForm(MinistryStudentFields, forms.ModelForm):
     ward = ward_field()
     date_of_birth = DayMonthYearField(
         label=_("Ngày sinh"),
@@ -51,10 +130,28 @@ class StudentForm(forms.ModelForm):
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
         error_messages={"invalid": _("Ngày sinh phải có dạng dd/mm/yyyy, ví dụ 05/09/2014.")},
     )
+    ethnicity = code_field(codelists.ethnic_groups(), _("Dân tộc"))
 
     class Meta:
         model = Student
-        fields = ["full_name", "date_of_birth", "sex", "ethnicity", "address", "ward", "ministry_code"]
+        fields = [
+            "full_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "address",
+            "ward",
+            "ministry_code",
+            "nationality",
+            "other_document_kind",
+            "other_document_number",
+            "birth_province",
+            "birth_commune",
+            "father_name",
+            "father_birth_year",
+            "mother_name",
+            "mother_birth_year",
+        ]
         error_messages = {"full_name": {"required": _("Hãy nhập họ và tên học sinh.")}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -65,6 +162,10 @@ class StudentForm(forms.ModelForm):
             self.fields["ward"].help_text = _("Theo tệp nhập: «%(ward)s» (không có trong danh mục).") % {
                 "ward": text
             }
+        # A value older than the lists (migration 0008) stays as it is until someone picks a listed one.
+        for name, codes in _CODED_STUDENT.items():
+            field = self.fields[name]
+            field.choices = code_choices(codes(), getattr(self.instance, name, ""))  # type: ignore[attr-defined]
 
     def clean_ministry_code(self) -> str:
         code: str = self.cleaned_data.get("ministry_code", "").strip()
@@ -289,9 +390,9 @@ class StaffForm(forms.Form):
     )
     sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
     date_of_birth = vn_date(_("Ngày sinh"))
-    position = forms.CharField(label=_("Vị trí việc làm"), max_length=128, required=False)
-    employment_type = forms.CharField(label=_("Loại hợp đồng/biên chế"), max_length=64, required=False)
-    qualification = forms.CharField(label=_("Trình độ chuyên môn"), max_length=128, required=False)
+    position = code_field(codelists.staff_positions(), _("Vị trí việc làm"))
+    employment_type = code_field(codelists.employment_kinds(), _("Loại hợp đồng/biên chế"))
+    qualification = code_field(codelists.qualifications(), _("Trình độ chuyên môn"))
     subjects = forms.CharField(label=_("Môn dạy"), max_length=255, required=False)
     phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
     email = forms.EmailField(
@@ -302,6 +403,13 @@ class StaffForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Trạng thái"), choices=StaffStatus.choices, initial=StaffStatus.WORKING
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A value older than the lists (migration 0009) stays choosable until someone picks a listed one.
+        for name, codes in _CODED_STAFF.items():
+            field = self.fields[name]
+            field.choices = code_choices(codes(), self.initial.get(name) or "")  # type: ignore[attr-defined]
 
 
 class StaffCreateForm(StaffForm):
@@ -378,20 +486,20 @@ def _class_choices(school: Unit) -> Any:
     return SchoolClass.objects.filter(school=school, year__is_current=True).order_by("grade", "name")
 
 
-class StudentCreateForm(forms.Form):
+class StudentCreateForm(MinistryStudentFields):
     personal_id = forms.CharField(
         label=_("Số định danh cá nhân"),
         max_length=12,
-        error_messages={"required": _("Hãy nhập số định danh cá nhân (12 chữ số).")},
+        required=False,
+        help_text=_("Bắt buộc với học sinh quốc tịch Việt Nam; học sinh nước ngoài ghi giấy tờ khác."),
     )
     full_name = forms.CharField(
         label=_("Họ và tên"), max_length=255, error_messages={"required": _("Hãy nhập họ và tên học sinh.")}
     )
     date_of_birth = vn_date(_("Ngày sinh"))
     sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
-    ethnicity = forms.CharField(label=_("Dân tộc"), max_length=64, required=False, initial="Kinh")
-    nationality = forms.CharField(label=_("Quốc tịch"), max_length=64, required=False, initial="Việt Nam")
-    place_of_birth = forms.CharField(label=_("Nơi sinh"), max_length=255, required=False)
+    ethnicity = code_field(codelists.ethnic_groups(), _("Dân tộc"), initial=codelists.KINH)
+    place_of_birth = forms.CharField(label=_("Nơi sinh (ghi chú)"), max_length=255, required=False)
     address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
     ward = ward_field()
     ministry_code = forms.CharField(label=_("Mã học sinh (Bộ)"), max_length=10, required=False)
@@ -402,6 +510,25 @@ class StudentCreateForm(forms.Form):
         empty_label=_("— Chưa xếp lớp —"),
     )
     start_date = vn_date(_("Ngày vào học"), required=False)
+
+    field_order = [
+        "personal_id",
+        "other_document_kind",
+        "other_document_number",
+        "full_name",
+        "date_of_birth",
+        "sex",
+        "ethnicity",
+        "nationality",
+        "birth_province",
+        "birth_commune",
+        "place_of_birth",
+        "address",
+        "father_name",
+        "father_birth_year",
+        "mother_name",
+        "mother_birth_year",
+    ]
 
     def __init__(self, *args: Any, school: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -55,6 +55,15 @@ COL_STATUS_DATE = "Ngày trạng thái"
 COL_ETHNICITY = "Dân tộc"
 COL_DISABILITY = "Khuyết tật"
 COL_PERSONAL_ID = "Số định danh cá nhân"
+COL_NATIONALITY = "Quốc tịch"
+COL_BIRTH_PROVINCE = "Nơi sinh: Tỉnh/Thành phố"
+COL_BIRTH_COMMUNE = "Nơi sinh: Xã/Phường"
+COL_FATHER = "Họ tên cha"
+COL_FATHER_YEAR = "Năm sinh cha"
+COL_MOTHER = "Họ tên mẹ"
+COL_MOTHER_YEAR = "Năm sinh mẹ"
+COL_OTHER_KIND = "Loại giấy tờ"
+COL_OTHER_NUMBER = "Số giấy tờ"
 
 # The template's columns in the template's order; labels stay Vietnamese whatever the user's language,
 # because the Ministry's system reads them.
@@ -66,9 +75,20 @@ EXPORT_COLUMNS: list[tuple[str, Callable[[Any], Any]]] = [
     (COL_SEX, lambda s: s.get_sex_display()),
     (COL_STATUS, lambda s: s.get_status_display()),
     (COL_STATUS_DATE, lambda s: s.status_date),
-    (COL_ETHNICITY, lambda s: s.ethnicity),
+    # Coded fields are written as the names of the Ministry's lists (DAN_TOC, QUOC_TICH, TINH), which is
+    # what its template's pick lists hold.
+    (COL_ETHNICITY, lambda s: s.ethnicity_name),
     (COL_DISABILITY, lambda s: s.disability),
     (COL_PERSONAL_ID, lambda s: s.personal_id),
+    (COL_NATIONALITY, lambda s: s.nationality_name),
+    (COL_BIRTH_PROVINCE, lambda s: s.birth_province_name),
+    (COL_BIRTH_COMMUNE, lambda s: s.birth_commune),
+    (COL_FATHER, lambda s: s.father_name),
+    (COL_FATHER_YEAR, lambda s: s.father_birth_year),
+    (COL_MOTHER, lambda s: s.mother_name),
+    (COL_MOTHER_YEAR, lambda s: s.mother_birth_year),
+    (COL_OTHER_KIND, lambda s: s.get_other_document_kind_display() if s.other_document_kind else ""),
+    (COL_OTHER_NUMBER, lambda s: s.other_document_number),
 ]
 
 
@@ -285,6 +305,12 @@ def _import(
         if not personal_id and not code and not any(v not in (None, "") for v in row):
             continue  # a blank line
         if not personal_id:
+            other_at = positions.get(COL_OTHER_NUMBER)
+            if other_at is not None and other_at < len(row) and _text(row[other_at], 0):
+                # A pupil without a personal identifier (another document instead): not matched here yet,
+                # the school enters that code on the student's record.
+                result.skipped += 1
+                continue
             result.problems.append(RowProblem(number, COL_PERSONAL_ID, _("Thiếu số định danh cá nhân.")))
             continue
         if not is_personal_id_format(personal_id):

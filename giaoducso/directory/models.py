@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from giaoducso.core.models import Unit
 from giaoducso.core.roles import Role
 from giaoducso.core.scoping import Scope
+from rules import codelists
 
 
 class Sex(models.TextChoices):
@@ -188,6 +189,19 @@ class Staff(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    # Position, qualification and employment kind are codes of rules/codelists; shown as names.
+    @property
+    def position_name(self) -> str:
+        return codelists.staff_positions().display(self.position)
+
+    @property
+    def qualification_name(self) -> str:
+        return codelists.qualifications().display(self.qualification)
+
+    @property
+    def employment_type_name(self) -> str:
+        return codelists.employment_kinds().display(self.employment_type)
+
 
 class StaffAssignment(models.Model):
     """A staff member working at a school (also at a second school: dạy liên trường)."""
@@ -308,11 +322,23 @@ class StudentStatus(models.TextChoices):
     GRADUATED = "graduated", _("Đã tốt nghiệp/hoàn thành cấp học")
 
 
+class OtherDocument(models.TextChoices):
+    """What a pupil without a personal identification number holds instead (identifiers sheet)."""
+
+    PASSPORT = "passport", _("Hộ chiếu")
+    IDENTITY_CERTIFICATE = "id_certificate", _("Giấy chứng nhận căn cước")
+    RESIDENCE_CARD = "residence_card", _("Thẻ thường trú/tạm trú")
+    OTHER = "other", _("Giấy tờ khác")
+
+
 class Student(models.Model):
     school = models.ForeignKey(
         Unit, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="students"
     )
-    personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, unique=True)
+    # Optional where the law allows (a foreign pupil, a stateless person): the other document is recorded.
+    # Unique when given (a partial constraint, below); the plain index serves the imports' lookups, which a
+    # partial index cannot.
+    personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True, db_index=True)
     ministry_code = models.CharField(_("mã học sinh (Bộ)"), max_length=10, blank=True, db_index=True)
     full_name = models.CharField(_("họ và tên"), max_length=255)
     # The name folded to lower case without diacritics, so "nguyen van an" finds "Nguyễn Văn An" on any
@@ -325,9 +351,22 @@ class Student(models.Model):
     sort_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
     date_of_birth = models.DateField(_("ngày sinh"))
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
-    ethnicity = models.CharField(_("dân tộc"), max_length=64, blank=True, default="Kinh")
-    nationality = models.CharField(_("quốc tịch"), max_length=64, blank=True, default="Việt Nam")
+    # Codes of the lists in rules/codelists (DAN_TOC, QUOC_TICH, TINH); a value older than the lists that
+    # no code matched stays as it was and the quality board lists it.
+    ethnicity = models.CharField(_("dân tộc"), max_length=64, blank=True, default=codelists.KINH)
+    nationality = models.CharField(_("quốc tịch"), max_length=64, blank=True, default=codelists.VIETNAM)
+    other_document_kind = models.CharField(
+        _("loại giấy tờ khác"), max_length=16, choices=OtherDocument.choices, blank=True
+    )
+    other_document_number = models.CharField(_("số giấy tờ khác"), max_length=32, blank=True)
     place_of_birth = models.CharField(_("nơi sinh"), max_length=255, blank=True)
+    # Two levels since 1 July 2025: the province (code) and the commune or ward (its name).
+    birth_province = models.CharField(_("nơi sinh: tỉnh/thành phố"), max_length=8, blank=True)
+    birth_commune = models.CharField(_("nơi sinh: xã/phường"), max_length=128, blank=True)
+    father_name = models.CharField(_("họ tên cha"), max_length=255, blank=True)
+    father_birth_year = models.PositiveSmallIntegerField(_("năm sinh của cha"), null=True, blank=True)
+    mother_name = models.CharField(_("họ tên mẹ"), max_length=255, blank=True)
+    mother_birth_year = models.PositiveSmallIntegerField(_("năm sinh của mẹ"), null=True, blank=True)
     address = models.CharField(_("địa chỉ thường trú/tạm trú"), max_length=255, blank=True)
     ward = models.ForeignKey(
         Unit, verbose_name=_("phường/xã"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -368,17 +407,35 @@ class Student(models.Model):
             models.Index(fields=["school", "sort_key", "id"], name="dir_student_school_sort"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["personal_id"],
+                condition=~models.Q(personal_id=""),
+                name="dir_student_personal_id_unique",
+                violation_error_message=_("Số định danh cá nhân này đã thuộc về một học sinh khác."),
+            ),
             # The Ministry's code is unique and never reused; a new grade-1 child may not have one yet.
             models.UniqueConstraint(
                 fields=["ministry_code"],
                 condition=~models.Q(ministry_code=""),
                 name="dir_student_ministry_code_unique",
                 violation_error_message=_("Mã học sinh (Bộ) này đã thuộc về một học sinh khác."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def ethnicity_name(self) -> str:
+        return codelists.ethnic_groups().display(self.ethnicity)
+
+    @property
+    def nationality_name(self) -> str:
+        return codelists.nationalities().display(self.nationality)
+
+    @property
+    def birth_province_name(self) -> str:
+        return codelists.provinces().display(self.birth_province)
 
 
 class StudentStatusEvent(models.Model):

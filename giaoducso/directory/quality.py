@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from giaoducso.core.models import Unit, UnitKind
-from rules import identifiers
+from rules import codelists, identifiers
 
 from .models import Guardian, School, Staff, StaffStatus, Student, StudentStatus
 
@@ -46,16 +46,18 @@ class Kind:
     WARD_TEXT = "ward_text"
     STAFF_NO_POSITION = "staff_no_position"
     SCHOOL_CONTACT = "school_contact"
+    NOT_IN_LIST = "not_in_list"
 
 
 KIND_LABELS: dict[str, Promise] = {
     Kind.MISSING_GUARDIAN_PHONE: gettext_lazy("Thiếu số điện thoại cha mẹ/người giám hộ"),
     Kind.ID_MISMATCH: gettext_lazy("Số định danh không khớp"),
-    Kind.UNKNOWN_PROVINCE: gettext_lazy("Mã tỉnh trong số định danh không đúng"),
+    Kind.UNKNOWN_PROVINCE: gettext_lazy("Mã tỉnh/quốc gia trong số định danh cần kiểm tra"),
     Kind.NO_CLASS: gettext_lazy("Chưa xếp lớp năm học hiện tại"),
     Kind.WARD_TEXT: gettext_lazy("Phường/xã không có trong danh mục"),
     Kind.STAFF_NO_POSITION: gettext_lazy("Cán bộ chưa có vị trí việc làm"),
     Kind.SCHOOL_CONTACT: gettext_lazy("Trường thiếu thông tin liên hệ"),
+    Kind.NOT_IN_LIST: gettext_lazy("Giá trị không có trong danh mục"),
 }
 KINDS = list(KIND_LABELS)
 
@@ -71,6 +73,11 @@ _FIELD_LABELS = {
     "phone": gettext_lazy("Điện thoại"),
     "email": gettext_lazy("Thư điện tử"),
     "principal_name": gettext_lazy("Hiệu trưởng"),
+    "ethnicity": gettext_lazy("Dân tộc"),
+    "nationality": gettext_lazy("Quốc tịch"),
+    "birth_province": gettext_lazy("Nơi sinh: tỉnh/thành phố"),
+    "qualification": gettext_lazy("Trình độ chuyên môn"),
+    "employment_type": gettext_lazy("Loại hợp đồng/biên chế"),
     "it_leader_name": gettext_lazy("Lãnh đạo phụ trách CNTT"),
 }
 
@@ -192,7 +199,41 @@ def _students(units: Iterable[Unit]) -> QuerySet[Student]:
     return Student.objects.filter(school__in=list(units), status__in=ENROLLED)
 
 
-def _id_problems(personal_id: str, sex: str, date_of_birth: Any) -> list[identifiers.IdProblem]:
+# Coded fields (rules/codelists): a stored value that is not a code is older free text no code matched
+# (migrations 0008, 0009); it is listed to be picked again from the list.
+STUDENT_CODED = {
+    "ethnicity": codelists.ethnic_groups,
+    "nationality": codelists.nationalities,
+    "birth_province": codelists.provinces,
+}
+STAFF_CODED = {
+    "position": codelists.staff_positions,
+    "qualification": codelists.qualifications,
+    "employment_type": codelists.employment_kinds,
+}
+
+
+def _not_in_lists(coded: dict[str, Any], values: Iterable[str]) -> list[tuple[str, str]]:
+    """(field, value) of each filled value that is not a code of its list."""
+    return [
+        (name, value)
+        for (name, codes), value in zip(coded.items(), values, strict=True)
+        if value and value not in codes().codes
+    ]
+
+
+def _not_in_list_message(field: str, value: str) -> str:
+    return _("«%(value)s» không có trong danh mục %(field)s; hãy chọn lại trong danh mục.") % {
+        "value": value,
+        "field": field_label(field).lower(),
+    }
+
+
+def _id_problems(
+    personal_id: str, sex: str, date_of_birth: Any, other_document: str = ""
+) -> list[identifiers.IdProblem]:
+    if not personal_id and other_document:
+        return []  # a pupil who is not Vietnamese records another document instead (rules.identity)
     return identifiers.check_personal_id(
         personal_id, sex=sex or None, birth_year=date_of_birth.year if date_of_birth else None
     )
@@ -265,10 +306,21 @@ def school_quality(units: list[Unit]) -> list[SchoolQuality]:
         if record is not None and record.ward_id is None and record.ward_name:
             q.problems[Kind.WARD_TEXT] += 1
     # One streaming pass for what only Python can check.
-    rows = _students(units).values_list("school", "personal_id", "sex", "date_of_birth").order_by()
-    for school_id, personal_id, sex, dob in rows.iterator(chunk_size=5000):
-        for problem in _id_problems(personal_id, sex, dob):
-            result[school_id].problems[_id_kind(problem)] += 1
+    rows = (
+        _students(units)
+        .values_list("school", "personal_id", "sex", "date_of_birth", "other_document_number", *STUDENT_CODED)
+        .order_by()
+    )
+    for school_id, personal_id, sex, dob, other, *coded in rows.iterator(chunk_size=5000):
+        problems = result[school_id].problems
+        for problem in _id_problems(personal_id, sex, dob, other):
+            problems[_id_kind(problem)] += 1
+        if other and not personal_id:
+            result[school_id].filled += 1  # the document held instead counts as the identifier
+        problems[Kind.NOT_IN_LIST] += len(_not_in_lists(STUDENT_CODED, coded))
+    staff = Staff.objects.filter(school__in=units, status__in=AT_WORK).values_list("school", *STAFF_CODED)
+    for school_id, *coded in staff.order_by().iterator(chunk_size=5000):
+        result[school_id].problems[Kind.NOT_IN_LIST] += len(_not_in_lists(STAFF_CODED, coded))
     return list(result.values())
 
 
@@ -308,11 +360,11 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
                 urls[pk],
             )
     if wanted(Kind.ID_MISMATCH) or wanted(Kind.UNKNOWN_PROVINCE):
-        rows = students.values_list("pk", "full_name", "personal_id", "sex", "date_of_birth").order_by(
-            "sort_key", "pk"
-        )
-        for pk, name, personal_id, sex, dob in rows.iterator(chunk_size=5000):
-            for problem in _id_problems(personal_id, sex, dob):
+        rows = students.values_list(
+            "pk", "full_name", "personal_id", "sex", "date_of_birth", "other_document_number"
+        ).order_by("sort_key", "pk")
+        for pk, name, personal_id, sex, dob, other in rows.iterator(chunk_size=5000):
+            for problem in _id_problems(personal_id, sex, dob, other):
                 if wanted(_id_kind(problem)):
                     yield Problem(
                         _id_kind(problem),
@@ -369,6 +421,29 @@ def school_problems(unit: Unit, *, kind: str = "") -> Iterator[Problem]:
                 _("Chưa khai báo vị trí việc làm."),
                 staff_url(pk),
             )
+    if wanted(Kind.NOT_IN_LIST):
+        rows = students.values_list("pk", "full_name", *STUDENT_CODED).order_by("full_name", "pk")
+        for pk, name, *coded in rows.iterator(chunk_size=5000):
+            for field, value in _not_in_lists(STUDENT_CODED, coded):
+                yield Problem(
+                    Kind.NOT_IN_LIST,
+                    name,
+                    field_label(field),
+                    _not_in_list_message(field, value),
+                    student_url(pk),
+                )
+        staff_rows = Staff.objects.filter(school=unit, status__in=AT_WORK).values_list(
+            "pk", "full_name", *STAFF_CODED
+        )
+        for pk, name, *coded in staff_rows.order_by("full_name", "pk"):
+            for field, value in _not_in_lists(STAFF_CODED, coded):
+                yield Problem(
+                    Kind.NOT_IN_LIST,
+                    name,
+                    field_label(field),
+                    _not_in_list_message(field, value),
+                    staff_url(pk),
+                )
     if wanted(Kind.SCHOOL_CONTACT):
         missing = _school_missing(record)
         if missing:

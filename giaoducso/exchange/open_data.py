@@ -31,6 +31,7 @@ from giaoducso.directory.models import (
     Student,
     StudentStatus,
 )
+from rules import codelists
 from rules.disclosure_control import DEFAULT_THRESHOLD, Cell, suppress_1d, suppress_2d
 
 CACHE_SECONDS = 600
@@ -181,7 +182,8 @@ def _by_ethnicity(scope: Q) -> dict[str, Any]:
     rows = _students(scope).values("ethnicity").annotate(n=Count("id"))
     pairs: dict[str, int] = {}
     for r in rows:
-        label = (r["ethnicity"] or "").strip() or _("Chưa khai báo")
+        # Stored as a code of the DAN_TOC list; published as its name.
+        label = codelists.ethnic_groups().display((r["ethnicity"] or "").strip()) or _("Chưa khai báo")
         pairs[label] = pairs.get(label, 0) + r["n"]
     return _table_1d(_("Dân tộc"), _("Số học sinh"), pairs.items())
 
@@ -230,7 +232,7 @@ def _staff_by_position(scope: Q) -> dict[str, Any]:
     )
     pairs: dict[str, int] = {}
     for r in rows:
-        label = (r["position"] or "").strip() or _("Chưa khai báo")
+        label = codelists.staff_positions().display((r["position"] or "").strip()) or _("Chưa khai báo")
         pairs[label] = pairs.get(label, 0) + r["n"]
     return _table_1d(_("Vị trí việc làm"), _("Số người"), pairs.items())
 

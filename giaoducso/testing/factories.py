@@ -168,7 +168,7 @@ class StaffFactory(DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Trần Thị Giáo Viên {n}")
     sex = Sex.FEMALE
     date_of_birth = dt.date(1985, 3, 2)
-    position = "Giáo viên"
+    position = "GV"  # a code of rules/codelists (Giáo viên)
     personal_id = factory.LazyAttribute(lambda o: personal_id(o.sex, o.date_of_birth.year))
 
     @classmethod

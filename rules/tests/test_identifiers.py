@@ -10,6 +10,7 @@ from rules.identifiers import (
     Sex,
     check_personal_id,
     decode_personal_id,
+    errors_only,
     is_ministry_student_code,
     is_personal_id_format,
     is_school_code,
@@ -241,6 +242,8 @@ def test_unknown_province(province: str) -> None:
     problems = check_personal_id(value, sex=Sex.MALE, birth_year=2014)
     assert codes(problems) == [("province", "personal_id")]
     assert province in problems[0].message
+    # A birth registered abroad carries a country code: a warning to check, never a reason to refuse.
+    assert problems[0].is_warning and errors_only(problems) == []
     assert decode_personal_id(value).province_name is None
     with pytest.raises(ValueError):
         make_personal_id(province, Sex.MALE, 2014, 1)
@@ -418,3 +421,18 @@ def test_ministry_student_code(value: str, ok: bool) -> None:
 )
 def test_school_code(value: str, ok: bool) -> None:
     assert is_school_code(value) is ok
+
+
+@given(
+    prefix=st.from_regex(r"[0-9]{3}", fullmatch=True),
+    sex=st.sampled_from(list(Sex)),
+    year=st.integers(1900, 2399),
+    serial=st.integers(0, 999_999),
+)
+def test_digits_1_to_3_never_refuse_a_number(prefix: str, sex: Sex, year: int, serial: int) -> None:
+    """Whatever digits 1–3 hold (a province, a country, a code not yet known), a number that agrees with
+    the recorded sex and year has no error, at most the one warning."""
+    value = f"{prefix}{ids.century_sex_digit(sex, year)}{year % 100:02d}{serial:06d}"
+    problems = check_personal_id(value, sex=sex, birth_year=year)
+    assert errors_only(problems) == []
+    assert [p.code for p in problems] == ([] if prefix in PROVINCE_CODES else [ids.PROVINCE])

@@ -54,6 +54,7 @@ class StaffOut(Schema):
     position: str
     subjects: str
     status: str
+    position_name: str = Field(description="Tên vị trí việc làm (`position` là mã danh mục).")
 
 
 class StaffDetailOut(StaffOut):
@@ -61,8 +62,10 @@ class StaffDetailOut(StaffOut):
 
     personal_id: str | None
     date_of_birth: dt.date | None
-    employment_type: str
-    qualification: str
+    employment_type: str = Field(description="Mã loại hợp đồng/biên chế (danh mục LOAI_HOP_DONG).")
+    employment_type_name: str
+    qualification: str = Field(description="Mã trình độ chuyên môn (danh mục TRINH_DO).")
+    qualification_name: str
     phone: str | None
     email: str | None
     schools: list[AssignmentOut]
@@ -98,10 +101,13 @@ def _staff_detail(user: Any, person: Staff) -> dict[str, Any]:
         "full_name": person.full_name,
         "sex": person.sex,
         "position": person.position,
+        "position_name": person.position_name,
         "subjects": person.subjects,
         "status": person.status,
         "employment_type": person.employment_type,
+        "employment_type_name": person.employment_type_name,
         "qualification": person.qualification,
+        "qualification_name": person.qualification_name,
         "personal_id": person.personal_id if private else None,
         "date_of_birth": person.date_of_birth if private else None,
         "phone": person.phone if private else None,

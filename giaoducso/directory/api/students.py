@@ -1,7 +1,7 @@
 """The API of students and their guardians, status history and classes."""
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -14,11 +14,13 @@ from giaoducso.core.api.routes import ERRORS
 from giaoducso.core.api.schemas import Code, SearchText, UnitRef
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404
+from rules import codelists
 
 from .. import selectors, services
 from ..models import (
     ChangeState,
     Guardian,
+    OtherDocument,
     Sex,
     Student,
     StudentStatus,
@@ -123,8 +125,22 @@ class StudentDetailOut(StudentOut):
     and the student; ethnicity (sensitive data) to the same people. A withheld field is `null`, never a
     partly masked value."""
 
-    personal_id: str | None = Field(description="Số định danh cá nhân." + _WITHHELD)
-    ethnicity: str | None = Field(description="Dân tộc (dữ liệu nhạy cảm)." + _WITHHELD)
+    personal_id: str | None = Field(
+        description="Số định danh cá nhân; rỗng với học sinh nước ngoài ghi giấy tờ khác." + _WITHHELD
+    )
+    other_document_kind: str | None = Field(description="Loại giấy tờ thay số định danh." + _WITHHELD)
+    other_document_number: str | None = Field(description="Số giấy tờ thay số định danh." + _WITHHELD)
+    ethnicity: str | None = Field(description="Dân tộc: mã danh mục DAN_TOC (dữ liệu nhạy cảm)." + _WITHHELD)
+    ethnicity_name: str | None = Field(description="Dân tộc: tên." + _WITHHELD)
+    nationality: str | None = Field(description="Quốc tịch: mã danh mục QUOC_TICH (ISO 3166-1)." + _WITHHELD)
+    nationality_name: str | None = Field(description="Quốc tịch: tên." + _WITHHELD)
+    birth_province: str | None = Field(description="Nơi sinh: mã tỉnh/thành phố (danh mục TINH)." + _WITHHELD)
+    birth_province_name: str | None = Field(description="Nơi sinh: tên tỉnh/thành phố." + _WITHHELD)
+    birth_commune: str | None = Field(description="Nơi sinh: xã/phường." + _WITHHELD)
+    father_name: str | None = Field(description="Họ tên cha." + _WITHHELD)
+    father_birth_year: int | None = Field(description="Năm sinh của cha." + _WITHHELD)
+    mother_name: str | None = Field(description="Họ tên mẹ." + _WITHHELD)
+    mother_birth_year: int | None = Field(description="Năm sinh của mẹ." + _WITHHELD)
     address: str | None = Field(description="Địa chỉ." + _WITHHELD)
     ward_code: str | None = Field(description="Mã phường/xã trong cây đơn vị." + _WITHHELD)
     ward_name: str | None = Field(
@@ -165,6 +181,37 @@ def student_list(request: HttpRequest, filters: Query[StudentFilters]) -> Any:
     return students.select_related("current_class")
 
 
+_RECORD_FIELDS = (
+    "other_document_kind",
+    "other_document_number",
+    "nationality",
+    "birth_province",
+    "birth_commune",
+    "father_name",
+    "father_birth_year",
+    "mother_name",
+    "mother_birth_year",
+)
+_CODED = " A code or a name of the list, any case, with or without diacritics; stored as the code."
+BirthYear = Annotated[int, Field(ge=1900, le=2100)]
+
+
+class MinistryFieldsIn(Strict):
+    """The Ministry's student sheet (C1): nationality, place of birth, parents, another document."""
+
+    nationality: Text64 = Field(codelists.VIETNAM, description="Quốc tịch (QUOC_TICH)." + _CODED)
+    birth_province: Text64 = Field("", description="Nơi sinh: tỉnh/thành phố (TINH)." + _CODED)
+    birth_commune: Text128 = Field("", description="Nơi sinh: xã/phường.")
+    father_name: Text255 = ""
+    father_birth_year: BirthYear | None = None
+    mother_name: Text255 = ""
+    mother_birth_year: BirthYear | None = None
+    other_document_kind: OtherDocument | Literal[""] = Field(
+        "", description="Loại giấy tờ khi không có số định danh (chỉ học sinh không có quốc tịch Việt Nam)."
+    )
+    other_document_number: Text32 = ""
+
+
 def _student_detail(user: Any, student: Student) -> dict[str, Any]:
     seen = selectors.student_visibility(user=user, student=student)
     return {
@@ -177,7 +224,11 @@ def _student_detail(user: Any, student: Student) -> dict[str, Any]:
         "status": student.status,
         "current_class": student.current_class,
         "personal_id": seen.value("personal_id", student.personal_id),
+        **{name: seen.value(name, getattr(student, name)) for name in _RECORD_FIELDS},
         "ethnicity": seen.value("ethnicity", student.ethnicity),
+        "ethnicity_name": seen.value("ethnicity", student.ethnicity_name),
+        "nationality_name": seen.value("nationality", student.nationality_name),
+        "birth_province_name": seen.value("birth_province", student.birth_province_name),
         "address": seen.value("address", student.address),
         "ward_code": seen.value("ward", student.ward.code if student.ward_id and student.ward else None),
         "ward_name": seen.value(
@@ -228,17 +279,18 @@ def student_detail(request: HttpRequest, student_id: Id) -> dict[str, Any]:
     return _student_detail(request.user, student)
 
 
-class StudentIn(Strict):
+class StudentIn(MinistryFieldsIn):
     school: Code
-    personal_id: Text12
+    personal_id: Text12 = Field(
+        "", description="Bắt buộc với học sinh quốc tịch Việt Nam; rỗng khi ghi giấy tờ khác."
+    )
     full_name: Text255
     date_of_birth: Day
     sex: Sex
     class_id: ObjectId | None = Field(None, description="Lớp của năm học hiện tại.")
     start_date: Day | None = None
     ministry_code: Annotated[str, StringConstraints(pattern=r"^(\d{10})?$")] = ""
-    ethnicity: Text64 = "Kinh"
-    nationality: Text64 = "Việt Nam"
+    ethnicity: Text64 = Field(codelists.KINH, description="Dân tộc (DAN_TOC)." + _CODED)
     place_of_birth: Text255 = ""
     address: Text255 = ""
     ward_code: Code | None = Field(None, description="Mã phường/xã trong cây đơn vị.")
@@ -282,7 +334,16 @@ class StudentPatch(Strict):
     full_name: Text255 | None = None
     date_of_birth: Day | None = None
     sex: Sex | None = None
-    ethnicity: Text64 | None = None
+    ethnicity: Text64 | None = Field(None, description="Dân tộc (DAN_TOC)." + _CODED)
+    nationality: Text64 | None = Field(None, description="Quốc tịch (QUOC_TICH)." + _CODED)
+    birth_province: Text64 | None = Field(None, description="Nơi sinh: tỉnh/thành phố (TINH)." + _CODED)
+    birth_commune: Text128 | None = None
+    father_name: Text255 | None = None
+    father_birth_year: BirthYear | None = Field(None, description="null clears it.")
+    mother_name: Text255 | None = None
+    mother_birth_year: BirthYear | None = Field(None, description="null clears it.")
+    other_document_kind: OtherDocument | Literal[""] | None = None
+    other_document_number: Text32 | None = None
     address: Text255 | None = None
     ward_code: Code | None = Field(None, description="Mã phường/xã trong cây đơn vị; null để bỏ.")
     ministry_code: Annotated[str, StringConstraints(pattern=r"^(\d{10})?$")] | None = None
@@ -296,7 +357,7 @@ class StudentPatch(Strict):
 )
 def student_patch(request: HttpRequest, student_id: Id, body: StudentPatch) -> dict[str, Any]:
     student = _student(request, student_id, Perm.CHANGE_STUDENT)
-    fields = patch_fields(body, nullable=("ward_code",))
+    fields = patch_fields(body, nullable=("ward_code", "father_birth_year", "mother_birth_year"))
     if "ward_code" in fields:
         code = fields.pop("ward_code")
         fields["ward"] = ward_of(code) if code else None

@@ -4,6 +4,7 @@ guardians, enrolments and status — in bulk, with one audit line per school and
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from django.db import models
 from giaoducso.core import audit
 from giaoducso.core.demo import AccountPlan, DemoOptions, UnitPlan, Written
 from giaoducso.core.models import AuditAction, Unit, User
+from rules import codelists
 from rules.text import fold, name_sort_key
 
 from ..models import (
@@ -121,9 +123,10 @@ def write_plan(plan: DemoPlan, units: dict[str, Unit]) -> None:
             sort_key=name_sort_key(s.full_name),
             sex=s.sex,
             date_of_birth=s.date_of_birth,
-            position=s.position,
-            employment_type=s.employment_type,
-            qualification=s.qualification,
+            # The plan speaks in names; the record keeps the codes of rules/codelists.
+            position=_code(codelists.staff_positions(), s.position),
+            employment_type=_code(codelists.employment_kinds(), s.employment_type),
+            qualification=_code(codelists.qualifications(), s.qualification),
             subjects=s.subjects,
             phone=s.phone,
         )
@@ -133,14 +136,18 @@ def write_plan(plan: DemoPlan, units: dict[str, Unit]) -> None:
     _fill_pks(Staff, staff, units)
     staff_by_id = {s.personal_id: s for s in staff}
     assignments = [
-        StaffAssignment(school=units[s.school_code], staff=staff_by_id[s.personal_id], position=s.position)
+        StaffAssignment(
+            school=units[s.school_code],
+            staff=staff_by_id[s.personal_id],
+            position=_code(codelists.staff_positions(), s.position),
+        )
         for s in plan.staff
     ]
     assignments += [
         StaffAssignment(
             school=units[s.second_school_code],
             staff=staff_by_id[s.personal_id],
-            position=s.position,
+            position=_code(codelists.staff_positions(), s.position),
             is_main=False,
         )
         for s in plan.staff
@@ -216,8 +223,14 @@ def write_plan(plan: DemoPlan, units: dict[str, Unit]) -> None:
             sort_key=name_sort_key(s.full_name),
             date_of_birth=s.date_of_birth,
             sex=s.sex,
-            ethnicity=s.ethnicity,
+            ethnicity=_code(codelists.ethnic_groups(), s.ethnicity),
             place_of_birth=s.place_of_birth,
+            birth_province=_code(codelists.provinces(), s.place_of_birth),
+            birth_commune=s.birth_commune,
+            father_name=s.father_name,
+            father_birth_year=s.father_birth_year,
+            mother_name=s.mother_name,
+            mother_birth_year=s.mother_birth_year,
             address=s.address,
             ward_id=units[s.ward_code].pk if s.ward_code else None,
             ward_name=s.ward_name,
@@ -326,3 +339,13 @@ def _link(user: User, kind: str, personal_id: str) -> None:
         Guardian.objects.filter(student__personal_id=personal_id).update(user=user)
     elif kind == STAFF_RECORD:
         Staff.objects.filter(personal_id=personal_id).update(user=user)
+
+
+@functools.cache
+def _code_of(codes: codelists.CodeList, name: str) -> str:
+    return codes.lookup(name) or name
+
+
+def _code(codes: codelists.CodeList, name: str) -> str:
+    """The code of a name of the plan (a few hundred distinct names for tens of thousands of rows)."""
+    return _code_of(codes, name) if name else ""

@@ -92,19 +92,30 @@ ID_COLUMNS = {
 
 
 def personal_id_problems(
-    row: int, pid: str, sex: str | None, birth_year: int | None, id_column: str = "ma_dinh_danh"
+    row: int,
+    pid: str,
+    sex: str | None,
+    birth_year: int | None,
+    id_column: str = "ma_dinh_danh",
+    warnings: list[Problem] | None = None,
 ) -> list[Problem]:
+    """The row's identifier errors; its warnings (an unknown province or country code, which never refuse
+    a row: a birth registered abroad carries a country code) go to `warnings` when given."""
     found = identifiers.check_personal_id(pid, sex=sex, birth_year=birth_year)
     columns = {**ID_COLUMNS, identifiers.FIELD_PERSONAL_ID: id_column}
-    return [
-        Problem(
+    errors = []
+    for p in found:
+        problem = Problem(
             row,
             columns.get(p.field, id_column),
             pid if p.field == identifiers.FIELD_PERSONAL_ID else "",
             p.message,
         )
-        for p in found
-    ]
+        if not p.is_warning:
+            errors.append(problem)
+        elif warnings is not None:
+            warnings.append(problem)
+    return errors
 
 
 _WARD_PREFIX = re.compile(r"^(phuong|xa|thi tran|p\.|x\.)\s*")

@@ -75,6 +75,9 @@ class Table:
     columns: tuple[str, ...]  # the spec's columns, in the spec's order
     extra_columns: list[str]
     rows: Iterator[tuple[int, tuple[str, ...]]]  # (spreadsheet row number, values in `columns` order)
+    # Optional columns the header lacks: their values read as "", and an importer may leave such fields
+    # of existing records as they are.
+    absent: frozenset[str] = frozenset()
 
 
 def file_sha256(path: Path) -> str:
@@ -275,7 +278,10 @@ def open_table(path: Path, file_name: str, columns: Sequence[str], required: Seq
     if header is None:
         raise FileProblem(_("Tệp trống: không có dòng tiêu đề."))
     positions, extra = _match_header(header, columns, required)
-    return Table(columns=tuple(columns), extra_columns=extra, rows=_project(numbered, positions))
+    absent = frozenset(c for c, p in zip(columns, positions, strict=True) if p < 0)
+    return Table(
+        columns=tuple(columns), extra_columns=extra, rows=_project(numbered, positions), absent=absent
+    )
 
 
 def looks_like_text(sample: bytes) -> bool:

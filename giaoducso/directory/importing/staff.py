@@ -19,6 +19,7 @@ from rules.students import normalise_phone
 from rules.text import fold, name_sort_key, normalise_name
 
 from ..models import School, Staff, StaffAssignment
+from ..services.codes import STAFF_CODE_FIELDS, read_code, unknown_message
 from .common import DateParser, ImportContext, common_unit, parse_sex, personal_id_problems
 from .readers import Table
 from .report import ImportResult, Problem
@@ -126,7 +127,9 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
         if sex_text and sex is None:
             errors.append(Problem(number, "gioi_tinh", sex_text, _("Giới tính phải là “Nam” hoặc “Nữ”.")))
         if pid:
-            errors += personal_id_problems(number, pid, sex, dob.year if dob else None)
+            errors += personal_id_problems(
+                number, pid, sex, dob.year if dob else None, warnings=result.warnings
+            )
             if pid in seen:
                 errors.append(
                     Problem(
@@ -166,6 +169,18 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
             phone = normalise_phone(phone_text) or ""
             if not phone:
                 errors.append(Problem(number, "dien_thoai", phone_text, _("Số điện thoại không hợp lệ.")))
+        # Position, contract kind and qualification: a code or a name of their list, stored as the code.
+        coded = {}
+        for column, value, (model_field, (codes, what)) in zip(
+            ("vi_tri_viec_lam", "trinh_do", "loai_hop_dong"),
+            (position, qualification, employment),
+            STAFF_CODE_FIELDS.items(),
+            strict=True,
+        ):
+            code = read_code(codes(), value)
+            if code is None:
+                errors.append(Problem(number, column, value, unknown_message(value, what)))
+            coded[model_field] = code or ""
         if email:
             try:
                 validate_email(email)
@@ -186,9 +201,7 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                     "full_name": full_name,
                     "date_of_birth": dob,
                     "sex": sex,
-                    "position": position,
-                    "employment_type": employment,
-                    "qualification": qualification,
+                    **coded,
                     "subjects": subjects,
                     "phone": phone,
                     "email": email,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from giaoducso.core import audit
 from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
+from rules import codelists
 from rules.students import LEVEL_GRADES, age_plausible, normalise_phone, parse_class_name
 from rules.text import fold, name_sort_key, normalise_name
 
@@ -36,6 +37,8 @@ from ..models import (
     StudentStatus,
     StudentStatusEvent,
 )
+from ..services.codes import read_code, unknown_message
+from . import ministry_cells
 from .common import DateParser, ImportContext, WardIndex, common_unit, parse_sex, personal_id_problems
 from .readers import Table
 from .report import FileProblem, ImportResult, Problem
@@ -52,8 +55,10 @@ COLUMNS = (
     "phuong_xa",
     "ho_ten_cha_me",
     "dien_thoai",
+    *ministry_cells.COLUMNS,  # optional in the header
 )
-REQUIRED = COLUMNS  # every column must be in the header; these values must be filled:
+BASE_COLUMNS = 11
+REQUIRED = COLUMNS[:BASE_COLUMNS]  # these columns must be in the header; these values must be filled:
 REQUIRED_VALUES = ("ma_dinh_danh", "ho_ten", "ngay_sinh", "gioi_tinh", "ma_truong", "lop")
 CHUNK = 5000
 WRITE_BATCH = 2000
@@ -77,6 +82,7 @@ GUARDIAN_RELATION = "Cha/Mẹ"
     R_G_PHONE,
     R_SORT,
 ) = range(15)
+R_MINISTRY = 15  # then the Ministry's fields, in ministry_cells.FIELDS order
 # The student fields a row sets, and where they are in the row; compared to find changed students.
 STUDENT_FIELDS = (
     ("full_name", R_NAME),
@@ -86,6 +92,7 @@ STUDENT_FIELDS = (
     ("address", R_ADDRESS),
     ("ward_id", R_WARD),
     ("ward_name", R_WARD_NAME),
+    *((name, R_MINISTRY + i) for i, name in enumerate(ministry_cells.FIELDS)),
 )
 LIMITS = {"ho_ten": 255, "dan_toc": 64, "dia_chi": 255, "phuong_xa": 128, "ho_ten_cha_me": 255}
 
@@ -175,6 +182,12 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
     class_cache: dict[str, tuple[int, str] | None] = {}
     name_cache: dict[str, tuple[str, str]] = {}  # raw name → (stored name, search key)
     guardian_cache: dict[str, str] = {}
+    ethnic_cache: dict[str, str | None] = {}
+    ethnic_groups = codelists.ethnic_groups()
+    ministry_reader = ministry_cells.Reader()
+    keep_stored = [
+        (R_MINISTRY + i, i) for i, column in enumerate(ministry_cells.COLUMNS) if column in table.absent
+    ]
     required_positions = [COLUMNS.index(c) for c in REQUIRED_VALUES]
     shortest_limit = min(LIMITS.values())
 
@@ -184,12 +197,12 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
         if count % 10_000 == 0:
             ctx.progress("reading", count, total_estimate)
         pid, name, dob_text, sex_text, ethnicity, code, class_text, address, ward_text, g_name, phone_text = (
-            values
+            values[:BASE_COLUMNS]
         )
         row_errors: list[Problem] = []
         # Fast path: the detailed loop runs only for a row that is short of a value or too long.
         if not all(values[i] for i in required_positions) or max(map(len, values)) > shortest_limit:
-            row_errors += _cell_problems(number, values)
+            row_errors += _cell_problems(number, values[:BASE_COLUMNS])
         dob: dt.date | None = None
         if dob_text:
             parsed = parse_date(dob_text)
@@ -207,7 +220,7 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                     Problem(number, "gioi_tinh", sex_text, _("Giới tính phải là “Nam” hoặc “Nữ”."))
                 )
         if pid:
-            row_errors += personal_id_problems(number, pid, sex, dob.year if dob else None)
+            row_errors += personal_id_problems(number, pid, sex, dob.year if dob else None, warnings=warnings)
             first = seen.get(pid)
             if first is not None:
                 row_errors.append(
@@ -321,6 +334,12 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                 row_errors.append(
                     Problem(number, "ho_ten_cha_me", "", _("Có số điện thoại nhưng chưa nhập họ tên cha mẹ."))
                 )
+        ethnicity_code = ethnic_cache.get(ethnicity)
+        if ethnicity_code is None:
+            ethnicity_code = ethnic_cache[ethnicity] = read_code(ethnic_groups, ethnicity)
+        if ethnicity_code is None:
+            row_errors.append(Problem(number, "dan_toc", ethnicity, unknown_message(ethnicity, _("dân tộc"))))
+        ministry = ministry_reader.read(number, values[BASE_COLUMNS:], dob, pid, row_errors)
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -359,7 +378,7 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                 names[1],
                 dob,
                 sex,
-                intern(ethnicity),
+                intern(ethnicity_code or ""),
                 school.pk,
                 class_key,
                 address,
@@ -368,13 +387,14 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                 guardian_name,
                 phone,
                 names[2],
+                *ministry,
             )
         )
     result.rows = count
     ctx.progress("reading", count, count)
     if errors:
         return plan
-    _classify(ctx, plan, rows, result)
+    _classify(ctx, plan, rows, result, keep_stored)
     for key, pk in plan.classes.items():
         if pk is None:
             unit = plan.school_units[key[0]]
@@ -387,10 +407,8 @@ _EXISTING_COLUMNS = ("pk", "personal_id", "school_id", "current_class_id", *(n f
 
 
 # The same columns as _EXISTING_COLUMNS, in the same order.
-_EXISTING_SQL = (
-    "SELECT id, personal_id, school_id, current_class_id, full_name, date_of_birth, sex, ethnicity, address,"
-    " ward_id, ward_name FROM directory_student WHERE personal_id = ANY(%s)"
-)
+# Column names from ministry_cells.FIELDS; the values go as parameters.
+_EXISTING_SQL = f"SELECT {', '.join(_EXISTING_COLUMNS).replace('pk', 'id', 1)} FROM directory_student WHERE personal_id = ANY(%s)"  # noqa: S608
 
 
 def _existing(pids: list[str]) -> tuple[dict[str, tuple[Any, ...]], dict[int, tuple[int, str, str]]]:
@@ -423,7 +441,7 @@ def _existing(pids: list[str]) -> tuple[dict[str, tuple[Any, ...]], dict[int, tu
 
 def _cell_problems(number: int, values: tuple[str, ...]) -> list[Problem]:
     found = []
-    for column, value in zip(COLUMNS, values, strict=True):
+    for column, value in zip(REQUIRED, values, strict=True):
         if column in REQUIRED_VALUES and not value:
             found.append(Problem(number, column, "", _("Chưa nhập %(column)s.") % {"column": column}))
         limit = LIMITS.get(column)
@@ -439,8 +457,17 @@ def _cell_problems(number: int, values: tuple[str, ...]) -> list[Problem]:
     return found
 
 
-def _classify(ctx: ImportContext, plan: Plan, rows: list[tuple[Any, ...]], result: ImportResult) -> None:
-    """Splits the rows into new, changed and unchanged, reading existing students CHUNK ids at a time."""
+def _classify(
+    ctx: ImportContext,
+    plan: Plan,
+    rows: list[tuple[Any, ...]],
+    result: ImportResult,
+    keep_stored: list[tuple[int, int]] = (),  # type: ignore[assignment]
+) -> None:
+    """Splits the rows into new, changed and unchanged, reading existing students CHUNK ids at a time.
+    `keep_stored`: (row position, index in ministry_cells.FIELDS) of the optional columns the file lacks;
+    an existing student keeps what is stored there."""
+    first_ministry = len(STUDENT_FIELDS) - len(ministry_cells.FIELDS) + 4  # in an _existing row
     for key in {row[R_CLASS] for row in rows}:
         plan.classes.setdefault(key, None)
     class_of = plan.classes
@@ -453,6 +480,11 @@ def _classify(ctx: ImportContext, plan: Plan, rows: list[tuple[Any, ...]], resul
             if found is None:
                 plan.new.append(row)
                 continue
+            if keep_stored:
+                kept = list(row)
+                for position, index in keep_stored:
+                    kept[position] = found[first_ministry + index]
+                row = tuple(kept)
             pk, _pid, school_id, class_id = found[:4]
             if school_id != row[R_SCHOOL]:
                 result.errors.append(
@@ -541,6 +573,7 @@ def _student_values(row: tuple[Any, ...], class_id: int) -> dict[str, Any]:
         "ward_id": row[R_WARD],
         "ward_name": row[R_WARD_NAME],
         "current_class_id": class_id,
+        **{name: row[R_MINISTRY + i] for i, name in enumerate(ministry_cells.FIELDS)},
     }
 
 
@@ -693,9 +726,16 @@ CREATE TEMP TABLE import_student (
     search_name varchar(255) NOT NULL, sort_key varchar(255) NOT NULL, date_of_birth date NOT NULL, sex varchar(1) NOT NULL,
     ethnicity varchar(64) NOT NULL, address varchar(255) NOT NULL, ward_id bigint, ward_name varchar(128) NOT NULL,
     class_id bigint NOT NULL, guardian_name varchar(255) NOT NULL, guardian_phone varchar(20) NOT NULL,
-    is_new boolean NOT NULL, guardian_changed boolean NOT NULL, student_id bigint
+    is_new boolean NOT NULL, guardian_changed boolean NOT NULL, student_id bigint,
+    nationality varchar(64) NOT NULL, birth_province varchar(8) NOT NULL, birth_commune varchar(128) NOT NULL,
+    father_name varchar(255) NOT NULL, father_birth_year smallint, mother_name varchar(255) NOT NULL,
+    mother_birth_year smallint, other_document_kind varchar(16) NOT NULL,
+    other_document_number varchar(32) NOT NULL
 ) ON COMMIT DROP
 """
+# The Ministry's fields, in the temporary table and in directory_student under the same names.
+_M_COLUMNS = ", ".join(ministry_cells.FIELDS)
+_M_SET = ", ".join(f"{name} = t.{name}" for name in ministry_cells.FIELDS)
 
 
 def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
@@ -710,8 +750,7 @@ def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
             pg.copy(
                 "COPY import_student (personal_id, school_id, full_name, search_name, sort_key, date_of_birth, sex,"
                 " ethnicity, address, ward_id, ward_name, class_id, guardian_name, guardian_phone, is_new,"
-                " guardian_changed)"
-                " FROM STDIN"
+                " guardian_changed, " + _M_COLUMNS + ") FROM STDIN"
             ) as copy,
         ):
             classes = plan.classes
@@ -720,7 +759,7 @@ def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
                     (
                         row[R_PID], row[R_SCHOOL], row[R_NAME], row[R_SEARCH], row[R_SORT], row[R_DOB], row[R_SEX],
                         row[R_ETHNICITY], row[R_ADDRESS], row[R_WARD], row[R_WARD_NAME], classes[row[R_CLASS]],
-                        row[R_G_NAME], row[R_G_PHONE], True, bool(row[R_G_NAME]),
+                        row[R_G_NAME], row[R_G_PHONE], True, bool(row[R_G_NAME]), *row[R_MINISTRY:],
                     )
                 )  # fmt: skip
                 done += 1
@@ -731,30 +770,31 @@ def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
                     (
                         row[R_PID], row[R_SCHOOL], row[R_NAME], row[R_SEARCH], row[R_SORT], row[R_DOB], row[R_SEX],
                         row[R_ETHNICITY], row[R_ADDRESS], row[R_WARD], row[R_WARD_NAME], classes[row[R_CLASS]],
-                        row[R_G_NAME], row[R_G_PHONE], False, "guardian" in before,
+                        row[R_G_NAME], row[R_G_PHONE], False, "guardian" in before, *row[R_MINISTRY:],
                     )
                 )  # fmt: skip
         ctx.progress("writing", total // 2, total)
         cursor.execute("ANALYZE import_student")
         cursor.execute(
-            """
+            f"""
             INSERT INTO directory_student (school_id, personal_id, ministry_code, full_name, search_name,
-                sort_key, date_of_birth, sex, ethnicity, nationality, place_of_birth, address, ward_id, ward_name,
-                disability, policy_groups, status, current_class_id, created_at, updated_at)
-            SELECT school_id, personal_id, '', full_name, search_name, sort_key, date_of_birth, sex, ethnicity, %s, '',
-                address, ward_id, ward_name, '', '[]'::jsonb, %s, class_id, %s, %s
+                sort_key, date_of_birth, sex, ethnicity, place_of_birth, address, ward_id, ward_name,
+                disability, policy_groups, status, current_class_id, created_at, updated_at, {_M_COLUMNS})
+            SELECT school_id, personal_id, '', full_name, search_name, sort_key, date_of_birth, sex, ethnicity, '',
+                address, ward_id, ward_name, '', '[]'::jsonb, %s, class_id, %s, %s, {_M_COLUMNS}
             FROM import_student WHERE is_new ORDER BY personal_id
-            """,
-            [Student._meta.get_field("nationality").default, StudentStatus.STUDYING, now, now],
+            """,  # noqa: S608 — column names from ministry_cells.FIELDS, values as parameters
+            [StudentStatus.STUDYING, now, now],
         )
         cursor.execute(
-            """
+            f"""
             UPDATE directory_student s SET full_name = t.full_name, search_name = t.search_name,
                 sort_key = t.sort_key,
                 date_of_birth = t.date_of_birth, sex = t.sex, ethnicity = t.ethnicity, address = t.address,
-                ward_id = t.ward_id, ward_name = t.ward_name, current_class_id = t.class_id, updated_at = %s
+                ward_id = t.ward_id, ward_name = t.ward_name, current_class_id = t.class_id, updated_at = %s,
+                {_M_SET}
             FROM import_student t WHERE s.personal_id = t.personal_id AND NOT t.is_new
-            """,
+            """,  # noqa: S608 — column names from ministry_cells.FIELDS, values as parameters
             [now],
         )
         cursor.execute(

@@ -4,9 +4,10 @@ Scoping (`core.scoping`) decides *whether* a user sees a student at all; this mo
 of a student the user then sees. Fields fall into three groups:
 
 - basic (anyone who may see the student): name, school, class, sex, date of birth, status, Ministry code;
-- record (`Visibility.record`): personal identifier and its history of corrections, address and ward,
-  guardians (names, relations, phones), the status history and the changes scheduled for later (their notes
-  may give reasons) and the class history;
+- record (`Visibility.record`): personal identifier (or the other document held instead) and its history of
+  corrections, nationality, address and ward, place of birth, the parents' names and years of birth,
+  guardians (names, relations, phones), the status history and the changes scheduled for later (their
+  notes may give reasons) and the class history;
 - sensitive (`Visibility.sensitive`): ethnicity and disability — "sensitive data" under Decree
   356/2025/NĐ-CP Art. 4 (ethnicity, religion, health); a religion or health field joins this group.
 
@@ -104,6 +105,16 @@ FIELD_GROUPS: dict[str, str] = {
     "address": RECORD,
     "ward": RECORD,
     "scheduled_changes": RECORD,
+    "nationality": RECORD,
+    "other_document_kind": RECORD,
+    "other_document_number": RECORD,
+    "place_of_birth": RECORD,
+    "birth_province": RECORD,
+    "birth_commune": RECORD,
+    "father_name": RECORD,
+    "father_birth_year": RECORD,
+    "mother_name": RECORD,
+    "mother_birth_year": RECORD,
     "guardians": RECORD,
     "status_history": RECORD,
     "enrolments": RECORD,

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404, scoped
 from giaoducso.core.text_match import name_matches
+from rules import codelists
 
 from ..models import Staff
 
@@ -27,7 +28,9 @@ def staff_list(
             Q(school__code=school_code) | Q(assignments__school__code=school_code)
         ).distinct()
     if position:
-        staff = staff.filter(position__icontains=position)
+        # A listed position (its code or name) matches exactly; other text matches older free text.
+        code = codelists.staff_positions().lookup(position)
+        staff = staff.filter(position=code) if code else staff.filter(position__icontains=position)
     if status:
         staff = staff.filter(status=status)
     if q:

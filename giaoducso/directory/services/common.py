@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from rules.identifiers import check_personal_id
+from rules.identifiers import check_personal_id, errors_only
 from rules.students import normalise_phone
 
 
@@ -25,7 +25,9 @@ def _check_phone(errors: dict[str, list[str]], field: str, value: str) -> str:
 
 def _check_person_id(errors: dict[str, list[str]], personal_id: str, sex: str, dob: Any) -> None:
     birth_year = dob.year if isinstance(dob, _dt.date) else None
-    for problem in check_personal_id(personal_id or "", sex=sex or None, birth_year=birth_year):
+    # Warnings (an unknown province or country code in digits 1–3) never refuse a record: the quality
+    # board lists them to check.
+    for problem in errors_only(check_personal_id(personal_id or "", sex=sex or None, birth_year=birth_year)):
         errors.setdefault(problem.field, []).append(problem.message)
 
 

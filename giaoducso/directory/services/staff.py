@@ -1,5 +1,6 @@
 """Writes to staff records and their assignments to schools."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from giaoducso.core.services import reject_unknown_fields
 from rules.text import fold, name_sort_key, normalise_name
 
 from ..models import Staff, StaffAssignment
+from .codes import STAFF_CODE_FIELDS, clean_codes
 from .common import _check_person_id, _check_phone, _raise
 
 STAFF_EDITABLE = (
@@ -59,16 +61,18 @@ def staff_update(*, actor: Actor, staff: Staff, **fields: Any) -> Staff:
     staff.full_name = normalise_name(staff.full_name)
     staff.search_name = fold(staff.full_name)
     staff.sort_key = name_sort_key(staff.full_name)
-    _validate_staff(staff)
+    _validate_staff(staff, only=fields.keys())
     staff.full_clean()
     staff.save()
     audit.record_update(actor=actor, obj=staff, before=before)
     return staff
 
 
-def _validate_staff(staff: Staff) -> None:
-    """The identifier must agree with sex and birth year, the phone must be one; field errors otherwise."""
+def _validate_staff(staff: Staff, only: Collection[str] | None = None) -> None:
+    """The identifier must agree with sex and birth year, the phone must be one, position, qualification
+    and employment kind must be in their lists (stored as codes); field errors otherwise."""
     errors: dict[str, list[str]] = {}
+    clean_codes(errors, staff, STAFF_CODE_FIELDS, only)
     staff.phone = _check_phone(errors, "phone", staff.phone)
     _check_person_id(errors, staff.personal_id, staff.sex, staff.date_of_birth)
     _raise(errors)

@@ -26,8 +26,22 @@ from ..models import (
     StudentStatusEvent,
 )
 from .changes import append_status_event, last_status_event, status_change_schedule
+from .codes import clean_student_fields
 from .common import _check_person_id, _check_phone, _raise
 
+# The Ministry's student sheet: nationality, place of birth (province, commune), the parents, and for a
+# pupil without a personal identifier the document held instead.
+MINISTRY_FIELDS = (
+    "nationality",
+    "birth_province",
+    "birth_commune",
+    "father_name",
+    "father_birth_year",
+    "mother_name",
+    "mother_birth_year",
+    "other_document_kind",
+    "other_document_number",
+)
 STUDENT_EDITABLE = (
     "full_name",
     "date_of_birth",
@@ -36,6 +50,7 @@ STUDENT_EDITABLE = (
     "address",
     "ward",
     "ministry_code",
+    *MINISTRY_FIELDS,
 )
 
 
@@ -60,6 +75,9 @@ def student_update(*, actor: Actor, student: Student, **fields: Any) -> Student:
     student.full_name = normalise_name(student.full_name)
     student.search_name = fold(student.full_name)
     student.sort_key = name_sort_key(student.full_name)
+    errors = {}
+    clean_student_fields(errors, student, only=fields.keys())
+    _raise(errors)
     student.full_clean()
     student.save()
     audit.record_update(actor=actor, obj=student, before=before)
@@ -69,8 +87,8 @@ def student_update(*, actor: Actor, student: Student, **fields: Any) -> Student:
 STUDENT_CREATE_OPTIONAL = (
     "ministry_code",
     "ethnicity",
-    "nationality",
     "place_of_birth",
+    *MINISTRY_FIELDS,
     "address",
     "ward",
     "ward_name",
@@ -99,16 +117,17 @@ def student_create(
     start_date: _dt.date | None = None,
     **fields: Any,
 ) -> Student:
-    """A new student: the identifier must agree with sex and birth year; status 'studying' from today
-    (or `start_date`); enrolled in `school_class` of the current year when given."""
+    """A new student: the identifier must agree with sex and birth year (a pupil who is not Vietnamese may
+    record another document instead); coded fields are read as a code or a name; status 'studying' from
+    today (or `start_date`); enrolled in `school_class` of the current year when given."""
     reject_unknown_fields("student_create", fields, STUDENT_CREATE_OPTIONAL)
     personal_id = (personal_id or "").strip()
     errors: dict[str, list[str]] = {}
     _check_ward(errors, fields.get("ward"))
-    _check_person_id(errors, personal_id, sex, date_of_birth)
+    if personal_id:
+        _check_person_id(errors, personal_id, sex, date_of_birth)
     if school_class is not None:
         _check_class_for(school, school_class, errors)
-    _raise(errors)
     student = Student(
         school=school,
         personal_id=personal_id,
@@ -119,6 +138,8 @@ def student_create(
         current_class=school_class,
         **fields,
     )
+    clean_student_fields(errors, student)
+    _raise(errors)
     student.search_name = fold(student.full_name)
     student.sort_key = name_sort_key(student.full_name)
     student.full_clean()

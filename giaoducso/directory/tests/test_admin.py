@@ -32,6 +32,7 @@ def test_admin_change_goes_through_service_and_is_audited(client, world):
             "ethnicity": "Kinh",
             "address": "",
             "ministry_code": "",
+            "nationality": "VN",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

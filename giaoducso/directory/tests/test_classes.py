@@ -170,7 +170,6 @@ def test_create_student_enrols_and_starts_history(client, world, directory):
         ({"sex": "M"}, "sex"),  # the 4th digit says female
         ({"date_of_birth": "02/03/2013"}, "date_of_birth"),  # the 5th-6th digits say 2014
         ({"personal_id": "07931400000"}, "personal_id"),
-        ({"personal_id": "999314000001"}, "personal_id"),
         ({"date_of_birth": "31/02/2014"}, "date_of_birth"),
         ({"ministry_code": "12ab"}, "ministry_code"),
     ],

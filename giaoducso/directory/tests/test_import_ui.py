@@ -25,7 +25,7 @@ START = reverse("directory:import_start")
 
 
 def csv_bytes(rows: list[dict[str, str]]) -> bytes:
-    lines = [",".join(COLUMNS)] + [",".join(row[c] for c in COLUMNS) for row in rows]
+    lines = [",".join(COLUMNS)] + [",".join(row.get(c, "") for c in COLUMNS) for row in rows]
     return ("\n".join(lines) + "\n").encode()
 
 

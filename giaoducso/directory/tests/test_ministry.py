@@ -33,6 +33,18 @@ HEADER = [
     "Khuyết tật",
     "Số định danh cá nhân",
 ]
+# The Ministry's student sheet also asks for these (issue 8): written so a school never retypes them.
+MINISTRY_HEADER = [
+    "Quốc tịch",
+    "Nơi sinh: Tỉnh/Thành phố",
+    "Nơi sinh: Xã/Phường",
+    "Họ tên cha",
+    "Năm sinh cha",
+    "Họ tên mẹ",
+    "Năm sinh mẹ",
+    "Loại giấy tờ",
+    "Số giấy tờ",
+]
 
 
 @pytest.fixture
@@ -44,8 +56,14 @@ def school_a(world):
         full_name="Hà Thị Mỹ",
         sex=Sex.FEMALE,
         personal_id="079314000777",
-        ethnicity="Tày",
+        ethnicity="02",  # Tày, as a code of DAN_TOC
         disability="Khiếm thị",
+        birth_province="79",
+        birth_commune="Phường Chợ Lớn",
+        father_name="Hà Văn Ba",
+        father_birth_year=1980,
+        mother_name="Lò Thị Tư",
+        mother_birth_year=1984,
         current_class=klass,
         status=StudentStatus.RETURNED,
         date_of_birth=dt.date(2014, 2, 3),
@@ -90,7 +108,7 @@ def test_export_has_the_template_columns_and_vietnamese_values(client, world, sc
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book.sheetnames == ["C1-HocSinh"]
     rows = list(book["C1-HocSinh"].iter_rows(values_only=True))
-    assert list(rows[0]) == HEADER
+    assert list(rows[0]) == HEADER + MINISTRY_HEADER
     by_id = {r[9]: r for r in rows[1:]}
     # The school's three students, none of school B.
     assert set(by_id) == {school_a.personal_id, world.child.personal_id, world.other_student_a.personal_id}
@@ -105,6 +123,15 @@ def test_export_has_the_template_columns_and_vietnamese_values(client, world, sc
         "Tày",
         "Khiếm thị",
         "079314000777",
+        "Việt Nam",
+        "Thành phố Hồ Chí Minh",
+        "Phường Chợ Lớn",
+        "Hà Văn Ba",
+        1980,
+        "Lò Thị Tư",
+        1984,
+        None,
+        None,
     )
     entry = AuditEntry.objects.get(action="export")
     assert entry.object_type == "directory.ministry_c1" and entry.unit == world.school_a

@@ -76,10 +76,10 @@ def crafted(world):
     Staff.objects.create(
         personal_id="079085000001",
         full_name="Giáo Viên Đủ",
-        position="Giáo viên",
-        qualification="Đại học",
+        position="GV",
+        qualification="DH",
         phone="0901234567",
-        employment_type="Biên chế",
+        employment_type="VC",
         **common,
     )
     bare = Staff.objects.create(personal_id="079085000002", full_name="Nhân Viên Thiếu", **common)
@@ -112,6 +112,7 @@ def test_each_problem_kind_is_counted_and_listed(world, crafted):
         Kind.WARD_TEXT: 1,
         Kind.STAFF_NO_POSITION: 1,
         Kind.SCHOOL_CONTACT: 1,
+        Kind.NOT_IN_LIST: 0,
     }
     problems = list(quality.school_problems(world.school_a))
     listed = {(p.kind, p.record) for p in problems}
@@ -253,7 +254,8 @@ def test_query_count_does_not_grow_with_students(client, world, crafted, django_
     sign_in(client, world.user(Role.DEPARTMENT_OFFICER))
     with django_assert_max_num_queries(16):
         assert client.get(reverse("directory:quality")).status_code == 200
-    with django_assert_max_num_queries(20):
+    # The list-check of coded fields reads students and staff once more each.
+    with django_assert_max_num_queries(22):
         response = client.get(reverse("directory:quality_school", args=["TB02"]))
     assert response.status_code == 200
     assert "Trang 1/" in response.content.decode()  # 120+ problems, paginated by 50
@@ -294,3 +296,19 @@ def test_navigation_shows_quality(client, world, crafted):
     body = client.get(reverse("core:home")).content.decode()
     assert reverse("directory:quality") in body
     assert "/open-data/" in body
+
+
+def test_values_outside_the_lists_are_flagged_not_rejected(world, crafted):
+    """Older free text that migration 0008/0009 could not map stays, and the board asks to pick again."""
+    from giaoducso.directory.models import Student
+
+    Student.objects.filter(pk=crafted["x"].pk).update(ethnicity="Người Kinh lai", birth_province="SG cũ")
+    Staff.objects.filter(pk=crafted["bare"].pk).update(qualification="Bằng B")
+    a = _by_code(quality.school_quality([world.school_a]))["TA01"]
+    assert a.problems[Kind.NOT_IN_LIST] == 3
+    listed = {(p.record, p.field) for p in quality.school_problems(world.school_a, kind=Kind.NOT_IN_LIST)}
+    assert listed == {
+        (crafted["x"].full_name, "Dân tộc"),
+        (crafted["x"].full_name, "Nơi sinh: tỉnh/thành phố"),
+        ("Nhân Viên Thiếu", "Trình độ chuyên môn"),
+    }

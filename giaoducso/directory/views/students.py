@@ -93,7 +93,7 @@ def student_create(request: HttpRequest, code: str) -> HttpResponse:
             student = services.student_create(
                 actor=request.user,
                 school=school,
-                personal_id=data.pop("personal_id"),
+                personal_id=data.pop("personal_id", ""),
                 full_name=data.pop("full_name"),
                 date_of_birth=data.pop("date_of_birth"),
                 sex=data.pop("sex"),
