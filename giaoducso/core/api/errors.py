@@ -77,6 +77,9 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         "decimal_max_places": lambda: _("Quá nhiều chữ số thập phân."),
         "value_error": lambda: str(ctx.get("error") or _("Giá trị không hợp lệ.")),
     }
+    if kind != "missing" and "input" in error and error["input"] is None:
+        # A field that may be left out but not sent as null: the document marks it non-nullable.
+        return _("Không được để trống (null).")
     make = messages.get(kind)
     return make() if make else _("Giá trị không hợp lệ.")
 

@@ -1,17 +1,31 @@
 """The API of students and their guardians, status history and classes."""
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import StringConstraints
 
 from giaoducso.core.api.auth import auth_for
 from giaoducso.core.api.pagination import PageNumberPagination
 from giaoducso.core.api.routes import ERRORS
-from giaoducso.core.api.schemas import Code, SearchText, UnitRef
+from giaoducso.core.api.schemas import UnitRef
+from giaoducso.core.api.types import (
+    Code,
+    Day,
+    Id,
+    MinistryCode,
+    Name32,
+    Name255,
+    ObjectId,
+    PersonalId,
+    Phone,
+    SearchText,
+    Text64,
+    Text128,
+    Text255,
+)
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404
 
@@ -27,16 +41,7 @@ from .common import (
     WRITE,
     WRITE_ERRORS,
     ClassRef,
-    Day,
-    Id,
-    ObjectId,
     Strict,
-    Text12,
-    Text20,
-    Text32,
-    Text64,
-    Text128,
-    Text255,
     class_of,
     patch_fields,
     school_unit,
@@ -105,7 +110,7 @@ class StudentDetailOut(StudentOut):
 
 class StudentFilters(Schema):
     school: Code | None = Field(None, description="Mã trường.")
-    class_id: int | None = Field(None, ge=1, le=2**63 - 1, description="Lớp hiện tại (id).")
+    class_id: ObjectId | None = Field(None, description="Lớp hiện tại (id).")
     status: StudentStatus | None = None
     q: SearchText | None = Field(None, description="Tìm theo họ tên, số định danh hoặc mã học sinh.")
 
@@ -172,13 +177,13 @@ def student_detail(request: HttpRequest, student_id: Id) -> dict[str, Any]:
 
 class StudentIn(Strict):
     school: Code
-    personal_id: Text12
-    full_name: Text255
+    personal_id: PersonalId
+    full_name: Name255
     date_of_birth: Day
     sex: Sex
     class_id: ObjectId | None = Field(None, description="Lớp của năm học hiện tại.")
     start_date: Day | None = None
-    ministry_code: Annotated[str, StringConstraints(pattern=r"^(\d{10})?$")] = ""
+    ministry_code: MinistryCode = ""
     ethnicity: Text64 = "Kinh"
     nationality: Text64 = "Việt Nam"
     place_of_birth: Text255 = ""
@@ -209,12 +214,12 @@ def student_create(request: HttpRequest, body: StudentIn) -> Status[dict[str, An
 
 
 class StudentPatch(Strict):
-    full_name: Text255 | None = None
-    date_of_birth: Day | None = None
-    sex: Sex | None = None
-    ethnicity: Text64 | None = None
-    address: Text255 | None = None
-    ministry_code: Annotated[str, StringConstraints(pattern=r"^(\d{10})?$")] | None = None
+    full_name: Name255 = None
+    date_of_birth: Day = None
+    sex: Sex = None
+    ethnicity: Text64 = None
+    address: Text255 = None
+    ministry_code: MinistryCode = None
 
 
 @router.patch(
@@ -285,9 +290,9 @@ def guardian_list(request: HttpRequest, student_id: Id) -> list[Guardian]:
 
 
 class GuardianIn(Strict):
-    full_name: Text255
-    relation: Text32 = "Cha/Mẹ"
-    phone: Text20 = ""
+    full_name: Name255
+    relation: Name32 = "Cha/Mẹ"
+    phone: Phone = ""
     is_primary: bool = False
 
 
@@ -303,10 +308,10 @@ def guardian_add(request: HttpRequest, student_id: Id, body: GuardianIn) -> Stat
 
 
 class GuardianPatch(Strict):
-    full_name: Text255 | None = None
-    relation: Text32 | None = None
-    phone: Text20 | None = None
-    is_primary: bool | None = None
+    full_name: Name255 = None
+    relation: Name32 = None
+    phone: Phone = None
+    is_primary: bool = None
 
 
 def _guardian(request: HttpRequest, student_id: int, guardian_id: int) -> Guardian:
