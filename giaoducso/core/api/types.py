@@ -61,11 +61,9 @@ NOT_BLANK = f"^[^\\u0000]*[^\\u0000{_SPACE}][^\\u0000]*$"
 
 
 def clean_text(value: str) -> str:
-    # PostgreSQL refuses NUL inside text, and a lone surrogate cannot be encoded: either would be a 500.
+    # PostgreSQL refuses NUL inside text: without this check such a value would be a 500.
     if "\x00" in value:
         raise ValueError(_("Không được chứa ký tự NUL."))
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
-        raise ValueError(_("Chứa ký tự không hợp lệ."))
     return value.strip()
 
 

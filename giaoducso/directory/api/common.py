@@ -1,12 +1,14 @@
 """What the directory's API routes share: scopes, input types, strict bodies, references."""
 
-from typing import Any
+from types import NoneType, UnionType
+from typing import Any, Union, get_args, get_origin
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from giaoducso.core.api.routes import ERRORS
 from giaoducso.core.models import Unit, UnitKind
@@ -37,11 +39,29 @@ def _nullable(prop: dict[str, Any]) -> bool:
     return prop.get("type") == "null" or any(part.get("type") == "null" for part in prop.get("anyOf", []))
 
 
+def _allows_null(annotation: Any) -> bool:
+    return annotation is NoneType or (
+        get_origin(annotation) in (Union, UnionType) and NoneType in get_args(annotation)
+    )
+
+
 class Strict(Schema):
     """A request body: unknown fields are an error with their name, never silently dropped. A field is
     nullable in the document exactly when null means something (clearing a room, say)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_no_null_defaults)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
+        # Said before the type's own error ("should be 'good', 'fair' or 'poor'"), which would hide why.
+        if (
+            value is None
+            and info.field_name
+            and not _allows_null(cls.model_fields[info.field_name].annotation)
+        ):
+            raise PydanticCustomError("null_forbidden", "Must not be null.")
+        return value
 
 
 def patch_fields(body: Strict) -> dict[str, Any]:
