@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.openapi.checks import RejectedPositiveData
@@ -126,6 +128,17 @@ class Records:
         if isinstance(case.body, dict):
             for name, value in case.body.items():
                 case.body[name] = self.real(name, value)
+
+
+@pytest.fixture(autouse=True)
+def _one_connection():
+    """As Django's test client does: the WSGI handler would close the connection after each response,
+    and with it the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 USERS = {"department": Role.DEPARTMENT_OFFICER, "school": Role.PRINCIPAL}
