@@ -71,6 +71,9 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         "json_invalid": lambda: _("Nội dung JSON không hợp lệ."),
         "extra_forbidden": lambda: _("Trường này không có trong dữ liệu được chấp nhận."),
         "string_type": lambda: _("Phải là một chuỗi ký tự."),
+        # A lone surrogate (\ud800 in JSON): no database could store it.
+        "string_unicode": lambda: _("Chứa ký tự không hợp lệ."),
+        "null_forbidden": lambda: _("Không được để trống (null)."),
         "string_pattern_mismatch": lambda: _("Giá trị không đúng định dạng."),
         "decimal_parsing": lambda: _("Phải là một số."),
         "decimal_max_digits": lambda: _("Số quá lớn."),

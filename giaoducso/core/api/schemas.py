@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, StringConstraints
 
+from .types import Code, SearchText
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL refuses NUL inside text: without this check such a query string would be a 500.
-    if "\x00" in value:
-        raise ValueError(_("Không được chứa ký tự NUL."))
-    return value.strip()
-
-
-# Every free-text query parameter: bounded, and safe to hand to any database.
-SearchText = Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul)]
-Code = Annotated[str, StringConstraints(max_length=32), AfterValidator(_no_nul)]
+__all__ = ["Code", "ErrorDetail", "ErrorOut", "SearchText", "UnitRef"]
 
 
 class UnitRef(Schema):

@@ -1,18 +1,18 @@
 """The API of classes."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import StringConstraints
 
 from giaoducso.core.api.auth import auth_for
 from giaoducso.core.api.pagination import PageNumberPagination
 from giaoducso.core.api.routes import ERRORS
-from giaoducso.core.api.schemas import Code, SearchText, UnitRef
+from giaoducso.core.api.schemas import UnitRef
+from giaoducso.core.api.types import ClassName, Code, Id, ObjectId, SchoolYearName, SearchText
 from giaoducso.core.roles import Perm
 
 from .. import selectors, services
@@ -24,12 +24,9 @@ from .common import (
     READ,
     WRITE,
     WRITE_ERRORS,
-    Id,
-    ObjectId,
     Ref,
     StaffRef,
     Strict,
-    Text32,
     patch_fields,
     room_of,
     school_unit,
@@ -64,7 +61,7 @@ class ClassOut(Schema):
 
 class ClassFilters(Schema):
     school: Code | None = Field(None, description="Mã trường.")
-    year: Annotated[str, StringConstraints(max_length=9)] | None = Field(
+    year: SchoolYearName | None = Field(
         None, description="Năm học, ví dụ 2026-2027 (mặc định: năm học hiện tại)."
     )
     grade: int | None = Field(None, ge=0, le=12)
@@ -88,10 +85,8 @@ def class_detail(request: HttpRequest, class_id: Id) -> SchoolClass:
 
 class ClassIn(Strict):
     school: Code
-    year: Annotated[str, StringConstraints(max_length=9)] | None = Field(
-        None, description="Năm học; mặc định năm học hiện tại."
-    )
-    name: Text32
+    year: SchoolYearName | None = Field(None, description="Năm học; mặc định năm học hiện tại.")
+    name: ClassName
     homeroom_teacher_id: ObjectId | None = None
     room_id: ObjectId | None = None
 
@@ -115,7 +110,7 @@ def class_create(request: HttpRequest, body: ClassIn) -> Status[SchoolClass]:
 
 
 class ClassPatch(Strict):
-    name: Text32 | None = None
+    name: ClassName = None
     homeroom_teacher_id: ObjectId | None = None
     room_id: ObjectId | None = None
 
@@ -125,7 +120,7 @@ class ClassPatch(Strict):
 )
 def class_patch(request: HttpRequest, class_id: Id, body: ClassPatch) -> SchoolClass:
     school_class = selectors.class_get(user=request.user, pk=class_id, perm=Perm.CHANGE_SCHOOL)
-    fields = patch_fields(body, nullable=("homeroom_teacher_id", "room_id"))
+    fields = patch_fields(body)
     if "homeroom_teacher_id" in fields:
         fields["homeroom_teacher"] = teacher_of(school_class.school, fields.pop("homeroom_teacher_id"))
     if "room_id" in fields:

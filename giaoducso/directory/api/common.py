@@ -1,13 +1,14 @@
 """What the directory's API routes share: scopes, input types, strict bodies, references."""
 
-import datetime as dt
-from typing import Annotated, Any
+from types import NoneType, UnionType
+from typing import Any, Union, get_args, get_origin
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Schema
-from pydantic import AfterValidator, ConfigDict, StringConstraints
+from ninja import Schema
+from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from giaoducso.core.api.routes import ERRORS
 from giaoducso.core.models import Unit, UnitKind
@@ -24,39 +25,43 @@ READ = "directory:read"
 WRITE = "directory:write"
 STUDENTS_READ = "students:read"
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ERRORS[404], 409: ERRORS[404]}
-Id = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
 
 
-# --- input types -----------------------------------------------------------------------------------
+def _no_null_defaults(schema: dict[str, Any]) -> None:
+    # A PATCH field that may be left out but never sent as null is declared `name: Text = None`: the
+    # document must not offer that null as the field's default.
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None and not _nullable(prop):
+            del prop["default"]
 
 
-def clean_text(value: str) -> str:
-    # PostgreSQL refuses NUL inside text: without this check such a body would be a 500.
-    if "\x00" in value:
-        raise ValueError(_("Không được chứa ký tự NUL."))
-    return value.strip()
+def _nullable(prop: dict[str, Any]) -> bool:
+    return prop.get("type") == "null" or any(part.get("type") == "null" for part in prop.get("anyOf", []))
 
 
-# Free text of the model's column length, trimmed, without NUL.
-Text12 = Annotated[str, StringConstraints(max_length=12), AfterValidator(clean_text)]
-Text20 = Annotated[str, StringConstraints(max_length=20), AfterValidator(clean_text)]
-Text32 = Annotated[str, StringConstraints(max_length=32), AfterValidator(clean_text)]
-Text64 = Annotated[str, StringConstraints(max_length=64), AfterValidator(clean_text)]
-Text128 = Annotated[str, StringConstraints(max_length=128), AfterValidator(clean_text)]
-Text200 = Annotated[str, StringConstraints(max_length=200), AfterValidator(clean_text)]
-Text254 = Annotated[str, StringConstraints(max_length=254), AfterValidator(clean_text)]
-Text255 = Annotated[str, StringConstraints(max_length=255), AfterValidator(clean_text)]
-
-
-# Dates outside these bounds mean nothing for a school and cannot be stored everywhere.
-Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31))]
-ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+def _allows_null(annotation: Any) -> bool:
+    return annotation is NoneType or (
+        get_origin(annotation) in (Union, UnionType) and NoneType in get_args(annotation)
+    )
 
 
 class Strict(Schema):
-    """A request body: unknown fields are an error with their name, never silently dropped."""
+    """A request body: unknown fields are an error with their name, never silently dropped. A field is
+    nullable in the document exactly when null means something (clearing a room, say)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_null_defaults)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
+        # Said before the type's own error ("should be 'good', 'fair' or 'poor'"), which would hide why.
+        if (
+            value is None
+            and info.field_name
+            and not _allows_null(cls.model_fields[info.field_name].annotation)
+        ):
+            raise PydanticCustomError("null_forbidden", "Must not be null.")
+        return value
 
 
 def ward_of(code: str) -> Unit:

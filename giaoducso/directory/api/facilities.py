@@ -1,7 +1,6 @@
 """The API of rooms and equipment."""
 
-import decimal
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -10,7 +9,8 @@ from ninja.pagination import paginate
 from giaoducso.core.api.auth import auth_for
 from giaoducso.core.api.pagination import PageNumberPagination
 from giaoducso.core.api.routes import ERRORS
-from giaoducso.core.api.schemas import Code, SearchText, UnitRef
+from giaoducso.core.api.schemas import UnitRef
+from giaoducso.core.api.types import Area, Code, Id, Name64, Name255, ObjectId, Quantity, SearchText
 from giaoducso.core.roles import Perm
 
 from .. import selectors, services
@@ -24,12 +24,8 @@ from .common import (
     READ,
     WRITE,
     WRITE_ERRORS,
-    Id,
-    ObjectId,
     Ref,
     Strict,
-    Text64,
-    Text255,
     patch_fields,
     room_of,
     school_unit,
@@ -80,13 +76,10 @@ def room_list(request: HttpRequest, filters: Query[RoomFilters]) -> Any:
     )
 
 
-Area = Annotated[decimal.Decimal, Field(ge=0, max_digits=8, decimal_places=1)]
-
-
 class RoomIn(Strict):
     school: Code
     kind: RoomKind
-    name: Text64
+    name: Name64
     area_m2: Area | None = None
     condition: Condition = Condition.GOOD
 
@@ -100,10 +93,10 @@ def room_create(request: HttpRequest, body: RoomIn) -> Status[Room]:
 
 
 class RoomPatch(Strict):
-    kind: RoomKind | None = None
-    name: Text64 | None = None
-    area_m2: Area | None = None
-    condition: Condition | None = None
+    kind: RoomKind = None
+    name: Name64 = None
+    area_m2: Area | None = Field(None, description="null để bỏ diện tích.")
+    condition: Condition = None
 
 
 @router.patch(
@@ -111,7 +104,7 @@ class RoomPatch(Strict):
 )
 def room_patch(request: HttpRequest, room_id: Id, body: RoomPatch) -> Room:
     room = selectors.room_get(user=request.user, pk=room_id, perm=Perm.CHANGE_SCHOOL)
-    return services.room_update(actor=request.user, room=room, **patch_fields(body, nullable=("area_m2",)))
+    return services.room_update(actor=request.user, room=room, **patch_fields(body))
 
 
 class EquipmentFilters(Schema):
@@ -133,12 +126,9 @@ def equipment_list(request: HttpRequest, filters: Query[EquipmentFilters]) -> An
     )
 
 
-Quantity = Annotated[int, Field(ge=0, le=1_000_000)]
-
-
 class EquipmentIn(Strict):
     school: Code
-    name: Text255
+    name: Name255
     quantity: Quantity = 1
     condition: Condition = Condition.GOOD
     room_id: ObjectId | None = None
@@ -161,10 +151,10 @@ def equipment_create(request: HttpRequest, body: EquipmentIn) -> Status[Equipmen
 
 
 class EquipmentPatch(Strict):
-    name: Text255 | None = None
-    quantity: Quantity | None = None
-    condition: Condition | None = None
-    room_id: ObjectId | None = None
+    name: Name255 = None
+    quantity: Quantity = None
+    condition: Condition = None
+    room_id: ObjectId | None = Field(None, description="null để bỏ phòng.")
 
 
 @router.patch(
@@ -175,7 +165,7 @@ class EquipmentPatch(Strict):
 )
 def equipment_patch(request: HttpRequest, equipment_id: Id, body: EquipmentPatch) -> Equipment:
     item = selectors.equipment_get(user=request.user, pk=equipment_id, perm=Perm.CHANGE_SCHOOL)
-    fields = patch_fields(body, nullable=("room_id",))
+    fields = patch_fields(body)
     if "room_id" in fields:
         fields["room"] = room_of(item.school, fields.pop("room_id"))
     return services.equipment_update(actor=request.user, equipment=item, **fields)

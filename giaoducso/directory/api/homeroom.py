@@ -10,10 +10,11 @@ from ninja import Router, Schema
 from giaoducso.core.api.auth import auth_for
 from giaoducso.core.api.routes import ERRORS
 from giaoducso.core.api.schemas import UnitRef
+from giaoducso.core.api.types import Id, Phone
 
 from .. import selectors, services
 from ..models import Guardian
-from .common import READ, WRITE, WRITE_ERRORS, Id, Strict, Text20
+from .common import READ, WRITE, WRITE_ERRORS, Strict
 from .students import GuardianOut
 
 router = Router()
@@ -79,7 +80,7 @@ def _basic(student: Any) -> dict[str, Any]:
 
 
 class GuardianPhoneIn(Strict):
-    phone: Text20
+    phone: Phone
 
 
 @router.patch(

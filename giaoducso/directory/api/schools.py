@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from giaoducso.core.api.auth import auth_for
 from giaoducso.core.api.pagination import PageNumberPagination
 from giaoducso.core.api.routes import ERRORS
-from giaoducso.core.api.schemas import Code, SearchText
+from giaoducso.core.api.types import Code, Email, Name255, Phone, SearchText, Text128, Text255, Website
 from giaoducso.core.models import Unit, UnitKind
 from giaoducso.core.roles import Perm
 
@@ -24,18 +24,7 @@ from ..models import (
     SchoolStatus,
     SchoolYear,
 )
-from .common import (
-    READ,
-    WRITE,
-    WRITE_ERRORS,
-    Strict,
-    Text20,
-    Text128,
-    Text200,
-    Text254,
-    Text255,
-    patch_fields,
-)
+from .common import READ, WRITE, WRITE_ERRORS, Strict, patch_fields
 
 router = Router()
 
@@ -134,19 +123,19 @@ def school_detail(request: HttpRequest, code: Code) -> School:
 
 
 class SchoolPatch(Strict):
-    name: Text255 | None = None
-    level: SchoolLevel | None = None
-    ownership: Ownership | None = None
-    ward_code: Code | None = Field(None, description="Mã phường/xã trong cây đơn vị; rỗng để bỏ.")
-    ward_name: Text128 | None = None
-    address: Text255 | None = None
-    phone: Text20 | None = None
-    email: Text254 | None = None
-    website: Text200 | None = None
-    principal_name: Text255 | None = None
-    it_leader_name: Text255 | None = None
-    has_it_staff_position: bool | None = None
-    status: SchoolStatus | None = None
+    name: Name255 = None
+    level: SchoolLevel = None
+    ownership: Ownership = None
+    ward_code: Code | None = Field(None, description="Mã phường/xã trong cây đơn vị; rỗng hoặc null để bỏ.")
+    ward_name: Text128 = None
+    address: Text255 = None
+    phone: Phone = None
+    email: Email = None
+    website: Website = None
+    principal_name: Text255 = None
+    it_leader_name: Text255 = None
+    has_it_staff_position: bool = None
+    status: SchoolStatus = None
 
 
 @router.patch(
@@ -154,7 +143,7 @@ class SchoolPatch(Strict):
 )
 def school_patch(request: HttpRequest, code: Code, body: SchoolPatch) -> School:
     school = selectors.school_get(user=request.user, code=code, perm=Perm.CHANGE_SCHOOL)
-    fields = patch_fields(body, nullable=("ward_code",))
+    fields = patch_fields(body)
     if "ward_code" in fields:
         ward_code = fields.pop("ward_code")
         ward = Unit.objects.filter(code=ward_code, kind=UnitKind.WARD).first() if ward_code else None

@@ -10,7 +10,20 @@ from ninja.pagination import paginate
 from giaoducso.core.api.auth import auth_for
 from giaoducso.core.api.pagination import PageNumberPagination
 from giaoducso.core.api.routes import ERRORS
-from giaoducso.core.api.schemas import Code, SearchText, UnitRef
+from giaoducso.core.api.schemas import UnitRef
+from giaoducso.core.api.types import (
+    Code,
+    Day,
+    Email,
+    Id,
+    Name255,
+    PersonalId,
+    Phone,
+    SearchText,
+    Text64,
+    Text128,
+    Text255,
+)
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 
@@ -24,15 +37,7 @@ from .common import (
     READ,
     WRITE,
     WRITE_ERRORS,
-    Day,
-    Id,
     Strict,
-    Text12,
-    Text20,
-    Text64,
-    Text128,
-    Text254,
-    Text255,
     patch_fields,
     school_unit,
 )
@@ -125,16 +130,16 @@ def staff_detail(request: HttpRequest, staff_id: Id) -> dict[str, Any]:
 
 class StaffIn(Strict):
     school: Code
-    personal_id: Text12
-    full_name: Text255
+    personal_id: PersonalId
+    full_name: Name255
     sex: Sex
     date_of_birth: Day
     position: Text128 = ""
     employment_type: Text64 = ""
     qualification: Text128 = ""
     subjects: Text255 = ""
-    phone: Text20 = ""
-    email: Text254 = ""
+    phone: Phone = ""
+    email: Email = ""
     status: StaffStatus = StaffStatus.WORKING
 
 
@@ -149,16 +154,16 @@ def staff_create(request: HttpRequest, body: StaffIn) -> Status[dict[str, Any]]:
 
 
 class StaffPatch(Strict):
-    full_name: Text255 | None = None
-    sex: Sex | None = None
-    date_of_birth: Day | None = None
-    position: Text128 | None = None
-    employment_type: Text64 | None = None
-    qualification: Text128 | None = None
-    subjects: Text255 | None = None
-    phone: Text20 | None = None
-    email: Text254 | None = None
-    status: StaffStatus | None = None
+    full_name: Name255 = None
+    sex: Sex = None
+    date_of_birth: Day = None
+    position: Text128 = None
+    employment_type: Text64 = None
+    qualification: Text128 = None
+    subjects: Text255 = None
+    phone: Phone = None
+    email: Email = None
+    status: StaffStatus = None
 
 
 @router.patch(

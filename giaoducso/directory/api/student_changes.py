@@ -7,12 +7,13 @@ from django.http import HttpRequest
 from ninja import Field, Router
 
 from giaoducso.core.api.auth import auth_for
+from giaoducso.core.api.types import Id, PersonalId, Text255
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404
 
 from .. import services
 from ..models import ScheduledChange
-from .common import WRITE, WRITE_ERRORS, Id, Strict, Text12, Text255
+from .common import WRITE, WRITE_ERRORS, Strict
 from .students import StudentDetailOut, _student, _student_detail
 
 router = Router(tags=["students"])
@@ -59,7 +60,7 @@ def student_status_correct(request: HttpRequest, student_id: Id, body: ReasonIn)
 
 
 class PersonalIdIn(Strict):
-    personal_id: Text12
+    personal_id: PersonalId
     reason: Text255 = _Reason
 
 

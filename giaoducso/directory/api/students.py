@@ -6,12 +6,27 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import StringConstraints
 
 from giaoducso.core.api.auth import auth_for
 from giaoducso.core.api.pagination import PageNumberPagination
 from giaoducso.core.api.routes import ERRORS
-from giaoducso.core.api.schemas import Code, SearchText, UnitRef
+from giaoducso.core.api.schemas import UnitRef
+from giaoducso.core.api.types import (
+    Code,
+    Day,
+    Id,
+    MinistryCode,
+    Name32,
+    Name255,
+    ObjectId,
+    PersonalIdOptional,
+    Phone,
+    SearchText,
+    Text32,
+    Text64,
+    Text128,
+    Text255,
+)
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404
 from rules import codelists
@@ -30,16 +45,7 @@ from .common import (
     WRITE,
     WRITE_ERRORS,
     ClassRef,
-    Day,
-    Id,
-    ObjectId,
     Strict,
-    Text12,
-    Text20,
-    Text32,
-    Text64,
-    Text128,
-    Text255,
     class_of,
     patch_fields,
     school_unit,
@@ -163,7 +169,7 @@ class StudentDetailOut(StudentOut):
 
 class StudentFilters(Schema):
     school: Code | None = Field(None, description="Mã trường.")
-    class_id: int | None = Field(None, ge=1, le=2**63 - 1, description="Lớp hiện tại (id).")
+    class_id: ObjectId | None = Field(None, description="Lớp hiện tại (id).")
     status: StudentStatus | None = None
     q: SearchText | None = Field(None, description="Tìm theo họ tên, số định danh hoặc mã học sinh.")
 
@@ -281,15 +287,15 @@ def student_detail(request: HttpRequest, student_id: Id) -> dict[str, Any]:
 
 class StudentIn(MinistryFieldsIn):
     school: Code
-    personal_id: Text12 = Field(
+    personal_id: PersonalIdOptional = Field(
         "", description="Bắt buộc với học sinh quốc tịch Việt Nam; rỗng khi ghi giấy tờ khác."
     )
-    full_name: Text255
+    full_name: Name255
     date_of_birth: Day
     sex: Sex
     class_id: ObjectId | None = Field(None, description="Lớp của năm học hiện tại.")
     start_date: Day | None = None
-    ministry_code: Annotated[str, StringConstraints(pattern=r"^(\d{10})?$")] = ""
+    ministry_code: MinistryCode = ""
     ethnicity: Text64 = Field(codelists.KINH, description="Dân tộc (DAN_TOC)." + _CODED)
     place_of_birth: Text255 = ""
     address: Text255 = ""
@@ -331,22 +337,22 @@ def student_create(request: HttpRequest, body: StudentIn) -> Status[dict[str, An
 
 
 class StudentPatch(Strict):
-    full_name: Text255 | None = None
-    date_of_birth: Day | None = None
-    sex: Sex | None = None
-    ethnicity: Text64 | None = Field(None, description="Dân tộc (DAN_TOC)." + _CODED)
-    nationality: Text64 | None = Field(None, description="Quốc tịch (QUOC_TICH)." + _CODED)
-    birth_province: Text64 | None = Field(None, description="Nơi sinh: tỉnh/thành phố (TINH)." + _CODED)
-    birth_commune: Text128 | None = None
-    father_name: Text255 | None = None
+    full_name: Name255 = None
+    date_of_birth: Day = None
+    sex: Sex = None
+    ethnicity: Text64 = Field(None, description="Dân tộc (DAN_TOC)." + _CODED)
+    nationality: Text64 = Field(None, description="Quốc tịch (QUOC_TICH)." + _CODED)
+    birth_province: Text64 = Field(None, description="Nơi sinh: tỉnh/thành phố (TINH)." + _CODED)
+    birth_commune: Text128 = None
+    father_name: Text255 = None
     father_birth_year: BirthYear | None = Field(None, description="null clears it.")
-    mother_name: Text255 | None = None
+    mother_name: Text255 = None
     mother_birth_year: BirthYear | None = Field(None, description="null clears it.")
-    other_document_kind: OtherDocument | Literal[""] | None = None
-    other_document_number: Text32 | None = None
-    address: Text255 | None = None
+    other_document_kind: OtherDocument | Literal[""] = None
+    other_document_number: Text32 = None
+    address: Text255 = None
     ward_code: Code | None = Field(None, description="Mã phường/xã trong cây đơn vị; null để bỏ.")
-    ministry_code: Annotated[str, StringConstraints(pattern=r"^(\d{10})?$")] | None = None
+    ministry_code: MinistryCode = None
 
 
 @router.patch(
@@ -421,9 +427,9 @@ def guardian_list(request: HttpRequest, student_id: Id) -> list[Guardian]:
 
 
 class GuardianIn(Strict):
-    full_name: Text255
-    relation: Text32 = "Cha/Mẹ"
-    phone: Text20 = ""
+    full_name: Name255
+    relation: Name32 = "Cha/Mẹ"
+    phone: Phone = ""
     is_primary: bool = False
 
 
@@ -439,10 +445,10 @@ def guardian_add(request: HttpRequest, student_id: Id, body: GuardianIn) -> Stat
 
 
 class GuardianPatch(Strict):
-    full_name: Text255 | None = None
-    relation: Text32 | None = None
-    phone: Text20 | None = None
-    is_primary: bool | None = None
+    full_name: Name255 = None
+    relation: Name32 = None
+    phone: Phone = None
+    is_primary: bool = None
 
 
 def _guardian(request: HttpRequest, student_id: int, guardian_id: int) -> Guardian:
