@@ -342,3 +342,27 @@ def test_the_roll_is_refused_with_reasons(client, world, book):
     services.term_lock(actor=world.user(Role.PRINCIPAL), school=world.school_a, year=book.year, term=1)
     assert error_of(write(client, roll, {"absent": []}, method="PUT"), 409)["code"] == "term_locked"
     assert not Absence.objects.exists()
+
+
+def test_a_bulk_write_costs_two_queries_a_cell(client, world, book):
+    """A row and its audit line for each cell; everything else (the pupils' names, the school, the
+    checks) is read once for the lot, whatever its size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    as_user(client, world.user(Role.TEACHER))
+    path = url(book, "/subjects/ngu_van/marks")
+
+    def cells(term, n):
+        return [
+            {"student_id": s.pk, "term": term, "kind": kind, "index": i, "value": "7"}
+            for s in (world.child, world.other_student_a)
+            for kind, i in (("tx", 1), ("tx", 2), ("tx", 3), ("tx", 4), ("gk", 1), ("ck", 1))
+        ][:n]
+
+    counts = []
+    for term, n in ((1, 2), (2, 12)):
+        with CaptureQueriesContext(connection) as captured:
+            assert write(client, path, {"cells": cells(term, n)}).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[1] - counts[0] == 2 * (12 - 2)
