@@ -7,7 +7,6 @@ Two queries whatever the class size: the students, and the marks of the class an
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -117,24 +116,13 @@ def derive(row: Row, subject: Subject, columns: tuple[Column, ...]) -> None:
         row.year_average = secondary.year_average(one, two)
 
 
-def grade_book(
-    *,
-    user: Any,
-    school_class: SchoolClass,
-    subject: Subject,
-    access: ClassAccess | None = None,
-    only: Collection[int] | None = None,
-) -> GradeBook:
-    """The grade book `user` may read (404 for a subject or class beyond their reach). `access`: the
-    user's, when the caller has just decided it; `only`: these students' rows (a saved cell's answer)."""
-    access = access or class_access_or_404(user, school_class)
+def grade_book(*, user: Any, school_class: SchoolClass, subject: Subject) -> GradeBook:
+    """The grade book `user` may read (404 for a subject or class beyond their reach)."""
+    access = class_access_or_404(user, school_class)
     if not access.sees_subject(subject.pk):
         raise Http404
     columns = columns_for(subject, school_class.grade)
-    students = _students(school_class, access)
-    if only is not None:
-        students = students.filter(pk__in=list(only))
-    rows = {s.pk: Row(s) for s in students}
+    rows = {s.pk: Row(s) for s in _students(school_class, access)}
     marks = Mark.objects.filter(school_class=school_class, subject=subject, student_id__in=list(rows))
     for mark in marks:
         rows[mark.student_id].cells[(mark.term, mark.kind, mark.index)] = mark

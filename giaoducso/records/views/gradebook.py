@@ -21,11 +21,11 @@ from django.views.decorators.http import require_POST
 
 from giaoducso.core.roles import Perm
 from giaoducso.core.views.decorators import require_perm
-from giaoducso.directory.models import SchoolClass
+from giaoducso.directory.models import SchoolClass, Student
 
 from .. import selectors, services
 from ..models import GradeSubject, Mark, Subject, SubjectKind, TeachingAssignment
-from ..selectors.gradebook import Row
+from ..selectors.gradebook import Row, derive
 from ..services import Cell
 
 # What a teacher types in a level cell, folded: Đ/CĐ for a secondary comment-only subject, T/H/C at primary.
@@ -177,11 +177,18 @@ def cell_save(request: HttpRequest, pk: int, subject_pk: int) -> JsonResponse:
         return JsonResponse(
             {"error": str(error) or _("Bạn không được sửa ô này."), "code": "forbidden"}, status=403
         )
-    book = selectors.grade_book(
-        user=request.user, school_class=school_class, subject=subject, access=access, only=[cell.student_id]
-    )
-    row = book.rows[0]
+    row = saved_row(school_class, subject, cell.student_id)
     return JsonResponse({**_cell_json(SubjectKind(subject.kind), mark), "row": row_summary(row)})
+
+
+def saved_row(school_class: SchoolClass, subject: Subject, student_id: int) -> Row:
+    """The row of a pupil whose cell was just saved (so who is in reach and in the class is settled): its
+    marks and what they give, in two queries."""
+    row = Row(Student(pk=student_id))
+    for mark in Mark.objects.filter(school_class=school_class, subject=subject, student_id=student_id):
+        row.cells[(mark.term, mark.kind, mark.index)] = mark
+    derive(row, subject, selectors.columns_for(subject, school_class.grade))
+    return row
 
 
 def _cell_json(kind: SubjectKind, mark: Mark | None) -> dict[str, str]:
