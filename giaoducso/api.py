@@ -16,6 +16,7 @@ from giaoducso.core.api.docs import LocalSwagger
 from giaoducso.core.api.routes import router as core_router
 from giaoducso.directory.api import router as directory_router
 from giaoducso.exchange.api import router as exchange_router
+from giaoducso.records.api import router as records_router
 
 # Modules split out of an older single module keep that module's operation ids
 # (`giaoducso_directory_api_student_list`), so clients generated from the document do not change.
@@ -123,3 +124,6 @@ api.add_router("", directory_router)
 
 # --- exchange: open data (public) -----------------------------------------------------------------
 api.add_router("", exchange_router)
+
+# --- records: grade books, results, attendance ------------------------------------------------------
+api.add_router("", records_router)

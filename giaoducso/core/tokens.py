@@ -41,6 +41,8 @@ SCOPES: dict[str, Any] = {
     "directory:write": gettext_lazy("Ghi dữ liệu trường, lớp, học sinh, cán bộ, cơ sở vật chất"),
     "audit:read": gettext_lazy("Đọc nhật ký hệ thống"),
     "jobs:read": gettext_lazy("Xem tiến độ công việc nền"),
+    "records:read": gettext_lazy("Đọc sổ điểm, kết quả học tập và điểm danh"),
+    "records:write": gettext_lazy("Nhập điểm và điểm danh"),
 }
 
 # The permissions that make a scope worth having: a token's user needs at least one of them somewhere,
@@ -54,6 +56,9 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "audit:read": frozenset({Perm.VIEW_AUDIT}),
     # Anyone may follow the jobs they started themselves.
     "jobs:read": frozenset(),
+    "records:read": frozenset({Perm.VIEW_RECORDS}),
+    # Teachers enter their subjects' marks, the homeroom teacher the roll; readers never write.
+    "records:write": frozenset({Perm.ENTER_MARKS, Perm.KEEP_HOMEROOM}),
 }
 MAX_ALLOWED_IPS = 50
 

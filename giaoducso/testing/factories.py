@@ -222,3 +222,50 @@ class ClassFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[SchoolClass], *args: Any, **kwargs: Any) -> SchoolClass:
         return directory_services.class_create(actor=None, **kwargs)
+
+
+# --- records -------------------------------------------------------------------------------------
+
+
+def gradebook_class(
+    *,
+    school: Unit,
+    teacher: User,
+    students: int = 3,
+    subject_code: str = "toan_thcs",
+    name: str = "6/1",
+    principal: User | None = None,
+) -> tuple[SchoolClass, Any, list[Student]]:
+    """A class of `school` with `students` pupils (named so that their order is their number) whose
+    `subject_code` is taught by `teacher` (given a Staff record), assigned by `principal` (made when None)
+    through the records' service; returns (class, subject, students in grade-book order)."""
+    from giaoducso.core.roles import Role
+    from giaoducso.records import curriculum
+    from giaoducso.records import services as records_services
+    from giaoducso.records.models import GradeSubject, Subject
+
+    # A transactional test empties the tables the data migration filled: seed the programme again.
+    if not Subject.objects.filter(code=subject_code).exists():
+        curriculum.sync(Subject, GradeSubject)
+    if not School.objects.filter(unit=school).exists():
+        SchoolFactory(unit=school)
+    if principal is None:
+        principal = UserFactory(username=f"ht_{school.code.lower()}")
+        MembershipFactory(user=principal, unit=school, role=Role.PRINCIPAL)
+    staff = StaffFactory(school=school, full_name=teacher.full_name or "Giáo Viên Bộ Môn")
+    Staff.objects.filter(pk=staff.pk).update(
+        user=teacher
+    )  # accounts are tied to staff by the account screens
+    school_class = ClassFactory(school=school, name=name)
+    pupils = []
+    for n in range(1, students + 1):
+        pupil = StudentFactory(school=school, full_name=f"Nguyễn Học Sinh {n:03d}")
+        directory_services.student_set_class(
+            actor=None, student=pupil, school_class=school_class, date=school_class.year.start_date
+        )
+        pupils.append(pupil)
+    subject = Subject.objects.get(code=subject_code)
+    records_services.teaching_assign(
+        actor=principal, school_class=school_class, subject=subject, teacher=staff
+    )
+    return school_class, subject, pupils

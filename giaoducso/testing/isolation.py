@@ -204,6 +204,10 @@ PARAMS: dict[str, Fill] = {
     "room_id": lambda t: t.room.pk,
     "equipment_id": lambda t: t.equipment.pk,
     "job_id": lambda t: t.job.pk,
+    # The records' API: the class is what is guarded (subjects are national, dates and sessions are words).
+    "subject_code": lambda t: "toan_thcs",
+    "date": lambda t: "2026-10-05",
+    "session": lambda t: "am",
 }
 
 # Routes the matrix does not request, each with the reason; everything else must be described above.

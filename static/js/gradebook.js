@@ -57,7 +57,25 @@
     retryTimer = setTimeout(function () { retryTimer = null; retryAll(); }, 5000);
   }
 
+  // One save at a time, in the order the cells were left: two requests in flight could answer out of
+  // order, and the row's average shown would be the older one's. A cell waiting in the queue is sent once,
+  // with what it holds when its turn comes.
+  var queue = Promise.resolve();
+  var queued = {};
+
   function save(input) {
+    mark(input, "saving");
+    setPending(input.name, input.value.trim());
+    if (queued[input.name]) return queue;
+    queued[input.name] = true;
+    queue = queue.then(function () {
+      delete queued[input.name];
+      return send(input);
+    });
+    return queue;
+  }
+
+  function send(input) {
     var value = input.value.trim();
     var body = new FormData();
     var tr = input.closest("tr");
@@ -66,8 +84,6 @@
     body.append("kind", input.dataset.kind);
     body.append("index", input.dataset.index);
     body.append(field, value);
-    mark(input, "saving");
-    setPending(input.name, value);
     return fetch(url, {
       method: "POST",
       body: body,
@@ -75,7 +91,10 @@
       headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
     }).then(function (response) {
       if (response.status >= 500) throw new Error("server");
-      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      // A refusal that is not ours (an expired session's sign-in page, a proxy) still says something.
+      return response.json().catch(function () {
+        return { error: "Không lưu được ô này (mã " + response.status + "). Hãy tải lại trang." };
+      }).then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (result) {
       if (input.value.trim() !== value) return;  // typed again meanwhile: that save decides
       setPending(input.name, null);
@@ -84,6 +103,7 @@
         saved[input.name] = input.value;
         mark(input, "saved");
         updateRow(input, result.data.row);
+        say("");
       } else {
         mark(input, "error", result.data.error);
         say(result.data.error);

@@ -187,4 +187,6 @@ def test_scope_vocabulary_is_small_and_fixed():
         "directory:write",
         "audit:read",
         "jobs:read",
+        "records:read",
+        "records:write",
     }

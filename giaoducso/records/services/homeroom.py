@@ -24,6 +24,11 @@ from .locks import ensure_open
 from .marks import IN_CLASS_STATUSES
 
 
+def _refused(field: str, message: str, code: str) -> ValidationError:
+    # The code on the message itself, where the API reads it (a code beside a dict of messages is lost).
+    return ValidationError({field: [ValidationError(message, code=code)]})
+
+
 def _may_keep(actor: Actor, school_class: SchoolClass) -> None:
     access = class_access(actor, school_class)
     if access is None or not access.homeroom:
@@ -34,9 +39,10 @@ def _may_keep(actor: Actor, school_class: SchoolClass) -> None:
 
 def _in_class(school_class: SchoolClass, student: Student) -> None:
     if student.current_class_id != school_class.pk or student.status not in IN_CLASS_STATUSES:
-        raise ValidationError(
-            {"student": [_("Học sinh không (còn) học ở lớp %(cls)s.") % {"cls": school_class.name}]},
-            code="not_in_class",
+        raise _refused(
+            "student",
+            _("Học sinh không (còn) học ở lớp %(cls)s.") % {"cls": school_class.name},
+            "not_in_class",
         )
 
 
@@ -54,11 +60,9 @@ def conduct_set(
     _may_keep(actor, school_class)
     _in_class(school_class, student)
     if term not in Term.values:
-        raise ValidationError({"term": [_("Học kì phải là I hoặc II.")]}, code="invalid_term")
+        raise _refused("term", _("Học kì phải là I hoặc II."), "invalid_term")
     if level is not None and level not in Level.__members__.values():
-        raise ValidationError(
-            {"level": [_("Mức rèn luyện là Tốt, Khá, Đạt hoặc Chưa đạt.")]}, code="invalid_level"
-        )
+        raise _refused("level", _("Mức rèn luyện là Tốt, Khá, Đạt hoặc Chưa đạt."), "invalid_level")
     ensure_open(school_class, term)
     current = Conduct.objects.filter(school_class=school_class, student=student, term=term).first()
     if level is None:
@@ -88,8 +92,8 @@ def term_of(school_class: SchoolClass, date: dt.date) -> int:
     """The term a date falls in, by the year's calendar; refused outside the school year."""
     year = school_class.year
     if not year.start_date <= date <= year.end_date:
-        raise ValidationError(
-            {"date": [_("Ngày này không thuộc năm học %(year)s.") % {"year": year.name}]}, code="outside_year"
+        raise _refused(
+            "date", _("Ngày này không thuộc năm học %(year)s.") % {"year": year.name}, "outside_year"
         )
     terms = {t.number: t for t in YearTerm.objects.filter(year=year)}
     second = terms.get(2)
@@ -121,9 +125,9 @@ def attendance_write(
     of the class was present, so an absence recorded earlier for them is removed."""
     _may_keep(actor, school_class)
     if session not in Session.values:
-        raise ValidationError({"session": [_("Buổi học là sáng hoặc chiều.")]}, code="invalid_session")
+        raise _refused("session", _("Buổi học là sáng hoặc chiều."), "invalid_session")
     if date > timezone.localdate():
-        raise ValidationError({"date": [_("Không điểm danh trước cho ngày chưa tới.")]}, code="future_date")
+        raise _refused("date", _("Không điểm danh trước cho ngày chưa tới."), "future_date")
     ensure_open(school_class, term_of(school_class, date))
     in_class = set(
         Student.objects.filter(current_class=school_class, status__in=IN_CLASS_STATUSES).values_list(
@@ -132,9 +136,10 @@ def attendance_write(
     )
     strangers = set(absent) - in_class
     if strangers:
-        raise ValidationError(
-            {"student": [_("Học sinh không (còn) học ở lớp %(cls)s.") % {"cls": school_class.name}]},
-            code="not_in_class",
+        raise _refused(
+            "student",
+            _("Học sinh không (còn) học ở lớp %(cls)s.") % {"cls": school_class.name},
+            "not_in_class",
         )
     existing = {
         a.student_id: a for a in Absence.objects.filter(school_class=school_class, date=date, session=session)

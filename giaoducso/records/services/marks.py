@@ -81,7 +81,12 @@ class _Checker:
     ) -> None:
         self.school_class = school_class
         self.subject = subject
-        if not GradeSubject.objects.filter(subject=subject, grade=school_class.grade).exists():
+        periods = (
+            GradeSubject.objects.filter(subject=subject, grade=school_class.grade)
+            .values_list("periods_per_year", flat=True)
+            .first()
+        )
+        if periods is None:
             raise _error(
                 "subject",
                 _("Khối %(grade)s không học môn %(subject)s.")
@@ -96,12 +101,14 @@ class _Checker:
                     % {"subject": subject.name, "cls": school_class.name}
                 )
         self.via_correction = via_correction
-        self.regular = regular_count(subject, school_class.grade)
-        self.in_class = set(
-            Student.objects.filter(current_class=school_class, status__in=IN_CLASS_STATUSES).values_list(
-                "pk", flat=True
+        self.regular = regular_for(subject.kind, periods)
+        # The pupils by id: whether a cell's pupil is in the class, and the name its audit line shows.
+        self.in_class = {
+            s.pk: s
+            for s in Student.objects.filter(current_class=school_class, status__in=IN_CLASS_STATUSES).only(
+                "pk", "full_name"
             )
-        )
+        }
         self.open_terms: set[int] = set()
 
     def check(self, cell: Cell) -> tuple[Decimal | None, int | None, str | None]:
@@ -204,10 +211,15 @@ def marks_write(
         )
     }
     user = actor if getattr(actor, "is_authenticated", False) else None
+    school = school_class.school  # the audit line's unit: read once, not once a cell
     results: list[Mark | None] = []
     for cell, value, level, comment in checked:
         key = (cell.student_id, cell.term, cell.kind, cell.index)
         mark = existing.get(key)
+        if mark is not None:
+            # What the audit line names (pupil, subject, school), without a query per cell.
+            mark.school, mark.school_class, mark.subject = school, school_class, subject
+            mark.student = checker.in_class[cell.student_id]
         before = _snapshot(mark)
         if comment is None:
             comment = mark.comment if mark is not None else ""
@@ -220,10 +232,10 @@ def marks_write(
             continue
         if mark is None:
             mark = Mark(
-                school_id=school_class.school_id,
+                school=school,
                 school_class=school_class,
                 subject=subject,
-                student_id=cell.student_id,
+                student=checker.in_class[cell.student_id],
                 term=cell.term,
                 kind=cell.kind,
                 index=cell.index,

@@ -7,6 +7,7 @@ form that saves every changed cell at once (`gradebook`, POST) through the same 
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django.contrib import messages
@@ -14,16 +15,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giaoducso.core.roles import Perm
 from giaoducso.core.views.decorators import require_perm
-from giaoducso.directory.models import SchoolClass
+from giaoducso.directory.models import SchoolClass, Student
 
 from .. import selectors, services
 from ..models import GradeSubject, Mark, Subject, SubjectKind, TeachingAssignment
-from ..selectors.gradebook import Row
+from ..selectors.gradebook import Row, derive
 from ..services import Cell
 
 # What a teacher types in a level cell, folded: Đ/CĐ for a secondary comment-only subject, T/H/C at primary.
@@ -153,14 +155,20 @@ def cell_save(request: HttpRequest, pk: int, subject_pk: int) -> JsonResponse:
             _int(request.POST.get("index", 1)),
         )
         student_id, term, kind, index = address
-        stored = Mark.objects.filter(
-            school_class=school_class,
-            subject=subject,
-            student_id=student_id,
-            term=term,
-            kind=kind,
-            index=index,
-        ).first()
+        # A scored cell holds a score alone: when it is posted, nothing stored needs keeping.
+        whole = subject.kind == SubjectKind.SCORED and "value" in request.POST
+        stored = (
+            None
+            if whole
+            else Mark.objects.filter(
+                school_class=school_class,
+                subject=subject,
+                student_id=student_id,
+                term=term,
+                kind=kind,
+                index=index,
+            ).first()
+        )
         cell = _cell_from(subject, request.POST, stored, address)
         mark = services.mark_set(actor=request.user, school_class=school_class, subject=subject, cell=cell)
     except ValidationError as error:
@@ -169,9 +177,18 @@ def cell_save(request: HttpRequest, pk: int, subject_pk: int) -> JsonResponse:
         return JsonResponse(
             {"error": str(error) or _("Bạn không được sửa ô này."), "code": "forbidden"}, status=403
         )
-    book = selectors.grade_book(user=request.user, school_class=school_class, subject=subject)
-    row = next(r for r in book.rows if r.student.pk == cell.student_id)
+    row = saved_row(school_class, subject, cell.student_id)
     return JsonResponse({**_cell_json(SubjectKind(subject.kind), mark), "row": row_summary(row)})
+
+
+def saved_row(school_class: SchoolClass, subject: Subject, student_id: int) -> Row:
+    """The row of a pupil whose cell was just saved (so who is in reach and in the class is settled): its
+    marks and what they give, in two queries."""
+    row = Row(Student(pk=student_id))
+    for mark in Mark.objects.filter(school_class=school_class, subject=subject, student_id=student_id):
+        row.cells[(mark.term, mark.kind, mark.index)] = mark
+    derive(row, subject, selectors.columns_for(subject, school_class.grade))
+    return row
 
 
 def _cell_json(kind: SubjectKind, mark: Mark | None) -> dict[str, str]:
@@ -242,22 +259,35 @@ def gradebook(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
         book = selectors.grade_book(user=request.user, school_class=school_class, subject=subject)
     kind = SubjectKind(subject.kind)
     rows = [
-        {
-            "row": row,
-            "summary": row_summary(row),
-            "cells": [
-                {
-                    "column": column,
-                    "name": f"c-{row.student.pk}-{column.term}-{column.kind}-{column.index}",
-                    "text": _cell_text(kind, row.cell(column.key)),
-                }
-                for column in book.columns
-            ],
-        }
-        for row in book.rows
+        {"row": row, "summary": row_summary(row), "cells": cells_html(book, kind, row)} for row in book.rows
     ]
     context = {"book": book, "rows": rows, "kind": kind, "school_class": school_class, "subject": subject}
     return render(request, "records/gradebook.html", context)
+
+
+def cells_html(book: selectors.GradeBook, kind: SubjectKind, row: Row) -> str:
+    """A row's cells as HTML: an input each where the user may enter them, else the text. Built here, not
+    in the template: a 45-pupil book has some 600 cells, and the template engine would spend most of the
+    page's time on them (bench/gradebook.py)."""
+    terms = {1: _("Học kì I"), 2: _("Học kì II")}
+    mode = "decimal" if kind == SubjectKind.SCORED else "text"
+    pk = row.student.pk
+    name = escape(row.student.full_name)
+    out = []
+    for column in book.columns:
+        text = escape(_cell_text(kind, row.cell(column.key)))
+        if not book.editable:
+            out.append(f"<td>{text}</td>")
+            continue
+        address = f"{column.term}-{column.kind}-{column.index}"
+        out.append(
+            f'<td><input class="cell" name="c-{pk}-{address}" value="{text}" size="3" autocomplete="off" '
+            f'inputmode="{mode}" aria-label="{name} {column.label} {terms[column.term]}" '
+            f'data-term="{column.term}" data-kind="{column.kind}" data-index="{column.index}"></td>'
+        )
+    # Every value above is escaped (the standard library's escape: Django's lazy-aware one costs more per
+    # call than the whole cell) or ours.
+    return mark_safe("".join(out))  # noqa: S308
 
 
 def _cell_text(kind: SubjectKind, mark: Any) -> str:
