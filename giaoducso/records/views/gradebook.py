@@ -211,13 +211,27 @@ def _cells_from_post(book: selectors.GradeBook, data: Any) -> list[Cell]:
                     if stored and stored.level is not None
                     else ""
                 )
-                if typed.upper() != before.upper():
+                # A primary checkpoint's test score beside its level (`t-…`), when the subject is tested.
+                test_name = "t" + name[1:]
+                stored_test = _test_text(stored)
+                typed_test = str(data.get(test_name, stored_test)).strip()
+                if typed.upper() != before.upper() or typed_test != stored_test:
                     level = _parse_level(subject, typed)
-                    value = stored.value if stored else None
                     cells.append(
-                        Cell(row.student.pk, column.term, column.kind, column.index, value=value, level=level)
+                        Cell(
+                            row.student.pk,
+                            column.term,
+                            column.kind,
+                            column.index,
+                            value=typed_test or None,
+                            level=level,
+                        )
                     )
     return cells
+
+
+def _test_text(mark: Mark | None) -> str:
+    return "" if mark is None or mark.value is None else str(int(mark.value))
 
 
 @login_required
@@ -241,6 +255,11 @@ def gradebook(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
             return redirect(request.path)
         book = selectors.grade_book(user=request.user, school_class=school_class, subject=subject)
     kind = SubjectKind(subject.kind)
+    tested = {
+        column.key
+        for column in book.columns
+        if services.tested_at(subject, school_class.grade, column.term, column.kind)
+    }
     rows = [
         {
             "row": row,
@@ -250,13 +269,22 @@ def gradebook(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
                     "column": column,
                     "name": f"c-{row.student.pk}-{column.term}-{column.kind}-{column.index}",
                     "text": _cell_text(kind, row.cell(column.key)),
+                    "tested": column.key in tested,
+                    "test": _test_text(row.cell(column.key)),
                 }
                 for column in book.columns
             ],
         }
         for row in book.rows
     ]
-    context = {"book": book, "rows": rows, "kind": kind, "school_class": school_class, "subject": subject}
+    context = {
+        "book": book,
+        "rows": rows,
+        "kind": kind,
+        "school_class": school_class,
+        "subject": subject,
+        "tested": tested,
+    }
     return render(request, "records/gradebook.html", context)
 
 
