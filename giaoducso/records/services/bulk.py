@@ -36,6 +36,11 @@ def _user(actor: Actor) -> object | None:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _people(student_ids: Iterable[int]) -> dict[int, Student]:
+    """The students named in the audit lines, in one query (a row's name is its student's)."""
+    return Student.objects.only("pk", "full_name", "school_id").in_bulk(list(set(student_ids)))
+
+
 @transaction.atomic
 def marks_bulk_write(
     *,
@@ -59,6 +64,7 @@ def marks_bulk_write(
         ).values_list("student_id", "term", "kind", "index")
     )
     user = _user(actor)
+    people = _people(c.student_id for c in cells)
     fresh: list[Mark] = []
     rest: list[Cell] = []
     for cell, value, level, comment in checked:
@@ -72,7 +78,7 @@ def marks_bulk_write(
                 school=school_class.school,
                 school_class=school_class,
                 subject=subject,
-                student_id=cell.student_id,
+                student=people[cell.student_id],
                 term=cell.term,
                 kind=cell.kind,
                 index=cell.index,
@@ -133,11 +139,12 @@ def conduct_bulk_set(
             "student_id", flat=True
         )
     )
+    people = _people(levels)
     fresh = [
         Conduct(
             school=school_class.school,
             school_class=school_class,
-            student_id=student_id,
+            student=people[student_id],
             term=term,
             level=level,
         )
@@ -192,6 +199,7 @@ def absences_bulk_add(
             school_class=school_class, student_id__in={r.student_id for r in rows}
         ).values_list("student_id", "date", "session")
     )
+    people = _people(r.student_id for r in rows)
     fresh: list[Absence] = []
     for row in rows:
         key = (row.student_id, row.date, row.session)
@@ -202,7 +210,7 @@ def absences_bulk_add(
             Absence(
                 school=school_class.school,
                 school_class=school_class,
-                student_id=row.student_id,
+                student=people[row.student_id],
                 date=row.date,
                 session=row.session,
                 excused=row.excused,
@@ -265,7 +273,7 @@ def teaching_bulk_assign(
         stored.add(key)
         fresh.append(
             TeachingAssignment(
-                school_id=school_class.school_id, school_class=school_class, subject=subject, teacher=teacher
+                school=school_class.school, school_class=school_class, subject=subject, teacher=teacher
             )
         )
     TeachingAssignment.objects.bulk_create(fresh, batch_size=BATCH_SIZE)

@@ -83,6 +83,9 @@ def qualities_write(
             school_class=school_class, term=term, kind=kind, student_id__in={e.student_id for e in entries}
         )
     }
+    people = Student.objects.only("pk", "full_name", "school_id").in_bulk(
+        list({e.student_id for e in entries})
+    )
     fresh: dict[tuple[int, str], QualityMark] = {}
     changed = 0
     for entry in entries:
@@ -101,7 +104,7 @@ def qualities_write(
             fresh[key] = QualityMark(
                 school=school_class.school,
                 school_class=school_class,
-                student_id=entry.student_id,
+                student=people[entry.student_id],
                 term=term,
                 kind=kind,
                 item=entry.item,
