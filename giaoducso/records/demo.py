@@ -1,7 +1,7 @@
-"""The records' part of the demo district (core.demo registry): who teaches what in every current class,
-and a realistic term I in a few classes — one class per grade of the first lower-secondary school (where
-the demo accounts sit: the demo teacher teaches Toán there, the demo homeroom teacher keeps 6/1) and of
-the first primary school.
+"""The records' part of the demo district (core.demo registry) in its two demo schools — the first
+lower-secondary school (where the demo accounts sit: the demo teacher teaches Toán there, the demo
+homeroom teacher keeps 6/1) and the first primary school: who teaches what in every current class, and a
+realistic term I in one class per grade.
 
 Secondary: every score, conduct and a few absences, the students spread over the four learning bands
 (Tốt / Khá / Đạt / Chưa đạt) and one student whom the adjustment rule (Art. 9.3) lifts from Chưa đạt to
@@ -137,10 +137,16 @@ class _Writer:
         records = sorted(
             School.objects.filter(unit__in=units).select_related("unit"), key=lambda s: order[s.unit_id]
         )
-        self.schools = records
+        # The demo schools: the first lower-secondary (the demo accounts' school) and the first primary.
+        # The other schools stay without assignments or marks, which keeps `make run`'s seed quick.
+        self.schools = [
+            next(s for s in records if s.level == level)
+            for level in (SchoolLevel.LOWER_SECONDARY, SchoolLevel.PRIMARY)
+            if any(s.level == level for s in records)
+        ]
         self.classes = list(
             SchoolClass.objects.filter(
-                school__in=[s.unit for s in records], year__is_current=True, grade__gte=1
+                school__in=[s.unit for s in self.schools], year__is_current=True, grade__gte=1
             )
             .select_related("school", "year", "homeroom_teacher")
             .order_by("school_id", "grade", "name")
