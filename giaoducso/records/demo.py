@@ -1,7 +1,7 @@
 """The records' part of the demo district (core.demo registry) in its two demo schools — the first
 lower-secondary school (where the demo accounts sit: the demo teacher teaches Toán there, the demo
 homeroom teacher keeps 6/1) and the first primary school: who teaches what in every current class, and a
-realistic term I in one class per grade.
+realistic term I in the first class of a few grades (TERM_ONE_GRADES).
 
 Secondary: every score, conduct and a few absences, the students spread over the four learning bands
 (Tốt / Khá / Đạt / Chưa đạt) and one student whom the adjustment rule (Art. 9.3) lifts from Chưa đạt to
@@ -62,6 +62,11 @@ PRIMARY_SPECIALISTS = {
     "Tin học": "tin_hoc_cong_nghe",
 }
 DEMO_TEACHER = "giaovien"
+# The grades whose first class gets a term of marks: the demo homeroom teacher's 6/1 and a final year of
+# each level (grade 5: tests at every checkpoint and the end-of-primary line; grade 9). A few classes keep
+# the seed quick; every other class has its teachers and an empty grade book.
+TERM_ONE_GRADES = (6, 9)
+PRIMARY_TERM_ONE_GRADES = (1, 5)
 DEMO_TEACHER_SUBJECT = "toan_thcs"
 
 TOT, KHA, DAT, CHUA_DAT, ADJUSTED = "tot", "kha", "dat", "chua_dat", "adjusted"
@@ -188,13 +193,13 @@ class _Writer:
 
     # --- a term of marks ----------------------------------------------------------------------------
 
-    def _first_class_of_each_grade(self, level: str) -> list[SchoolClass]:
+    def _first_class_of_each_grade(self, level: str, grades: tuple[int, ...]) -> list[SchoolClass]:
         school = next((s for s in self.schools if s.level == level), None)
         if school is None:
             return []
         chosen: dict[int, SchoolClass] = {}
         for c in self.classes:
-            if c.school_id == school.unit_id:
+            if c.school_id == school.unit_id and c.grade in grades:
                 chosen.setdefault(c.grade, c)
         return list(chosen.values())
 
@@ -206,8 +211,8 @@ class _Writer:
         )
 
     def term_one(self) -> None:
-        secondary = self._first_class_of_each_grade(SchoolLevel.LOWER_SECONDARY)
-        primary = self._first_class_of_each_grade(SchoolLevel.PRIMARY)
+        secondary = self._first_class_of_each_grade(SchoolLevel.LOWER_SECONDARY, TERM_ONE_GRADES)
+        primary = self._first_class_of_each_grade(SchoolLevel.PRIMARY, PRIMARY_TERM_ONE_GRADES)
         adjusted = False
         for school_class in secondary:
             students = self._students(school_class)
