@@ -273,7 +273,7 @@ class _Writer:
                         level = 0 if failed and kind == MarkKind.FINAL else 1
                         cells.append(Cell(sid, 1, kind, index, level=level))
             self.plan.counts["marks"] += marks_bulk_write(
-                actor=ACTOR, school_class=school_class, subject=subject, cells=cells, note=ACTOR, system=True
+                actor=ACTOR, school_class=school_class, subject=subject, cells=cells, system=True
             )
         conduct_bulk_set(
             actor=ACTOR,
@@ -326,7 +326,7 @@ class _Writer:
                         value = str(max(0, min(10, {2: 9, 1: 7, 0: 4}[base] + rng.choice((-1, 0, 1)))))
                     cells.append(Cell(sid, 1, kind, 1, value=value, level=base))
             self.plan.counts["marks"] += marks_bulk_write(
-                actor=ACTOR, school_class=school_class, subject=subject, cells=cells, note=ACTOR, system=True
+                actor=ACTOR, school_class=school_class, subject=subject, cells=cells, system=True
             )
         for kind in (MarkKind.MIDTERM, MarkKind.FINAL):
             entries = [

@@ -182,6 +182,7 @@ def absences_bulk_add(
     rows = list(rows)
     today = timezone.localdate()
     open_terms: set[int] = set()
+    terms: dict[dt.date, int] = {}
     for row in rows:
         if row.session not in Session.values:
             raise ValidationError({"session": [_("Buổi học là sáng hoặc chiều.")]}, code="invalid_session")
@@ -189,7 +190,9 @@ def absences_bulk_add(
             raise ValidationError(
                 {"date": [_("Không điểm danh trước cho ngày chưa tới.")]}, code="future_date"
             )
-        term = term_of(school_class, row.date)
+        if row.date not in terms:
+            terms[row.date] = term_of(school_class, row.date)
+        term = terms[row.date]
         if term not in open_terms:
             ensure_open(school_class, term)
             open_terms.add(term)
