@@ -9,6 +9,7 @@ PDF is not a page the browser runs).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -41,3 +42,24 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
 
     html = render_html(template_name, context)
     return HTML(string=html, url_fetcher=no_fetcher()).write_pdf()  # type: ignore[no-any-return]
+
+
+def render_pdf_merged(
+    template_name: str,
+    contexts: list[dict[str, Any]],
+    progress: Callable[[int, int], Any] | None = None,
+) -> bytes:
+    """One PDF of many documents (a class's transcripts): each context rendered on its own pages, in
+    order, `progress(done, total)` called after each, then the pages written as one file."""
+    from weasyprint import HTML
+
+    documents = []
+    for done, context in enumerate(contexts, start=1):
+        html = render_to_string(template_name, {"pdf_font_family": FONT_FAMILY, **context})
+        documents.append(HTML(string=html, url_fetcher=no_fetcher()).render())
+        if progress is not None:
+            progress(done, len(contexts))
+    if not documents:
+        raise ValueError("nothing to render")
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()  # type: ignore[no-any-return]

@@ -6,3 +6,12 @@ class RecordsConfig(AppConfig):
     name = "giaoducso.records"
     label = "records"
     verbose_name = _("Hồ sơ điện tử")
+
+    def ready(self) -> None:
+        from giaoducso.core import demo
+
+        from . import transcripts, widgets  # noqa: F401  (transcripts registers its job kind)
+        from .demo import RecordsDemo
+
+        demo.register(RecordsDemo())
+        widgets.register()

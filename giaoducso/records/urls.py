@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import gradebook, summary
+from .views import gradebook, qualities, summary, transcripts
 
 app_name = "records"
 
@@ -10,4 +10,11 @@ urlpatterns = [
     path("classes/<int:pk>/summary/", summary.summary, name="summary"),
     path("classes/<int:pk>/subjects/<int:subject_pk>/", gradebook.gradebook, name="gradebook"),
     path("classes/<int:pk>/subjects/<int:subject_pk>/cell/", gradebook.cell_save, name="cell_save"),
+    path("classes/<int:pk>/qualities/", qualities.qualities, name="qualities"),
+    path("classes/<int:pk>/transcripts/", transcripts.transcripts_start, name="transcripts_start"),
+    path(
+        "classes/<int:pk>/students/<int:student_pk>/transcript.pdf",
+        transcripts.transcript_pdf,
+        name="transcript_pdf",
+    ),
 ]

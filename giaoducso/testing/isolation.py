@@ -193,6 +193,10 @@ PARAMS: dict[str, Fill] = {
     "records:summary:pk": lambda t: t.school_class.pk,
     "records:gradebook:pk": lambda t: t.school_class.pk,
     "records:cell_save:pk": lambda t: t.school_class.pk,
+    "records:qualities:pk": lambda t: t.school_class.pk,
+    "records:transcripts_start:pk": lambda t: t.school_class.pk,
+    "records:transcript_pdf:pk": lambda t: t.school_class.pk,
+    "records:transcript_pdf:student_pk": lambda t: t.student.pk,
     # Subjects are the national programme's, the same for every tenant: the class is what is guarded.
     "subject_pk": lambda t: Subject.objects.get(code="toan_thcs").pk,
     # The API (OpenAPI path parameters).

@@ -83,7 +83,8 @@
     body.append("term", input.dataset.term);
     body.append("kind", input.dataset.kind);
     body.append("index", input.dataset.index);
-    body.append(field, value);
+    var part = input.dataset.field || field;  // a primary cell: its level, or its test score beside it
+    body.append(part, value);
     return fetch(url, {
       method: "POST",
       body: body,
@@ -99,7 +100,7 @@
       if (input.value.trim() !== value) return;  // typed again meanwhile: that save decides
       setPending(input.name, null);
       if (result.ok) {
-        input.value = result.data[field] || "";
+        input.value = result.data[part] || "";
         saved[input.name] = input.value;
         mark(input, "saved");
         updateRow(input, result.data.row);

@@ -46,6 +46,8 @@ class StudentResult:
     award: str = ""
     # Primary
     primary_result: primary.YearResult | None = None
+    # subject id → {(term, kind, index): Cell}: a primary pupil's levels and tests (for the transcript)
+    primary_cells: dict[int, dict[Any, Cell]] = field(default_factory=dict)
 
 
 @dataclass
@@ -109,6 +111,7 @@ def summarise_secondary(
 
 def summarise_primary(result: StudentResult, cells: dict[int, dict[Any, Cell]], qualities: list[int]) -> None:
     """The year's overall result from the end-of-year levels, tests and qualities."""
+    result.primary_cells = cells
     end = (2, MarkKind.FINAL, 1)
     levels = [c[end].level for c in cells.values() if end in c]
     if not levels or any(level is None for level in levels) or not qualities:

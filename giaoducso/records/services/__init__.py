@@ -3,7 +3,7 @@
 from .corrections import correction_decide, correction_request
 from .homeroom import AbsenceEntry, attendance_write, conduct_set, term_of
 from .locks import active_lock, ensure_open, term_lock, term_reopen
-from .marks import Cell, mark_set, marks_write, regular_count
+from .marks import Cell, mark_set, marks_write, regular_count, tested_at
 from .teaching import teaching_assign
 
 __all__ = [
@@ -22,4 +22,5 @@ __all__ = [
     "term_lock",
     "term_of",
     "term_reopen",
+    "tested_at",
 ]

@@ -228,13 +228,27 @@ def _cells_from_post(book: selectors.GradeBook, data: Any) -> list[Cell]:
                     if stored and stored.level is not None
                     else ""
                 )
-                if typed.upper() != before.upper():
+                # A primary checkpoint's test score beside its level (`t-…`), when the subject is tested.
+                test_name = "t" + name[1:]
+                stored_test = _test_text(stored)
+                typed_test = str(data.get(test_name, stored_test)).strip()
+                if typed.upper() != before.upper() or typed_test != stored_test:
                     level = _parse_level(subject, typed)
-                    value = stored.value if stored else None
                     cells.append(
-                        Cell(row.student.pk, column.term, column.kind, column.index, value=value, level=level)
+                        Cell(
+                            row.student.pk,
+                            column.term,
+                            column.kind,
+                            column.index,
+                            value=typed_test or None,
+                            level=level,
+                        )
                     )
     return cells
+
+
+def _test_text(mark: Mark | None) -> str:
+    return "" if mark is None or mark.value is None else str(int(mark.value))
 
 
 @login_required
@@ -258,33 +272,58 @@ def gradebook(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
             return redirect(request.path)
         book = selectors.grade_book(user=request.user, school_class=school_class, subject=subject)
     kind = SubjectKind(subject.kind)
+    tested = {
+        column.key
+        for column in book.columns
+        if services.tested_at(subject, school_class.grade, column.term, column.kind)
+    }
     rows = [
-        {"row": row, "summary": row_summary(row), "cells": cells_html(book, kind, row)} for row in book.rows
+        {"row": row, "summary": row_summary(row), "cells": cells_html(book, kind, row, tested)}
+        for row in book.rows
     ]
-    context = {"book": book, "rows": rows, "kind": kind, "school_class": school_class, "subject": subject}
+    context = {
+        "book": book,
+        "rows": rows,
+        "kind": kind,
+        "school_class": school_class,
+        "subject": subject,
+        "tested": tested,
+    }
     return render(request, "records/gradebook.html", context)
 
 
-def cells_html(book: selectors.GradeBook, kind: SubjectKind, row: Row) -> str:
+def cells_html(book: selectors.GradeBook, kind: SubjectKind, row: Row, tested: set[Any]) -> str:
     """A row's cells as HTML: an input each where the user may enter them, else the text. Built here, not
     in the template: a 45-pupil book has some 600 cells, and the template engine would spend most of the
-    page's time on them (bench/gradebook.py)."""
+    page's time on them (bench/gradebook.py). A primary checkpoint with a periodic test (`tested`) has the
+    test score beside the level."""
     terms = {1: _("Học kì I"), 2: _("Học kì II")}
     mode = "decimal" if kind == SubjectKind.SCORED else "text"
     pk = row.student.pk
     name = escape(row.student.full_name)
     out = []
+    test_label = _("điểm kiểm tra")
     for column in book.columns:
-        text = escape(_cell_text(kind, row.cell(column.key)))
+        mark = row.cell(column.key)
+        text = escape(_cell_text(kind, mark))
+        test = escape(_test_text(mark)) if column.key in tested else ""
         if not book.editable:
-            out.append(f"<td>{text}</td>")
+            shown = f"{text} · {test}" if test else text
+            out.append(f"<td>{shown}</td>")
             continue
         address = f"{column.term}-{column.kind}-{column.index}"
-        out.append(
+        data = f'data-term="{column.term}" data-kind="{column.kind}" data-index="{column.index}"'
+        cell = (
             f'<td><input class="cell" name="c-{pk}-{address}" value="{text}" size="3" autocomplete="off" '
-            f'inputmode="{mode}" aria-label="{name} {column.label} {terms[column.term]}" '
-            f'data-term="{column.term}" data-kind="{column.kind}" data-index="{column.index}"></td>'
+            f'inputmode="{mode}" aria-label="{name} {column.label} {terms[column.term]}" {data}>'
         )
+        if column.key in tested:
+            cell += (
+                f'<input class="cell test" name="t-{pk}-{address}" value="{test}" size="2" autocomplete="off" '
+                f'inputmode="numeric" data-field="value" '
+                f'aria-label="{name} {test_label} {column.label} {terms[column.term]}" {data}>'
+            )
+        out.append(cell + "</td>")
     # Every value above is escaped (the standard library's escape: Django's lazy-aware one costs more per
     # call than the whole cell) or ours.
     return mark_safe("".join(out))  # noqa: S308

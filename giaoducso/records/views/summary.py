@@ -12,6 +12,7 @@ from giaoducso.core.views.decorators import require_perm
 from giaoducso.directory.models import SchoolClass
 
 from ..selectors.summary import YEAR, class_summary
+from ..transcripts import may_print_class
 from .gradebook import _shown
 
 
@@ -49,5 +50,10 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
                 "primary": r.primary_result.label if r.primary_result is not None else "",
             }
         )
-    context = {"school_class": school_class, "subjects": result.subjects, "rows": rows}
+    context = {
+        "school_class": school_class,
+        "subjects": result.subjects,
+        "rows": rows,
+        "can_print": may_print_class(request.user, school_class),
+    }
     return render(request, "records/summary.html", context)
