@@ -6,3 +6,7 @@ class RecordsConfig(AppConfig):
     name = "giaoducso.records"
     label = "records"
     verbose_name = _("Hồ sơ điện tử")
+
+    def ready(self) -> None:
+        # The grade-book import's job kinds, known to every process (web and worker) from the start.
+        from . import importing  # noqa: F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import gradebook, summary
+from .views import gradebook, homeroom, locks, summary, teaching, transfer
 
 app_name = "records"
 
@@ -10,4 +10,33 @@ urlpatterns = [
     path("classes/<int:pk>/summary/", summary.summary, name="summary"),
     path("classes/<int:pk>/subjects/<int:subject_pk>/", gradebook.gradebook, name="gradebook"),
     path("classes/<int:pk>/subjects/<int:subject_pk>/cell/", gradebook.cell_save, name="cell_save"),
+    # Teaching assignments, attendance, conduct, term locks and corrections, XLSX (rec2).
+    path("schools/<str:code>/teaching/", teaching.teaching_overview, name="teaching_overview"),
+    path("classes/<int:pk>/teaching/", teaching.teaching_class, name="teaching_class"),
+    path("classes/<int:pk>/attendance/", homeroom.attendance, name="attendance"),
+    path("classes/<int:pk>/attendance/month/", homeroom.attendance_month, name="attendance_month"),
+    path("classes/<int:pk>/conduct/", homeroom.conduct, name="conduct"),
+    path("schools/<str:code>/locks/", locks.locks, name="locks"),
+    path("locks/<int:pk>/reopen/", locks.lock_reopen, name="lock_reopen"),
+    path("schools/<str:code>/corrections/", locks.corrections, name="corrections"),
+    path("corrections/<int:pk>/", locks.correction_detail, name="correction_detail"),
+    path(
+        "classes/<int:pk>/subjects/<int:subject_pk>/correction/",
+        locks.correction_new,
+        name="correction_new",
+    ),
+    path("classes/<int:pk>/summary/export/", transfer.summary_export, name="summary_export"),
+    path(
+        "classes/<int:pk>/subjects/<int:subject_pk>/export/",
+        transfer.gradebook_export,
+        name="gradebook_export",
+    ),
+    path(
+        "classes/<int:pk>/subjects/<int:subject_pk>/import/",
+        transfer.gradebook_import,
+        name="gradebook_import",
+    ),
+    path("imports/<uuid:pk>/", transfer.import_detail, name="import_detail"),
+    path("imports/<uuid:pk>/status/", transfer.import_status, name="import_status"),
+    path("imports/<uuid:pk>/commit/", transfer.import_commit, name="import_commit"),
 ]

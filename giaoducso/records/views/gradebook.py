@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giaoducso.core.roles import Perm
+from giaoducso.core.scoping import has_perm
 from giaoducso.core.views.decorators import require_perm
 from giaoducso.directory.models import SchoolClass
 
@@ -25,6 +26,7 @@ from .. import selectors, services
 from ..models import GradeSubject, Mark, Subject, SubjectKind, TeachingAssignment
 from ..selectors.gradebook import Row
 from ..services import Cell
+from ..services.locks import active_lock
 
 # What a teacher types in a level cell, folded: Đ/CĐ for a secondary comment-only subject, T/H/C at primary.
 LEVEL_INPUT = {
@@ -60,7 +62,19 @@ def class_list(request: HttpRequest) -> HttpResponse:
         .select_related("school", "year", "homeroom_teacher")
         .order_by("school__name", "grade", "name")
     )
-    return render(request, "records/class_list.html", {"classes": classes[:500]})
+    classes = classes[:500]
+    # The school leaders' own pages (teaching assignments, term locks) hang off their schools.
+    schools = {c.school.pk: c.school for c in classes}.values()
+    leading = [
+        {
+            "school": school,
+            "teaching": has_perm(request.user, Perm.MANAGE_TEACHING, school),
+            "locks": has_perm(request.user, Perm.LOCK_TERM, school),
+        }
+        for school in schools
+        if has_perm(request.user, Perm.MANAGE_TEACHING, school)
+    ][:50]
+    return render(request, "records/class_list.html", {"classes": classes, "leading": leading})
 
 
 @login_required
@@ -241,6 +255,8 @@ def gradebook(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
             return redirect(request.path)
         book = selectors.grade_book(user=request.user, school_class=school_class, subject=subject)
     kind = SubjectKind(subject.kind)
+    # A locked term's cells are shown, not typed in: each offers a correction request instead.
+    locked = {t for t in (1, 2) if book.editable and active_lock(school_class, t) is not None}
     rows = [
         {
             "row": row,
@@ -250,6 +266,7 @@ def gradebook(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
                     "column": column,
                     "name": f"c-{row.student.pk}-{column.term}-{column.kind}-{column.index}",
                     "text": _cell_text(kind, row.cell(column.key)),
+                    "locked": column.term in locked,
                 }
                 for column in book.columns
             ],
