@@ -71,9 +71,12 @@ def month(
         Absence.objects.filter(
             student_id__in=list(rows), date__range=(school_year.start_date, school_year.end_date)
         )
+        .order_by()
         .values("student_id")
-        .annotate(excused=Count("id", filter=Q(excused=True)), unexcused=Count("id", filter=Q(excused=False)))
+        .annotate(
+            n_excused=Count("id", filter=Q(excused=True)), n_unexcused=Count("id", filter=Q(excused=False))
+        )
     ):
-        rows[total["student_id"]].year_excused = total["excused"]
-        rows[total["student_id"]].year_unexcused = total["unexcused"]
+        rows[total["student_id"]].year_excused = total["n_excused"]
+        rows[total["student_id"]].year_unexcused = total["n_unexcused"]
     return days, list(rows.values())

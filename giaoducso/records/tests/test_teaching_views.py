@@ -55,8 +55,14 @@ def test_a_teacher_of_another_school_is_refused_in_words(client, world, director
 )
 def test_others_do_not_reach_teaching_assignments(client, world, directory, role):
     sign_in(client, world.user(role))
-    assert client.get(reverse("records:teaching_overview", args=[world.school_a.code])).status_code in (403, 404)
-    assert client.get(reverse("records:teaching_class", args=[directory.class_a.pk])).status_code in (403, 404)
+    assert client.get(reverse("records:teaching_overview", args=[world.school_a.code])).status_code in (
+        403,
+        404,
+    )
+    assert client.get(reverse("records:teaching_class", args=[directory.class_a.pk])).status_code in (
+        403,
+        404,
+    )
 
 
 def test_another_schools_principal_gets_404(client, world, directory):

@@ -18,6 +18,7 @@ from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 from giaoducso.core.views.decorators import require_perm
 from giaoducso.directory.models import SchoolClass, Student
+from rules import assessment_secondary as secondary
 
 from .. import services
 from ..models import CorrectionRequest, CorrectionStatus, MarkKind, Subject, SubjectKind, Term, TermLock
@@ -203,7 +204,12 @@ def correction_new(request: HttpRequest, pk: int, subject_pk: int) -> HttpRespon
                 "index": int(index),
             }
             if subject.kind == SubjectKind.SCORED:
-                change["value"] = typed.replace(",", ".")
+                if typed:
+                    try:
+                        typed = str(secondary.parse_score(typed))
+                    except secondary.ScoreError as exc:
+                        raise ValidationError(str(exc), code=exc.code) from None
+                change["value"] = typed
             else:
                 change["level"] = _parse_level(subject, typed)
             services.correction_request(
