@@ -7,6 +7,8 @@ takes plain rows so that the term-close benchmark runs the very same code over a
 
 from __future__ import annotations
 
+import gc
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -180,6 +182,19 @@ def results_for_classes(
     classes = sorted(classes, key=lambda c: c.pk)
     if not classes:
         return
+    # Millions of small dicts and tuples set off the cyclic garbage collector again and again, each pass
+    # walking every live object (half the time at district scale); nothing here makes a cycle, so it
+    # rests while the classes are worked out and resumes when the caller is done or stops early.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield from _results(classes, chunk_size)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _results(classes: list[SchoolClass], chunk_size: int) -> Iterator[ClassSummary]:
     ids = [c.pk for c in classes]
     by_grade: dict[int, list[GradeSubject]] = defaultdict(list)
     for gs in GradeSubject.objects.filter(grade__in={c.grade for c in classes}).select_related("subject"):
@@ -222,44 +237,48 @@ def results_for_classes(
     student_cells: dict[int, dict[Any, Cell]] = {}
     subject_cells: dict[Any, Cell] = {}
     last_student = last_subject = None
-    for class_id, student_id, subject_id, term, kind, index, value, level in _marks_ordered(ids, chunk_size):
-        if class_id != current:
-            if current is not None:
-                yield from _flush(
-                    pending, current, by_id, by_grade, students, cells, conduct, absences, qualities
-                )
-            current, cells, last_student = class_id, {}, None
-        if student_id != last_student:
-            student_cells = cells.setdefault(student_id, {})
-            last_student, last_subject = student_id, None
-        if subject_id != last_subject:
-            subject_cells = student_cells.setdefault(subject_id, {})
-            last_subject = subject_id
-        subject_cells[(term, kind, index)] = Cell(value, level)
+    make = tuple.__new__  # a Cell without the NamedTuple's Python-level __new__: millions of them
+    for chunk in _marks_ordered(ids, chunk_size):
+        for class_id, student_id, subject_id, term, kind, index, value, level in chunk:
+            if class_id != current:
+                if current is not None:
+                    yield from _flush(
+                        pending, current, by_id, by_grade, students, cells, conduct, absences, qualities
+                    )
+                current, cells, last_student = class_id, {}, None
+            if student_id != last_student:
+                student_cells = cells.setdefault(student_id, {})
+                last_student, last_subject = student_id, None
+            if subject_id != last_subject:
+                subject_cells = student_cells.setdefault(subject_id, {})
+                last_subject = subject_id
+            subject_cells[(term, kind, index)] = make(Cell, (value, level))
     if current is not None:
         yield from _flush(pending, current, by_id, by_grade, students, cells, conduct, absences, qualities)
     yield from _flush(pending, None, by_id, by_grade, students, {}, conduct, absences, qualities)
 
 
-def _marks_ordered(ids: list[int], chunk_size: int) -> Iterator[tuple[Any, ...]]:
-    """The classes' marks ordered by class, student and subject, read in chunks through a server-side
-    cursor where the database has one (PostgreSQL), so that memory holds a chunk, not the district."""
+def _marks_ordered(ids: list[int], chunk_size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The classes' marks ordered by class, student and subject, in chunks of rows read through a
+    server-side cursor where the database has one (PostgreSQL), so that memory holds a chunk, not the
+    district; whole chunks, because a Python step per row is what costs at millions of rows."""
     queryset = (
         Mark.objects.filter(school_class_id__in=ids)
         .order_by("school_class_id", "student_id", "subject_id")
         .values_list("school_class_id", "student_id", "subject_id", "term", "kind", "index", "value", "level")
     )
     if connection.vendor != "postgresql":
-        yield from queryset.iterator(chunk_size=chunk_size)
+        rows = queryset.iterator(chunk_size=chunk_size)
+        while chunk := list(itertools.islice(rows, chunk_size)):
+            yield chunk
         return
     sql, params = queryset.query.sql_with_params()
-    # The ORM's iterator adds a Python step per row; at millions of rows the driver's cursor is the cost.
     with transaction.atomic():
         connection.ensure_connection()
         with connection.connection.cursor(name="records_marks_ordered") as cursor:  # type: ignore[union-attr]
-            cursor.itersize = chunk_size
             cursor.execute(sql, params)
-            yield from cursor
+            while chunk := cursor.fetchmany(chunk_size):
+                yield chunk
 
 
 def _flush(
