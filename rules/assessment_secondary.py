@@ -139,10 +139,16 @@ def _by_the_rules(scored: Sequence[Decimal], comment_passed: Sequence[bool]) -> 
     return Level.CHUA_DAT
 
 
-def _held_back_by_one_subject(scored: Sequence[Decimal], comment_passed: Sequence[bool]) -> Level | None:
-    """The highest of Tốt and Khá that every threshold but one subject's own would give: that subject
-    raised just to the level's floor (a comment-only one to Đạt), the others unchanged."""
+def _held_back_by_one_subject(
+    scored: Sequence[Decimal], comment_passed: Sequence[bool], at_least: Level = Level.KHA
+) -> Level | None:
+    """The highest of Tốt and Khá (not below `at_least`) that every threshold but one subject's own would
+    give: that subject raised just to the level's floor (a comment-only one to Đạt), the others unchanged."""
     for level, t in _THRESHOLDS[:2]:
+        if level < at_least:
+            continue
+        if sum(1 for score in scored if score < t.floor) >= 2:
+            continue  # raising one subject leaves another under the floor: this level is out of reach
         for i, score in enumerate(scored):
             if score < t.floor:
                 fixed = [*scored[:i], t.floor, *scored[i + 1 :]]
@@ -164,7 +170,10 @@ def learning_result(scored: Sequence[Decimal], comment_passed: Sequence[bool]) -
     the rules give two or more levels lower, the result is raised one level from the computed one.
     """
     computed = _by_the_rules(scored, comment_passed)
-    held_back_from = _held_back_by_one_subject(scored, comment_passed)
+    if computed >= Level.KHA:
+        return computed  # no level is two above Khá: the adjustment cannot apply (most students)
+    # Only a level two or more above the computed one matters.
+    held_back_from = _held_back_by_one_subject(scored, comment_passed, Level(computed + 2))
     if held_back_from is not None and held_back_from - computed >= 2:
         return Level(computed + 1)
     return computed

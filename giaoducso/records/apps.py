@@ -15,3 +15,6 @@ class RecordsConfig(AppConfig):
 
         demo.register(RecordsDemo())
         widgets.register()
+
+        # The grade-book import's job kinds, known to every process (web and worker) from the start.
+        from . import importing  # noqa: F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import gradebook, qualities, summary, transcripts
+from .views import gradebook, homeroom, locks, qualities, summary, teaching, transcripts, transfer
 
 app_name = "records"
 
@@ -17,4 +17,33 @@ urlpatterns = [
         transcripts.transcript_pdf,
         name="transcript_pdf",
     ),
+    # Teaching assignments, attendance, conduct, term locks and corrections, XLSX (rec2).
+    path("schools/<str:code>/teaching/", teaching.teaching_overview, name="teaching_overview"),
+    path("classes/<int:pk>/teaching/", teaching.teaching_class, name="teaching_class"),
+    path("classes/<int:pk>/attendance/", homeroom.attendance, name="attendance"),
+    path("classes/<int:pk>/attendance/month/", homeroom.attendance_month, name="attendance_month"),
+    path("classes/<int:pk>/conduct/", homeroom.conduct, name="conduct"),
+    path("schools/<str:code>/locks/", locks.locks, name="locks"),
+    path("locks/<int:pk>/reopen/", locks.lock_reopen, name="lock_reopen"),
+    path("schools/<str:code>/corrections/", locks.corrections, name="corrections"),
+    path("corrections/<int:pk>/", locks.correction_detail, name="correction_detail"),
+    path(
+        "classes/<int:pk>/subjects/<int:subject_pk>/correction/",
+        locks.correction_new,
+        name="correction_new",
+    ),
+    path("classes/<int:pk>/summary/export/", transfer.summary_export, name="summary_export"),
+    path(
+        "classes/<int:pk>/subjects/<int:subject_pk>/export/",
+        transfer.gradebook_export,
+        name="gradebook_export",
+    ),
+    path(
+        "classes/<int:pk>/subjects/<int:subject_pk>/import/",
+        transfer.gradebook_import,
+        name="gradebook_import",
+    ),
+    path("imports/<uuid:pk>/", transfer.import_detail, name="import_detail"),
+    path("imports/<uuid:pk>/status/", transfer.import_status, name="import_status"),
+    path("imports/<uuid:pk>/commit/", transfer.import_commit, name="import_commit"),
 ]

@@ -142,6 +142,45 @@ def add_transfer(tenant: Tenant, other: Tenant) -> None:
     )
 
 
+def _records_lock(tenant: Tenant) -> Any:
+    """A term lock of the tenant's class, already reopened so that it holds nothing closed."""
+    from django.utils import timezone
+
+    from giaoducso.records.models import TermLock
+
+    if "term_lock" not in tenant.records:
+        principal = tenant.users[Role.PRINCIPAL]
+        tenant.records["term_lock"] = TermLock.objects.create(
+            school=tenant.school,
+            year=tenant.year,
+            term=1,
+            school_class=tenant.school_class,
+            locked_by=principal,
+            reopened_at=timezone.now(),
+            reopened_by=principal,
+            reopen_reason=f"Mở {tenant.marker}",
+        )
+    return tenant.records["term_lock"]
+
+
+def _records_correction(tenant: Tenant) -> Any:
+    """A correction request of the tenant's student, already refused so that deciding it changes nothing."""
+    from giaoducso.records.models import CorrectionRequest, CorrectionStatus
+
+    if "correction" not in tenant.records:
+        tenant.records["correction"] = CorrectionRequest.objects.create(
+            school=tenant.school,
+            school_class=tenant.school_class,
+            student=tenant.student,
+            term=1,
+            change={"target": "mark", "subject": Subject.objects.get(code="toan_thcs").pk, "kind": "gk"},
+            reason=f"Sửa {tenant.marker}",
+            status=CorrectionStatus.REJECTED,
+            requested_by=tenant.users[Role.TEACHER],
+        )
+    return tenant.records["correction"]
+
+
 # How to fill a route's parameters with a tenant's ids: by "route name:parameter", else by parameter.
 Fill = Callable[[Tenant], Any]
 PARAMS: dict[str, Fill] = {
@@ -197,6 +236,19 @@ PARAMS: dict[str, Fill] = {
     "records:transcripts_start:pk": lambda t: t.school_class.pk,
     "records:transcript_pdf:pk": lambda t: t.school_class.pk,
     "records:transcript_pdf:student_pk": lambda t: t.student.pk,
+    "records:teaching_class:pk": lambda t: t.school_class.pk,
+    "records:attendance:pk": lambda t: t.school_class.pk,
+    "records:attendance_month:pk": lambda t: t.school_class.pk,
+    "records:conduct:pk": lambda t: t.school_class.pk,
+    "records:correction_new:pk": lambda t: t.school_class.pk,
+    "records:summary_export:pk": lambda t: t.school_class.pk,
+    "records:gradebook_export:pk": lambda t: t.school_class.pk,
+    "records:gradebook_import:pk": lambda t: t.school_class.pk,
+    "records:lock_reopen:pk": lambda t: _records_lock(t).pk,
+    "records:correction_detail:pk": lambda t: _records_correction(t).pk,
+    "records:import_detail:pk": lambda t: t.job.pk,
+    "records:import_status:pk": lambda t: t.job.pk,
+    "records:import_commit:pk": lambda t: t.job.pk,
     # Subjects are the national programme's, the same for every tenant: the class is what is guarded.
     "subject_pk": lambda t: Subject.objects.get(code="toan_thcs").pk,
     # The API (OpenAPI path parameters).

@@ -145,7 +145,7 @@ def job_start_import_run(*, actor: User | Any, check_job: Job) -> Job:
 
 
 @contextmanager
-def _local_copy(stored_name: str) -> Iterator[Path]:
+def local_copy(stored_name: str) -> Iterator[Path]:
     """A local path of the stored upload (storage may be remote when there are several app servers)."""
     try:
         yield Path(default_storage.path(stored_name))
@@ -188,7 +188,7 @@ def _body(job: Job, report: JobReporter, *, dry_run: bool) -> dict[str, Any]:
     if not default_storage.exists(stored):
         raise JobError(_("Không còn tệp đã tải lên; hãy tải lại tệp."))
     report(1, _("Đang mở tệp…"))
-    with _local_copy(stored) as path:
+    with local_copy(stored) as path:
         result = run_import(
             kind=kind,
             path=path,
@@ -249,7 +249,7 @@ def ministry_body(job: Job, report: JobReporter) -> dict[str, Any]:
         raise JobError(_("Không còn tệp đã tải lên; hãy tải lại tệp."))
     dry_run = bool(job.params.get("dry_run"))
     report(1, _("Đang mở tệp…"))
-    with _local_copy(stored) as path:
+    with local_copy(stored) as path:
         result = ministry.ministry_codes_import(
             actor=user,
             upload=path,

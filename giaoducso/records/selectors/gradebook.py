@@ -91,26 +91,51 @@ def _students(school_class: SchoolClass, access: ClassAccess) -> QuerySet[Studen
     return in_name_order(students).only("pk", "full_name", "date_of_birth", "school_id")
 
 
-def derive(row: Row, subject: Subject, columns: tuple[Column, ...]) -> None:
-    """Fills the row's averages or results from its cells."""
+Layout = tuple[tuple[int, tuple[CellKey, ...], CellKey, CellKey], ...]
+# Keyed by the identity of `columns_of`'s cached tuples: hashing a tuple of dataclasses on every row would
+# cost more than deriving it.
+_LAYOUTS: dict[int, tuple[tuple[Column, ...], Layout]] = {}
+
+
+def _layout(columns: tuple[Column, ...]) -> Layout:
+    """Per term: the keys of its regular, mid-term and end-of-term cells (a grade book has few layouts,
+    and the term-close work derives hundreds of thousands of rows with them)."""
+    known = _LAYOUTS.get(id(columns))
+    if known is not None and known[0] is columns:
+        return known[1]
+    layout = []
     for term in Term.values:
-        term_columns = [c for c in columns if c.term == term]
-        marks = [row.cells.get(c.key) for c in term_columns]
-        if subject.kind == SubjectKind.SCORED:
-            values = [m.value if m is not None else None for m in marks]
-            if not values or any(v is None for v in values):
+        regular = tuple(c.key for c in columns if c.term == term and c.kind == MarkKind.REGULAR)
+        layout.append((term, regular, (term, MarkKind.MIDTERM.value, 1), (term, MarkKind.FINAL.value, 1)))
+    result = tuple(layout)
+    if len(_LAYOUTS) < 64:
+        _LAYOUTS[id(columns)] = (columns, result)
+    return result
+
+
+def derive(row: Row, subject: Subject, columns: tuple[Column, ...]) -> None:
+    """Fills the row's averages or results from its cells: a term's average (or Đạt) only once every
+    assessment of the term is in."""
+    cells = row.cells
+    kind = subject.kind
+    if kind == SubjectKind.SCORED:
+        for term, regular_keys, mid_key, final_key in _layout(columns):
+            mid, final = cells.get(mid_key), cells.get(final_key)  # type: ignore[call-overload]
+            regular = [cells.get(k) for k in regular_keys]  # type: ignore[call-overload]
+            if mid is None or final is None or mid.value is None or final.value is None:
                 row.term_average[term] = None
                 continue
-            regular = [v for c, v in zip(term_columns, values, strict=True) if c.kind == MarkKind.REGULAR]
-            mid = next(v for c, v in zip(term_columns, values, strict=True) if c.kind == MarkKind.MIDTERM)
-            final = next(v for c, v in zip(term_columns, values, strict=True) if c.kind == MarkKind.FINAL)
-            row.term_average[term] = secondary.term_average(regular, mid, final)  # type: ignore[arg-type]
-        elif subject.kind == SubjectKind.COMMENT:
+            values = [m.value if m is not None else None for m in regular]
+            if None in values:
+                row.term_average[term] = None
+                continue
+            row.term_average[term] = secondary.term_average(values, mid.value, final.value)  # type: ignore[arg-type]
+    elif kind == SubjectKind.COMMENT:
+        for term, regular_keys, mid_key, final_key in _layout(columns):
+            marks = [cells.get(k) for k in (*regular_keys, mid_key, final_key)]  # type: ignore[call-overload]
             levels = [m.level if m is not None else None for m in marks]
             row.term_passed[term] = (
-                None
-                if any(v is None for v in levels)
-                else secondary.comment_subject_passed([v == 1 for v in levels])
+                None if None in levels else secondary.comment_subject_passed([v == 1 for v in levels])
             )
     one, two = row.term_average.get(1), row.term_average.get(2)
     if one is not None and two is not None:

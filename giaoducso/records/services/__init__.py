@@ -3,7 +3,7 @@
 from .corrections import correction_decide, correction_request
 from .homeroom import AbsenceEntry, attendance_write, conduct_set, term_of
 from .locks import active_lock, ensure_open, term_lock, term_reopen
-from .marks import Cell, mark_set, marks_write, regular_count, tested_at
+from .marks import Cell, mark_set, marks_check, marks_write, regular_count, tested_at
 from .teaching import teaching_assign
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "correction_request",
     "ensure_open",
     "mark_set",
+    "marks_check",
     "marks_write",
     "regular_count",
     "teaching_assign",

@@ -290,3 +290,23 @@ def mark_set(
 ) -> Mark | None:
     """One cell, as the grade book saves it when the teacher leaves it."""
     return marks_write(actor=actor, school_class=school_class, subject=subject, cells=[cell], note=note)[0]
+
+
+def marks_check(
+    *, actor: Actor, school_class: SchoolClass, subject: Subject, cells: Iterable[Cell]
+) -> list[tuple[int, str, str]]:
+    """Checks cells exactly as `marks_write` would, writing nothing: (position, field, message) of every
+    refused cell, so that an import reports all of them at once. What refuses the whole lot (a subject the
+    grade does not learn, a user who does not teach it here) raises, as in `marks_write`."""
+    checker = _Checker(actor=actor, school_class=school_class, subject=subject, via_correction=False)
+    problems: list[tuple[int, str, str]] = []
+    for position, cell in enumerate(cells):
+        try:
+            checker.check(cell)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                field, errors = next(iter(error.error_dict.items()))
+                problems.append((position, field, str(errors[0].messages[0])))
+            else:
+                problems.append((position, "", str(error.messages[0])))
+    return problems

@@ -15,11 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giaoducso.core.roles import Perm
+from giaoducso.core.scoping import has_perm
 from giaoducso.core.views.decorators import require_perm
 from giaoducso.directory.models import SchoolClass, Student
 
@@ -27,6 +29,7 @@ from .. import selectors, services
 from ..models import GradeSubject, Mark, Subject, SubjectKind, TeachingAssignment
 from ..selectors.gradebook import Row, derive
 from ..services import Cell
+from ..services.locks import active_lock
 
 # What a teacher types in a level cell, folded: Đ/CĐ for a secondary comment-only subject, T/H/C at primary.
 LEVEL_INPUT = {
@@ -62,7 +65,19 @@ def class_list(request: HttpRequest) -> HttpResponse:
         .select_related("school", "year", "homeroom_teacher")
         .order_by("school__name", "grade", "name")
     )
-    return render(request, "records/class_list.html", {"classes": classes[:500]})
+    classes = classes[:500]
+    # The school leaders' own pages (teaching assignments, term locks) hang off their schools.
+    schools = {c.school.pk: c.school for c in classes}.values()
+    leading = [
+        {
+            "school": school,
+            "teaching": has_perm(request.user, Perm.MANAGE_TEACHING, school),
+            "locks": has_perm(request.user, Perm.LOCK_TERM, school),
+        }
+        for school in schools
+        if has_perm(request.user, Perm.MANAGE_TEACHING, school)
+    ][:50]
+    return render(request, "records/class_list.html", {"classes": classes, "leading": leading})
 
 
 @login_required
@@ -277,8 +292,15 @@ def gradebook(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
         for column in book.columns
         if services.tested_at(subject, school_class.grade, column.term, column.kind)
     }
+    # A locked term's cells are shown, not typed in: each offers a correction request instead.
+    locked = {t for t in (1, 2) if book.editable and active_lock(school_class, t) is not None}
+    correction = reverse("records:correction_new", args=[school_class.pk, subject.pk])
     rows = [
-        {"row": row, "summary": row_summary(row), "cells": cells_html(book, kind, row, tested)}
+        {
+            "row": row,
+            "summary": row_summary(row),
+            "cells": cells_html(book, kind, row, tested, locked=locked, correction_url=correction),
+        }
         for row in book.rows
     ]
     context = {
@@ -292,7 +314,15 @@ def gradebook(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
     return render(request, "records/gradebook.html", context)
 
 
-def cells_html(book: selectors.GradeBook, kind: SubjectKind, row: Row, tested: set[Any]) -> str:
+def cells_html(
+    book: selectors.GradeBook,
+    kind: SubjectKind,
+    row: Row,
+    tested: set[Any],
+    *,
+    locked: set[int] = frozenset(),  # type: ignore[assignment]
+    correction_url: str = "",
+) -> str:
     """A row's cells as HTML: an input each where the user may enter them, else the text. Built here, not
     in the template: a 45-pupil book has some 600 cells, and the template engine would spend most of the
     page's time on them (bench/gradebook.py). A primary checkpoint with a periodic test (`tested`) has the
@@ -303,6 +333,7 @@ def cells_html(book: selectors.GradeBook, kind: SubjectKind, row: Row, tested: s
     name = escape(row.student.full_name)
     out = []
     test_label = _("điểm kiểm tra")
+    request_label = _("Đề nghị sửa")
     for column in book.columns:
         mark = row.cell(column.key)
         text = escape(_cell_text(kind, mark))
@@ -310,6 +341,13 @@ def cells_html(book: selectors.GradeBook, kind: SubjectKind, row: Row, tested: s
         if not book.editable:
             shown = f"{text} · {test}" if test else text
             out.append(f"<td>{shown}</td>")
+            continue
+        if column.term in locked:
+            link = f"{correction_url}?student={pk}&amp;term={column.term}&amp;kind={column.kind}&amp;index={column.index}"
+            out.append(
+                f'<td>{text} <a class="correction-link" href="{link}" '
+                f'aria-label="{request_label}: {name} {column.label}">{request_label}</a></td>'
+            )
             continue
         address = f"{column.term}-{column.kind}-{column.index}"
         data = f'data-term="{column.term}" data-kind="{column.kind}" data-index="{column.index}"'

@@ -3,6 +3,8 @@ child's row): every subject, learning and conduct per term and year, absences, p
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,7 +13,8 @@ from giaoducso.core.roles import Perm
 from giaoducso.core.views.decorators import require_perm
 from giaoducso.directory.models import SchoolClass
 
-from ..selectors.summary import YEAR, class_summary
+from ..selectors.access import class_access_or_404
+from ..selectors.summary import YEAR, ClassSummary, class_summary
 from ..transcripts import may_print_class
 from .gradebook import _shown
 
@@ -21,7 +24,21 @@ from .gradebook import _shown
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     school_class = get_object_or_404(SchoolClass.objects.select_related("school", "year"), pk=pk)
     result = class_summary(user=request.user, school_class=school_class)
-    rows = []
+    rows = rows_of(result)
+    access = class_access_or_404(request.user, school_class)
+    context = {
+        "school_class": school_class,
+        "subjects": result.subjects,
+        "rows": rows,
+        "access": access,
+        "can_print": may_print_class(request.user, school_class),
+    }
+    return render(request, "records/summary.html", context)
+
+
+def rows_of(result: ClassSummary) -> list[dict[str, Any]]:
+    """Each student's results as the page and the XLSX export show them."""
+    rows: list[dict[str, Any]] = []
     for r in result.results:
         subjects = []
         for subject in result.subjects:
@@ -50,10 +67,4 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
                 "primary": r.primary_result.label if r.primary_result is not None else "",
             }
         )
-    context = {
-        "school_class": school_class,
-        "subjects": result.subjects,
-        "rows": rows,
-        "can_print": may_print_class(request.user, school_class),
-    }
-    return render(request, "records/summary.html", context)
+    return rows
