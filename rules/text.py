@@ -20,3 +20,13 @@ def fold(text: str) -> str:
 def normalise_name(text: str) -> str:
     """A person's name as stored: NFC (one code point per letter, as keyboards type it), single spaces."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def name_columns(raw: str) -> dict[str, str]:
+    """Every column derived from a person's name, as stored: the name itself and its search key.
+
+    The one place that knows them: services, bulk writes, imports and the demo all take their values from
+    here, so a new derived column (a sort key) is added once.
+    """
+    full_name = normalise_name(raw)
+    return {"full_name": full_name, "search_name": fold(full_name)}

@@ -10,10 +10,10 @@ from giaoducso.core import audit
 from giaoducso.core.audit import Actor
 from giaoducso.core.models import Unit
 from giaoducso.core.services import reject_unknown_fields
-from rules.text import fold, normalise_name
 
+from .. import checks
 from ..models import Staff, StaffAssignment
-from .common import _check_person_id, _check_phone, _raise
+from .names import set_name_columns
 
 STAFF_EDITABLE = (
     "full_name",
@@ -33,11 +33,9 @@ STAFF_EDITABLE = (
 def staff_create(*, actor: Actor, school: Any, personal_id: str, full_name: str, **fields: Any) -> Staff:
     """A staff record; its search key is folded here, since the column has no default to fall back on."""
     reject_unknown_fields("staff_create", fields, STAFF_EDITABLE)
-    staff = Staff(
-        school=school, personal_id=personal_id.strip(), full_name=normalise_name(full_name), **fields
-    )
-    staff.search_name = fold(staff.full_name)
-    _validate_staff(staff)
+    staff = Staff(school=school, personal_id=personal_id.strip(), **fields)
+    set_name_columns(staff, full_name)
+    _validate_staff(staff, birth_changed=True)
     staff.full_clean()
     staff.save()
     audit.record_create(actor=actor, obj=staff)
@@ -55,21 +53,24 @@ def staff_update(*, actor: Actor, staff: Staff, **fields: Any) -> Staff:
     before = audit.snapshot(staff, STAFF_EDITABLE)
     for key, value in fields.items():
         setattr(staff, key, value)
-    staff.full_name = normalise_name(staff.full_name)
-    staff.search_name = fold(staff.full_name)
-    _validate_staff(staff)
+    set_name_columns(staff, staff.full_name)
+    _validate_staff(staff, birth_changed="date_of_birth" in fields)
     staff.full_clean()
     staff.save()
     audit.record_update(actor=actor, obj=staff, before=before)
     return staff
 
 
-def _validate_staff(staff: Staff) -> None:
-    """The identifier must agree with sex and birth year, the phone must be one; field errors otherwise."""
-    errors: dict[str, list[str]] = {}
-    staff.phone = _check_phone(errors, "phone", staff.phone)
-    _check_person_id(errors, staff.personal_id, staff.sex, staff.date_of_birth)
-    _raise(errors)
+def _validate_staff(staff: Staff, *, birth_changed: bool) -> None:
+    """The identifier must agree with sex and birth year, the phone and e-mail must be ones, the date of
+    birth a working age (checked when it is set, so an old record can still be edited); field errors."""
+    errors: checks.Errors = {}
+    staff.phone = checks.phone(errors, "phone", staff.phone)
+    checks.email_field(errors, "email", staff.email)
+    checks.personal_id(errors, staff.personal_id, staff.sex, staff.date_of_birth)
+    if birth_changed:
+        checks.staff_birth(errors, staff.date_of_birth)
+    checks.raise_if_any(errors)
 
 
 @transaction.atomic

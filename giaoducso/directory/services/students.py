@@ -13,10 +13,11 @@ from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import RELATION_ROLES
 from giaoducso.core.scoping import memberships_for
 from giaoducso.core.services import reject_unknown_fields
-from rules.text import fold, normalise_name
+from rules.text import normalise_name
 
+from .. import checks
 from ..models import Enrolment, Guardian, SchoolClass, Student, StudentStatus, StudentStatusEvent
-from .common import _check_person_id, _check_phone, _raise
+from .names import set_name_columns
 
 STUDENT_EDITABLE = ("full_name", "date_of_birth", "sex", "ethnicity", "address", "ministry_code")
 
@@ -27,8 +28,11 @@ def student_update(*, actor: Actor, student: Student, **fields: Any) -> Student:
     before = audit.snapshot(student, STUDENT_EDITABLE)
     for key, value in fields.items():
         setattr(student, key, value)
-    student.full_name = normalise_name(student.full_name)
-    student.search_name = fold(student.full_name)
+    set_name_columns(student, student.full_name)
+    errors: checks.Errors = {}
+    if "date_of_birth" in fields:
+        _check_birth(errors, student.date_of_birth, student.current_class)
+    checks.raise_if_any(errors)
     student.full_clean()
     student.save()
     audit.record_update(actor=actor, obj=student, before=before)
@@ -48,7 +52,17 @@ STUDENT_CREATE_OPTIONAL = (
 )
 
 
-def _check_class_for(student_school: Unit, school_class: SchoolClass, errors: dict[str, list[str]]) -> None:
+def _check_birth(errors: checks.Errors, date_of_birth: Any, school_class: SchoolClass | None) -> None:
+    """A real date of birth, and an age that fits the class's grade in its school year."""
+    checks.student_birth(
+        errors,
+        date_of_birth,
+        grade=school_class.grade if school_class is not None else None,
+        school_year_start=school_class.year.start_date.year if school_class is not None else None,
+    )
+
+
+def _check_class_for(student_school: Unit, school_class: SchoolClass, errors: checks.Errors) -> None:
     if school_class.school_id != student_school.pk:
         errors.setdefault("school_class", []).append(_("Lớp phải thuộc trường của học sinh."))
     elif not school_class.year.is_current:
@@ -72,22 +86,22 @@ def student_create(
     (or `start_date`); enrolled in `school_class` of the current year when given."""
     reject_unknown_fields("student_create", fields, STUDENT_CREATE_OPTIONAL)
     personal_id = (personal_id or "").strip()
-    errors: dict[str, list[str]] = {}
-    _check_person_id(errors, personal_id, sex, date_of_birth)
+    errors: checks.Errors = {}
+    checks.personal_id(errors, personal_id, sex, date_of_birth)
+    _check_birth(errors, date_of_birth, school_class)
     if school_class is not None:
         _check_class_for(school, school_class, errors)
-    _raise(errors)
+    checks.raise_if_any(errors)
     student = Student(
         school=school,
         personal_id=personal_id,
-        full_name=normalise_name(full_name or ""),
         date_of_birth=date_of_birth,
         sex=sex,
         status=StudentStatus.STUDYING,
         current_class=school_class,
         **fields,
     )
-    student.search_name = fold(student.full_name)
+    set_name_columns(student, full_name)
     student.full_clean()
     student.save()
     audit.record_create(actor=actor, obj=student)
@@ -109,11 +123,11 @@ def student_set_class(
     *, actor: Actor, student: Student, school_class: SchoolClass, date: _dt.date | None = None
 ) -> Enrolment:
     """Moves the student to another class: the open enrolment ends, a new one starts (history kept)."""
-    errors: dict[str, list[str]] = {}
+    errors: checks.Errors = {}
     _check_class_for(student.school, school_class, errors)
     if student.current_class_id == school_class.pk:
         errors.setdefault("school_class", []).append(_("Học sinh đang học ở lớp này."))
-    _raise(errors)
+    checks.raise_if_any(errors)
     day = date or _dt.date.today()
     for open_enrolment in Enrolment.objects.filter(student=student, end_date__isnull=True):
         if open_enrolment.start_date and open_enrolment.start_date > day:
@@ -141,7 +155,7 @@ def student_set_status(
     *, actor: Actor, student: Student, status: str, date: _dt.date, note: str = ""
 ) -> StudentStatusEvent:
     """Appends to the status history (never rewrites it) and sets the student's current status."""
-    errors: dict[str, list[str]] = {}
+    errors: checks.Errors = {}
     if status not in StudentStatus.values:
         errors["status"] = [_("Trạng thái không hợp lệ.")]
     last = student.status_events.order_by("-date", "-id").first()
@@ -152,7 +166,7 @@ def student_set_status(
         ]
     if len(note or "") > 255:
         errors["note"] = [_("Ghi chú dài tối đa 255 ký tự.")]
-    _raise(errors)
+    checks.raise_if_any(errors)
     event = StudentStatusEvent(
         school=student.school, student=student, status=status, date=date, note=note or ""
     )
@@ -172,10 +186,10 @@ GUARDIAN_EDITABLE = ("full_name", "relation", "phone", "is_primary")
 
 
 def _clean_guardian(guardian: Guardian) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: checks.Errors = {}
     guardian.full_name = normalise_name(guardian.full_name or "")
-    guardian.phone = _check_phone(errors, "phone", guardian.phone)
-    _raise(errors)
+    guardian.phone = checks.phone(errors, "phone", guardian.phone)
+    checks.raise_if_any(errors)
     guardian.full_clean()
 
 
