@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from . import context
+from .bulk import bulk_insert
 from .models import AuditAction, AuditEntry, Unit, User
 
 # Who does a write: a signed-in user, the anonymous user of a public form, or a label for the system
@@ -75,6 +76,19 @@ def owning_unit(instance: models.Model) -> Unit | None:
     return target if isinstance(target, Unit) else None
 
 
+def _who(actor: Actor) -> dict[str, Any]:
+    """Who wrote a line and from where: the actor and the request's context."""
+    ctx = context.current()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return {
+        "actor": actor if is_user else None,
+        "actor_label": (str(actor.username) if is_user else (str(actor) if actor else "hệ thống"))[:255],  # type: ignore[union-attr]
+        "ip_address": ctx.ip_address,
+        "user_agent": ctx.user_agent,
+        "request_id": ctx.request_id,
+    }
+
+
 def record(
     *,
     actor: Actor,
@@ -87,19 +101,13 @@ def record(
     changes: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEntry:
-    ctx = context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
         unit = unit or owning_unit(obj)
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry.objects.create(
-        actor=actor if is_user else None,
-        actor_label=(str(actor.username) if is_user else (str(actor) if actor else "hệ thống"))[:255],
-        ip_address=ctx.ip_address,
-        user_agent=ctx.user_agent,
-        request_id=ctx.request_id,
+        **_who(actor),
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -119,6 +127,37 @@ def record_create(*, actor: Any, obj: models.Model, note: str = "") -> AuditEntr
         changes={k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "")},
         note=note,
     )
+
+
+def record_create_many(
+    *,
+    actor: Actor,
+    objs: Iterable[models.Model],
+    note: str = "",
+    unit_of: Callable[[Any], Unit | None] = owning_unit,
+) -> int:
+    """The lines record_create writes, one per object, for objects a bulk path has just inserted, written
+    in bulk (core.bulk). `unit_of` saves a query per line where the caller already holds the units."""
+    who = _who(actor)
+    note = note[:255]
+    entries = []
+    for obj in objs:
+        unit = unit_of(obj)
+        entries.append(
+            AuditEntry(
+                **who,
+                action=AuditAction.CREATE,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:255],
+                unit=unit,
+                unit_path=unit.path if unit else "",
+                changes={k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "")},
+                note=note,
+            )
+        )
+    bulk_insert(AuditEntry, entries)
+    return len(entries)
 
 
 def record_update(

@@ -11,12 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giaoducso.core import audit
@@ -27,15 +25,13 @@ from rules.text import fold, normalise_name
 
 from .. import selectors
 from ..models import (
-    Enrolment,
     Guardian,
     School,
     SchoolClass,
     SchoolYear,
     Student,
-    StudentStatus,
-    StudentStatusEvent,
 )
+from ..services.student_bulk import NewStudent, StudentChange, student_bulk_create, student_bulk_update
 from .common import DateParser, ImportContext, WardIndex, common_unit, parse_sex, personal_id_problems
 from .readers import Table
 from .report import FileProblem, ImportResult, Problem
@@ -498,18 +494,38 @@ def _classify(ctx: ImportContext, plan: Plan, rows: list[tuple[Any, ...]], resul
 
 
 def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:
-    """Everything in one transaction: a failure or a killed process leaves no row of the import behind."""
+    """Everything in one transaction: a failure or a killed process leaves no row of the import behind.
+    The rows go through the students' bulk write path (services.student_bulk), audited one line per row."""
     if not plan.new and not plan.changed:
         return
     total = len(plan.new) + len(plan.changed)
     ctx.progress("writing", 0, total)
+    note = _status_note(ctx)
     with transaction.atomic():
         _create_classes(plan)
-        if connection.vendor == "postgresql":
-            _write_postgresql(ctx, plan, total)
-        else:
-            _write_orm(ctx, plan, total)
-        _audit(ctx, plan)
+        created = student_bulk_create(
+            actor=ctx.actor,
+            rows=(_new_student(row, plan) for row in plan.new),
+            year=plan.year,
+            start_date=ctx.today,
+            units=plan.school_units,
+            note=note,
+            progress=lambda done: ctx.progress("writing", done, total),
+        )
+        student_bulk_update(
+            actor=ctx.actor,
+            changes=[
+                StudentChange(pk, _new_student(row, plan), gid, "guardian" in before)
+                for row, pk, before, gid in plan.changed
+            ],
+            befores=[before for _row, _pk, before, _gid in plan.changed],
+            year=plan.year,
+            start_date=ctx.today,
+            units=plan.school_units,
+            note=(_("Cập nhật khi nhập từ tệp %(file)s") % {"file": ctx.file_name})[:255],
+            progress=lambda done: ctx.progress("writing", created + done, total),
+        )
+        _audit_file(ctx, plan)
     result.written = True
     ctx.progress("writing", total, total)
 
@@ -527,289 +543,29 @@ def _create_classes(plan: Plan) -> None:
         plan.classes[(school_id, name)] = pk
 
 
-def _student_values(row: tuple[Any, ...], class_id: int) -> dict[str, Any]:
-    return {
-        "full_name": row[R_NAME],
-        "search_name": row[R_SEARCH],
-        "date_of_birth": row[R_DOB],
-        "sex": row[R_SEX],
-        "ethnicity": row[R_ETHNICITY],
-        "address": row[R_ADDRESS],
-        "ward_id": row[R_WARD],
-        "ward_name": row[R_WARD_NAME],
-        "current_class_id": class_id,
-    }
-
-
-def _batches(items: list[Any], size: int = WRITE_BATCH) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _new_student(row: tuple[Any, ...], plan: Plan) -> NewStudent:
+    return NewStudent(
+        school_id=row[R_SCHOOL],
+        personal_id=row[R_PID],
+        full_name=row[R_NAME],
+        date_of_birth=row[R_DOB],
+        sex=row[R_SEX],
+        class_id=plan.classes[row[R_CLASS]],
+        ethnicity=row[R_ETHNICITY],
+        address=row[R_ADDRESS],
+        ward_id=row[R_WARD],
+        ward_name=row[R_WARD_NAME],
+        guardian_name=row[R_G_NAME],
+        guardian_phone=row[R_G_PHONE],
+    )
 
 
 def _status_note(ctx: ImportContext) -> str:
     return (_("Nhập từ tệp %(file)s") % {"file": ctx.file_name})[:255]
 
 
-def _write_orm(ctx: ImportContext, plan: Plan, total: int) -> None:
-    year, today, note = plan.year, ctx.today, _status_note(ctx)
-    done = 0
-    for batch in _batches(plan.new):
-        students = [
-            Student(
-                school_id=row[R_SCHOOL],
-                personal_id=row[R_PID],
-                status=StudentStatus.STUDYING,
-                **_student_values(row, plan.classes[row[R_CLASS]]),  # type: ignore[arg-type]
-            )
-            for row in batch
-        ]
-        Student.objects.bulk_create(students)
-        if any(s.pk is None for s in students):  # a backend that does not return ids
-            ids = dict(
-                Student.objects.filter(personal_id__in=[s.personal_id for s in students]).values_list(
-                    "personal_id", "pk"
-                )
-            )
-            for s in students:
-                s.pk = ids[s.personal_id]
-        Guardian.objects.bulk_create(
-            [
-                Guardian(
-                    school_id=s.school_id,
-                    student_id=s.pk,
-                    full_name=row[R_G_NAME],
-                    phone=row[R_G_PHONE],
-                    relation=GUARDIAN_RELATION,
-                    is_primary=True,
-                )
-                for s, row in zip(students, batch, strict=True)
-                if row[R_G_NAME]
-            ]
-        )
-        Enrolment.objects.bulk_create(
-            [
-                Enrolment(
-                    school_id=s.school_id,
-                    student_id=s.pk,
-                    year=year,
-                    school_class_id=s.current_class_id,
-                    start_date=today,
-                )
-                for s in students
-            ]
-        )
-        StudentStatusEvent.objects.bulk_create(
-            [
-                StudentStatusEvent(
-                    school_id=s.school_id,
-                    student_id=s.pk,
-                    status=StudentStatus.STUDYING,
-                    date=today,
-                    note=note,
-                )
-                for s in students
-            ]
-        )
-        done += len(batch)
-        ctx.progress("writing", done, total)
-    now = timezone.now()
-    for batch in _batches(plan.changed):
-        students = []
-        for row, pk, _before, _gid in batch:
-            student = Student(
-                pk=pk,
-                school_id=row[R_SCHOOL],
-                updated_at=now,
-                **_student_values(row, plan.classes[row[R_CLASS]]),
-            )  # type: ignore[arg-type]
-            students.append(student)
-        Student.objects.bulk_update(
-            students,
-            [*(name for name, _p in STUDENT_FIELDS), "search_name", "current_class_id", "updated_at"],
-        )
-        update_guardians = []
-        new_guardians = []
-        for row, pk, before, gid in batch:
-            if "guardian" not in before:
-                continue
-            if gid is None:
-                new_guardians.append(
-                    Guardian(
-                        school_id=row[R_SCHOOL],
-                        student_id=pk,
-                        full_name=row[R_G_NAME],
-                        phone=row[R_G_PHONE],
-                        relation=GUARDIAN_RELATION,
-                        is_primary=True,
-                    )
-                )
-            else:
-                update_guardians.append(Guardian(pk=gid, full_name=row[R_G_NAME], phone=row[R_G_PHONE]))
-        Guardian.objects.bulk_update(update_guardians, ["full_name", "phone"])
-        Guardian.objects.bulk_create(new_guardians)
-        enrolled = dict(
-            Enrolment.objects.filter(year=year, student_id__in=[c[1] for c in batch]).values_list(
-                "student_id", "pk"
-            )
-        )
-        moved = []
-        enrol = []
-        for row, pk, _before, _gid in batch:
-            class_id = plan.classes[row[R_CLASS]]
-            if pk in enrolled:
-                moved.append((enrolled[pk], class_id))
-            else:
-                enrol.append(
-                    Enrolment(
-                        school_id=row[R_SCHOOL],
-                        student_id=pk,
-                        year=year,
-                        school_class_id=class_id,
-                        start_date=today,
-                    )
-                )
-        if moved:
-            Enrolment.objects.bulk_update(
-                [Enrolment(pk=e, school_class_id=c) for e, c in moved], ["school_class_id"]
-            )
-        Enrolment.objects.bulk_create(enrol)
-        done += len(batch)
-        ctx.progress("writing", done, total)
-
-
-# Temporary table of the PostgreSQL path: one line per new or changed row.
-_TEMP_TABLE = """
-CREATE TEMP TABLE import_student (
-    personal_id varchar(12) PRIMARY KEY, school_id bigint NOT NULL, full_name varchar(255) NOT NULL,
-    search_name varchar(255) NOT NULL, date_of_birth date NOT NULL, sex varchar(1) NOT NULL,
-    ethnicity varchar(64) NOT NULL, address varchar(255) NOT NULL, ward_id bigint, ward_name varchar(128) NOT NULL,
-    class_id bigint NOT NULL, guardian_name varchar(255) NOT NULL, guardian_phone varchar(20) NOT NULL,
-    is_new boolean NOT NULL, guardian_changed boolean NOT NULL, student_id bigint
-) ON COMMIT DROP
-"""
-
-
-def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
-    year, today, note = plan.year, ctx.today, _status_note(ctx)
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(_TEMP_TABLE)
-        raw = cursor.connection  # psycopg 3 connection, for COPY
-        done = 0
-        with (
-            raw.cursor() as pg,
-            pg.copy(
-                "COPY import_student (personal_id, school_id, full_name, search_name, date_of_birth, sex, ethnicity,"
-                " address, ward_id, ward_name, class_id, guardian_name, guardian_phone, is_new, guardian_changed)"
-                " FROM STDIN"
-            ) as copy,
-        ):
-            classes = plan.classes
-            for row in plan.new:
-                copy.write_row(
-                    (
-                        row[R_PID], row[R_SCHOOL], row[R_NAME], row[R_SEARCH], row[R_DOB], row[R_SEX],
-                        row[R_ETHNICITY], row[R_ADDRESS], row[R_WARD], row[R_WARD_NAME], classes[row[R_CLASS]],
-                        row[R_G_NAME], row[R_G_PHONE], True, bool(row[R_G_NAME]),
-                    )
-                )  # fmt: skip
-                done += 1
-                if done % 10_000 == 0:
-                    ctx.progress("writing", done // 2, total)
-            for row, _pk, before, _gid in plan.changed:
-                copy.write_row(
-                    (
-                        row[R_PID], row[R_SCHOOL], row[R_NAME], row[R_SEARCH], row[R_DOB], row[R_SEX],
-                        row[R_ETHNICITY], row[R_ADDRESS], row[R_WARD], row[R_WARD_NAME], classes[row[R_CLASS]],
-                        row[R_G_NAME], row[R_G_PHONE], False, "guardian" in before,
-                    )
-                )  # fmt: skip
-        ctx.progress("writing", total // 2, total)
-        cursor.execute("ANALYZE import_student")
-        cursor.execute(
-            """
-            INSERT INTO directory_student (school_id, personal_id, ministry_code, full_name, search_name,
-                date_of_birth, sex, ethnicity, nationality, place_of_birth, address, ward_id, ward_name,
-                disability, policy_groups, status, current_class_id, created_at, updated_at)
-            SELECT school_id, personal_id, '', full_name, search_name, date_of_birth, sex, ethnicity, %s, '',
-                address, ward_id, ward_name, '', '[]'::jsonb, %s, class_id, %s, %s
-            FROM import_student WHERE is_new ORDER BY personal_id
-            """,
-            [Student._meta.get_field("nationality").default, StudentStatus.STUDYING, now, now],
-        )
-        cursor.execute(
-            """
-            UPDATE directory_student s SET full_name = t.full_name, search_name = t.search_name,
-                date_of_birth = t.date_of_birth, sex = t.sex, ethnicity = t.ethnicity, address = t.address,
-                ward_id = t.ward_id, ward_name = t.ward_name, current_class_id = t.class_id, updated_at = %s
-            FROM import_student t WHERE s.personal_id = t.personal_id AND NOT t.is_new
-            """,
-            [now],
-        )
-        cursor.execute(
-            "UPDATE import_student t SET student_id = s.id FROM directory_student s WHERE s.personal_id = t.personal_id"
-        )
-        ctx.progress("writing", total * 3 // 4, total)
-        # The first (lowest id) primary guardian is the one the file's columns describe.
-        cursor.execute(
-            """
-            UPDATE directory_guardian g SET full_name = t.guardian_name, phone = t.guardian_phone
-            FROM import_student t
-            WHERE t.guardian_changed AND NOT t.is_new AND g.id = (
-                SELECT min(p.id) FROM directory_guardian p WHERE p.student_id = t.student_id AND p.is_primary)
-            """
-        )
-        cursor.execute(
-            """
-            INSERT INTO directory_guardian (school_id, student_id, full_name, relation, phone, is_primary)
-            SELECT t.school_id, t.student_id, t.guardian_name, %s, t.guardian_phone, true
-            FROM import_student t
-            WHERE t.guardian_changed AND NOT EXISTS (
-                SELECT 1 FROM directory_guardian p WHERE p.student_id = t.student_id AND p.is_primary)
-            ORDER BY t.student_id
-            """,
-            [GUARDIAN_RELATION],
-        )
-        cursor.execute(
-            """
-            UPDATE directory_enrolment e SET school_class_id = t.class_id
-            FROM import_student t
-            WHERE NOT t.is_new AND e.student_id = t.student_id AND e.year_id = %s AND e.school_class_id <> t.class_id
-            """,
-            [year.pk],
-        )
-        cursor.execute(
-            """
-            INSERT INTO directory_enrolment (school_id, student_id, year_id, school_class_id, start_date)
-            SELECT t.school_id, t.student_id, %s, t.class_id, %s FROM import_student t
-            WHERE NOT EXISTS (
-                SELECT 1 FROM directory_enrolment e WHERE e.student_id = t.student_id AND e.year_id = %s)
-            ORDER BY t.student_id
-            """,
-            [year.pk, today, year.pk],
-        )
-        cursor.execute(
-            """
-            INSERT INTO directory_studentstatusevent (school_id, student_id, status, date, note, created_at)
-            SELECT school_id, student_id, %s, %s, %s, %s FROM import_student WHERE is_new ORDER BY student_id
-            """,
-            [StudentStatus.STUDYING, today, note, now],
-        )
-        cursor.execute("DROP TABLE import_student")
-
-
-def _audit(ctx: ImportContext, plan: Plan) -> None:
-    """One line per changed student (old → new); one line for all new students of the file."""
-    for row, pk, before, _gid in plan.changed:
-        student = Student(pk=pk, full_name=row[R_NAME], school=plan.school_units[row[R_SCHOOL]])
-        after = {key: _after_value(row, key, plan) for key in before}
-        audit.record(
-            actor=ctx.actor,
-            action=AuditAction.UPDATE,
-            obj=student,
-            changes=audit.diff(before, after),
-            note=(_("Cập nhật khi nhập từ tệp %(file)s") % {"file": ctx.file_name})[:255],
-        )
+def _audit_file(ctx: ImportContext, plan: Plan) -> None:
+    """Beside the line of each new row: one line for the file, with its fingerprint."""
     if plan.new:
         units = {plan.school_units[row[R_SCHOOL]].path for row in plan.new}
         audit.record(
@@ -824,11 +580,3 @@ def _audit(ctx: ImportContext, plan: Plan) -> None:
             changes={"count": len(plan.new), "file": ctx.file_name, "sha256": ctx.sha256},
             note=_("Nhập học sinh từ tệp"),
         )
-
-
-def _after_value(row: tuple[Any, ...], key: str, plan: Plan) -> Any:
-    if key == "current_class_id":
-        return plan.classes[row[R_CLASS]]
-    if key == "guardian":
-        return [row[R_G_NAME], row[R_G_PHONE]]
-    return row[dict(STUDENT_FIELDS)[key]]
