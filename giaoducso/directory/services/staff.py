@@ -14,6 +14,7 @@ from giaoducso.core.services import reject_unknown_fields
 from .. import checks
 from ..models import Staff, StaffAssignment
 from .names import set_name_columns
+from .staff_bulk import main_assignment
 
 STAFF_EDITABLE = (
     "full_name",
@@ -39,10 +40,8 @@ def staff_create(*, actor: Actor, school: Any, personal_id: str, full_name: str,
     staff.full_clean()
     staff.save()
     audit.record_create(actor=actor, obj=staff)
-    # The school that keeps the record is where they work, until staff_assign adds another.
-    assignment = StaffAssignment.objects.create(
-        school=school, staff=staff, position=staff.position, is_main=True
-    )
+    assignment = main_assignment(staff)
+    assignment.save()
     audit.record_create(actor=actor, obj=assignment)
     return staff
 
