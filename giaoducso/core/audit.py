@@ -11,9 +11,10 @@ from typing import Any, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.utils import timezone
 
 from . import context
-from .bulk import bulk_insert
+from .bulk import insert_rows
 from .models import AuditAction, AuditEntry, Unit, User
 
 # Who does a write: a signed-in user, the anonymous user of a public form, or a label for the system
@@ -129,6 +130,24 @@ def record_create(*, actor: Any, obj: models.Model, note: str = "") -> AuditEntr
     )
 
 
+_ROW_FIELDS = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "ip_address",
+    "user_agent",
+    "request_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "unit_id",
+    "unit_path",
+    "changes",
+    "note",
+)
+
+
 def record_create_many(
     *,
     actor: Actor,
@@ -137,27 +156,32 @@ def record_create_many(
     unit_of: Callable[[Any], Unit | None] = owning_unit,
 ) -> int:
     """The lines record_create writes, one per object, for objects a bulk path has just inserted, written
-    in bulk (core.bulk). `unit_of` saves a query per line where the caller already holds the units."""
+    as plain rows in one bulk insert (core.bulk). `unit_of` saves a query per line where the caller already
+    holds the units."""
     who = _who(actor)
-    note = note[:255]
-    entries = []
+    actor_id = who["actor"].pk if who["actor"] is not None else None
+    head = (timezone.now(), actor_id, who["actor_label"], who["ip_address"], who["user_agent"])
+    request_id, note = who["request_id"], note[:255]
+    rows = []
     for obj in objs:
         unit = unit_of(obj)
-        entries.append(
-            AuditEntry(
-                **who,
-                action=AuditAction.CREATE,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:255],
-                unit=unit,
-                unit_path=unit.path if unit else "",
-                changes={k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "")},
-                note=note,
+        changes = {k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "")}
+        rows.append(
+            (
+                *head,
+                request_id,
+                AuditAction.CREATE,
+                obj._meta.label_lower,
+                str(obj.pk),
+                str(obj)[:255],
+                unit.pk if unit else None,
+                unit.path if unit else "",
+                changes,
+                note,
             )
         )
-    bulk_insert(AuditEntry, entries)
-    return len(entries)
+    insert_rows(AuditEntry, _ROW_FIELDS, rows)
+    return len(rows)
 
 
 def record_update(
