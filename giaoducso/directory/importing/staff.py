@@ -5,20 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giaoducso.core import audit
 from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
-from rules.students import normalise_phone
+from rules import fields
 from rules.text import normalise_name
 
 from ..models import School, Staff
 from ..services.staff_bulk import NewStaff, staff_bulk_create, staff_bulk_update
-from .common import DateParser, ImportContext, common_unit, parse_sex, personal_id_problems
+from .common import (
+    DateParser,
+    ImportContext,
+    common_unit,
+    contact_problems,
+    field_problem,
+    parse_sex,
+    personal_id_problems,
+)
 from .readers import Table
 from .report import ImportResult, Problem
 
@@ -56,7 +62,6 @@ FIELDS = (
     "phone",
     "email",
 )
-MIN_AGE, MAX_AGE = 18, 70
 BATCH = 1000
 
 
@@ -108,19 +113,11 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                 errors.append(Problem(number, "ngay_sinh", dob_text, parsed))
             else:
                 dob = parsed
-                age = ctx.today.year - dob.year - ((ctx.today.month, ctx.today.day) < (dob.month, dob.day))
-                if not MIN_AGE <= age <= MAX_AGE:
-                    errors.append(
-                        Problem(
-                            number,
-                            "ngay_sinh",
-                            dob_text,
-                            _(
-                                "Tuổi theo ngày sinh (%(age)d) nằm ngoài %(low)d–%(high)d tuổi của người lao động."
-                            )
-                            % {"age": age, "low": MIN_AGE, "high": MAX_AGE},
-                        )
-                    )
+                problem = field_problem(
+                    number, "ngay_sinh", dob_text, fields.working_age("date_of_birth", dob, ctx.today)
+                )
+                if problem is not None:
+                    errors.append(problem)
         sex = parse_sex(sex_text) if sex_text else None
         if sex_text and sex is None:
             errors.append(Problem(number, "gioi_tinh", sex_text, _("Giới tính phải là “Nam” hoặc “Nữ”.")))
@@ -160,16 +157,8 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                         _("Bạn không có quyền nhập dữ liệu cho trường %(code)s.") % {"code": code},
                     )
                 )
-        phone = ""
-        if phone_text:
-            phone = normalise_phone(phone_text) or ""
-            if not phone:
-                errors.append(Problem(number, "dien_thoai", phone_text, _("Số điện thoại không hợp lệ.")))
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                errors.append(Problem(number, "email", email, _("Địa chỉ thư điện tử không hợp lệ.")))
+        phone, contact = contact_problems(number, phone_text, email)
+        errors += contact
         if errors:
             result.errors.extend(errors)
             continue

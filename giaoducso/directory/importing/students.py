@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from giaoducso.core import audit
 from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
-from rules.students import LEVEL_GRADES, age_plausible, normalise_phone, parse_class_name
+from rules import fields
+from rules.students import LEVEL_GRADES, parse_class_name
 from rules.text import fold, normalise_name
 
 from .. import selectors
@@ -32,7 +33,15 @@ from ..models import (
     Student,
 )
 from ..services.student_bulk import NewStudent, StudentChange, student_bulk_create, student_bulk_update
-from .common import DateParser, ImportContext, WardIndex, common_unit, parse_sex, personal_id_problems
+from .common import (
+    DateParser,
+    ImportContext,
+    WardIndex,
+    common_unit,
+    field_problem,
+    parse_sex,
+    personal_id_problems,
+)
 from .readers import Table
 from .report import FileProblem, ImportResult, Problem
 
@@ -280,38 +289,21 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                 else:
                     class_key = (school.pk, intern(class_name))
                     plan.grades.setdefault(class_key, grade)
-                    if dob is not None and not age_plausible(dob, grade, start_year):
-                        row_errors.append(
-                            Problem(
-                                number,
-                                "ngay_sinh",
-                                dob_text,
-                                _(
-                                    "Tuổi theo ngày sinh %(dob)s (%(age)d tuổi năm %(year)d) không phù hợp với khối %(grade)s."
-                                )
-                                % {
-                                    "dob": dob_text,
-                                    "age": start_year - dob.year,
-                                    "year": start_year,
-                                    "grade": grade if grade else _("mầm non"),
-                                },
-                            )
+                    if dob is not None:
+                        too_young_or_old = field_problem(
+                            number,
+                            "ngay_sinh",
+                            dob_text,
+                            fields.student_age("date_of_birth", dob, grade, start_year),
                         )
+                        if too_young_or_old is not None:
+                            row_errors.append(too_young_or_old)
         phone = ""
         if phone_text:
-            normalised = normalise_phone(phone_text)
-            if normalised is None:
-                row_errors.append(
-                    Problem(
-                        number,
-                        "dien_thoai",
-                        phone_text,
-                        _("Số điện thoại «%(value)s» không hợp lệ (di động 10 số, ví dụ 0901234567).")
-                        % {"value": phone_text},
-                    )
-                )
-            else:
-                phone = normalised
+            phone, problem = fields.phone("dien_thoai", phone_text)
+            bad_phone = field_problem(number, "dien_thoai", phone_text, problem)
+            if bad_phone is not None:
+                row_errors.append(bad_phone)
             if not g_name:
                 row_errors.append(
                     Problem(number, "ho_ten_cha_me", "", _("Có số điện thoại nhưng chưa nhập họ tên cha mẹ."))
