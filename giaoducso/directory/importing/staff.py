@@ -15,6 +15,7 @@ from rules import fields
 from rules.text import normalise_name
 
 from ..models import School, Staff
+from ..services.staff_bulk import FIELDS as BULK_FIELDS
 from ..services.staff_bulk import NewStaff, staff_bulk_create, staff_bulk_update
 from .common import (
     DateParser,
@@ -51,17 +52,7 @@ LIMITS = {
     "mon_day": 255,
     "email": 254,
 }
-FIELDS = (
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "position",
-    "employment_type",
-    "qualification",
-    "subjects",
-    "phone",
-    "email",
-)
+FIELDS = ("full_name", *BULK_FIELDS)  # compared with the stored record to find changed rows
 BATCH = 1000
 
 
