@@ -80,3 +80,13 @@ def name_sort_key(full_name: str) -> str:
     given, middle, family = words[-1], words[1:-1], words[0] if len(words) > 1 else ""
     key = _COMPONENT_END.join((given, "".join(middle), family))
     return key[:SORT_KEY_LENGTH]
+
+
+def name_columns(raw: str) -> dict[str, str]:
+    """Every column derived from a person's name, as stored: the name itself, its search key and its sort key.
+
+    The one place that knows them: services, bulk writes, imports and the demo all take their values from
+    here, so a new derived column (a sort key) is added once.
+    """
+    full_name = normalise_name(raw)
+    return {"full_name": full_name, "search_name": fold(full_name), "sort_key": name_sort_key(full_name)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeAlias
 
 from django.apps import apps
@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from . import context
+from .bulk import insert_rows
 from .models import AuditAction, AuditEntry, Unit, User
 from .numbers import grouped
 
@@ -81,6 +82,19 @@ def owning_unit(instance: models.Model) -> Unit | None:
     return target if isinstance(target, Unit) else None
 
 
+def _who(actor: Actor) -> dict[str, Any]:
+    """Who wrote a line and from where: the actor and the request's context."""
+    ctx = context.current()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return {
+        "actor": actor if is_user else None,
+        "actor_label": (str(actor.username) if is_user else (str(actor) if actor else "hệ thống"))[:255],  # type: ignore[union-attr]
+        "ip_address": ctx.ip_address,
+        "user_agent": ctx.user_agent,
+        "request_id": ctx.request_id,
+    }
+
+
 def record(
     *,
     actor: Actor,
@@ -121,19 +135,13 @@ def entry(
     note: str = "",
 ) -> AuditEntry:
     """The line `record` writes, unsaved: bulk writers collect them for `record_many`."""
-    ctx = context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
         unit = unit or owning_unit(obj)
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry(
-        actor=actor if is_user else None,
-        actor_label=(str(actor.username) if is_user else (str(actor) if actor else "hệ thống"))[:255],
-        ip_address=ctx.ip_address,
-        user_agent=ctx.user_agent,
-        request_id=ctx.request_id,
+        **_who(actor),
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -153,6 +161,60 @@ def record_create(*, actor: Any, obj: models.Model, note: str = "") -> AuditEntr
         changes={k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "")},
         note=note,
     )
+
+
+_ROW_FIELDS = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "ip_address",
+    "user_agent",
+    "request_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "unit_id",
+    "unit_path",
+    "changes",
+    "note",
+)
+
+
+def record_create_many(
+    *,
+    actor: Actor,
+    objs: Iterable[models.Model],
+    note: str = "",
+    unit_of: Callable[[Any], Unit | None] = owning_unit,
+) -> int:
+    """The lines record_create writes, one per object, for objects a bulk path has just inserted, written
+    as plain rows in one bulk insert (core.bulk). `unit_of` saves a query per line where the caller already
+    holds the units."""
+    who = _who(actor)
+    actor_id = who["actor"].pk if who["actor"] is not None else None
+    head = (timezone.now(), actor_id, who["actor_label"], who["ip_address"], who["user_agent"])
+    request_id, note = who["request_id"], note[:255]
+    rows = []
+    for obj in objs:
+        unit = unit_of(obj)
+        changes = {k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "")}
+        rows.append(
+            (
+                *head,
+                request_id,
+                AuditAction.CREATE,
+                obj._meta.label_lower,
+                str(obj.pk),
+                str(obj)[:255],
+                unit.pk if unit else None,
+                unit.path if unit else "",
+                changes,
+                note,
+            )
+        )
+    insert_rows(AuditEntry, _ROW_FIELDS, rows)
+    return len(rows)
 
 
 def record_update(

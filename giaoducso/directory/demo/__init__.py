@@ -15,10 +15,8 @@ from giaoducso.core import audit
 from giaoducso.core.demo import AccountPlan, DemoOptions, UnitPlan, Written
 from giaoducso.core.models import AuditAction, Unit, User
 from rules import codelists
-from rules.text import fold, name_sort_key
 
 from ..models import (
-    Enrolment,
     Equipment,
     Guardian,
     Room,
@@ -28,13 +26,14 @@ from ..models import (
     Staff,
     StaffAssignment,
     Student,
-    StudentStatus,
-    StudentStatusEvent,
     Term,
 )
+from ..services.staff_bulk import NewStaff, staff_bulk_create
+from ..services.student_bulk import NewStudent, student_bulk_create
 from .plan import CHILD_RECORD, PROVINCE_CODE, STAFF_RECORD, STUDENT_RECORD, DemoPlan, build_plan
 
 BATCH_SIZE = 2000
+DEMO_NOTE = "Dữ liệu mẫu"
 # How the bulk-load audit lines name each table.
 TABLE_LABELS = {
     "directory.school": "hồ sơ trường",
@@ -114,36 +113,30 @@ def write_plan(plan: DemoPlan, units: dict[str, Unit]) -> None:
             for s in plan.schools
         ],
     )
-    staff = [
-        Staff(
-            school=units[s.school_code],
-            personal_id=s.personal_id,
-            full_name=s.full_name,
-            search_name=fold(s.full_name),
-            sort_key=name_sort_key(s.full_name),
-            sex=s.sex,
-            date_of_birth=s.date_of_birth,
-            # The plan speaks in names; the record keeps the codes of rules/codelists.
-            position=_code(codelists.staff_positions(), s.position),
-            employment_type=_code(codelists.employment_kinds(), s.employment_type),
-            qualification=_code(codelists.qualifications(), s.qualification),
-            subjects=s.subjects,
-            phone=s.phone,
-        )
-        for s in plan.staff
-    ]
-    bulk(Staff, staff)
-    _fill_pks(Staff, staff, units)
+    school_units = {unit.pk: unit for unit in units.values()}
+    staff = staff_bulk_create(
+        actor=None,
+        rows=[
+            NewStaff(
+                school_id=units[s.school_code].pk,
+                personal_id=s.personal_id,
+                full_name=s.full_name,
+                sex=s.sex,
+                date_of_birth=s.date_of_birth,
+                # The plan speaks in names; the record keeps the codes of rules/codelists.
+                position=_code(codelists.staff_positions(), s.position),
+                employment_type=_code(codelists.employment_kinds(), s.employment_type),
+                qualification=_code(codelists.qualifications(), s.qualification),
+                subjects=s.subjects,
+                phone=s.phone,
+            )
+            for s in plan.staff
+        ],
+        units=school_units,
+        note=DEMO_NOTE,
+    )
     staff_by_id = {s.personal_id: s for s in staff}
     assignments = [
-        StaffAssignment(
-            school=units[s.school_code],
-            staff=staff_by_id[s.personal_id],
-            position=_code(codelists.staff_positions(), s.position),
-        )
-        for s in plan.staff
-    ]
-    assignments += [
         StaffAssignment(
             school=units[s.second_school_code],
             staff=staff_by_id[s.personal_id],
@@ -214,76 +207,43 @@ def write_plan(plan: DemoPlan, units: dict[str, Unit]) -> None:
     # the insert itself at this size.
     class_ids = {(c.school.code, c.name): c.pk for c in classes}
 
-    students = [
-        Student(
-            school_id=units[s.school_code].pk,
-            personal_id=s.personal_id,
-            full_name=s.full_name,
-            search_name=fold(s.full_name),
-            sort_key=name_sort_key(s.full_name),
-            date_of_birth=s.date_of_birth,
-            sex=s.sex,
-            ethnicity=_code(codelists.ethnic_groups(), s.ethnicity),
-            place_of_birth=s.place_of_birth,
-            birth_province=_code(codelists.provinces(), s.place_of_birth),
-            birth_commune=s.birth_commune,
-            father_name=s.father_name,
-            father_birth_year=s.father_birth_year,
-            mother_name=s.mother_name,
-            mother_birth_year=s.mother_birth_year,
-            address=s.address,
-            ward_id=units[s.ward_code].pk if s.ward_code else None,
-            ward_name=s.ward_name,
-            disability=s.disability,
-            policy_groups=list(s.policy_groups),
-            status=StudentStatus.STUDYING,
-            current_class_id=class_ids[(s.school_code, s.class_name)],
-        )
-        for s in plan.students
-    ]
-    bulk(Student, students)
-    _fill_pks(Student, students, units)
-    bulk(
-        Guardian,
-        [
-            Guardian(
-                school_id=student.school_id,
-                student_id=student.pk,
-                full_name=s.guardian_name,
-                relation=s.guardian_relation,
-                phone=s.guardian_phone,
+    student_bulk_create(
+        actor=None,
+        rows=(
+            NewStudent(
+                school_id=units[s.school_code].pk,
+                personal_id=s.personal_id,
+                full_name=s.full_name,
+                date_of_birth=s.date_of_birth,
+                sex=s.sex,
+                class_id=class_ids[(s.school_code, s.class_name)],
+                ethnicity=_code(codelists.ethnic_groups(), s.ethnicity),
+                address=s.address,
+                ward_id=units[s.ward_code].pk if s.ward_code else None,
+                ward_name=s.ward_name,
+                place_of_birth=s.place_of_birth,
+                birth_province=_code(codelists.provinces(), s.place_of_birth),
+                birth_commune=s.birth_commune,
+                father_name=s.father_name,
+                father_birth_year=s.father_birth_year,
+                mother_name=s.mother_name,
+                mother_birth_year=s.mother_birth_year,
+                disability=s.disability,
+                policy_groups=s.policy_groups,
+                guardian_name=s.guardian_name,
+                guardian_phone=s.guardian_phone,
+                guardian_relation=s.guardian_relation,
             )
-            for s, student in zip(plan.students, students, strict=True)
-        ],
-    )
-    bulk(
-        Enrolment,
-        [
-            Enrolment(
-                school_id=student.school_id,
-                student_id=student.pk,
-                year_id=current.pk,
-                school_class_id=student.current_class_id,
-                start_date=current.start_date,
-            )
-            for student in students
-        ],
-    )
-    bulk(
-        StudentStatusEvent,
-        [
-            StudentStatusEvent(
-                school_id=student.school_id,
-                student_id=student.pk,
-                status=StudentStatus.STUDYING,
-                date=current.start_date,
-                note="Dữ liệu mẫu",
-            )
-            for student in students
-        ],
+            for s in plan.students
+        ),
+        year=current,
+        start_date=current.start_date,
+        units=school_units,
+        note=DEMO_NOTE,
     )
 
-    # Bulk inserts skip the per-row audit; one line per school and table records what was loaded and why.
+    # Students and staff are audited a line per row by their bulk paths; the other tables, loaded here,
+    # one line per school and table records what was loaded and why.
     for school in plan.schools:
         school_unit = units[school.code]
         for label, count in sorted(loaded[school_unit.pk].items()):
@@ -322,14 +282,6 @@ def _write_years(plan: DemoPlan, units: dict[str, Unit]) -> SchoolYear:
             )
         years[year.name] = record
     return years[plan.current_year.name]
-
-
-def _fill_pks(model: type[Staff] | type[Student], rows: list[Any], units: dict[str, Unit]) -> None:
-    if any(row.pk is None for row in rows):
-        # Backends that do not return ids from a bulk insert: fetch them once.
-        pks = dict(model.objects.filter(school__code__in=units).values_list("personal_id", "pk"))
-        for row in rows:
-            row.pk = pks[row.personal_id]
 
 
 def _link(user: User, kind: str, personal_id: str) -> None:

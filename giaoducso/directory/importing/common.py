@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from giaoducso.core.models import Unit, UnitKind
 from giaoducso.core.scoping import has_perm
-from rules import identifiers
+from rules import fields, identifiers
+from rules.fields import FieldProblem
 from rules.text import fold
 
+from .. import checks
 from .report import Problem
 
 # progress(phase, done, total): phase is "reading", "checking" or "writing".
@@ -46,7 +48,7 @@ _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 class DateParser:
-    """dd/mm/yyyy into a real date; cached, since a file has few distinct birth dates."""
+    """dd/mm/yyyy into a real date of birth (rules.fields.birth_date); cached, since a file has few distinct birth dates."""
 
     def __init__(self, today: dt.date) -> None:
         self.today = today
@@ -68,10 +70,9 @@ class DateParser:
             except ValueError:
                 result = _("Ngày %(value)s không có thật.") % {"value": text}
             else:
-                if result > self.today:
-                    result = _("Ngày %(value)s ở tương lai.") % {"value": text}
-                elif year < 1900:
-                    result = _("Năm %(year)d quá xa, hãy kiểm tra lại.") % {"year": year}
+                problem = fields.birth_date("date", result, self.today)
+                if problem is not None:
+                    result = checks.message(problem)
         if len(self._cache) < 100_000:
             self._cache[text] = result
         return result
@@ -153,6 +154,23 @@ class WardIndex:
 
     def unit(self, pk: int) -> Unit:
         return Unit.objects.get(pk=pk)
+
+
+def field_problem(row: int, column: str, value: str, problem: FieldProblem | None) -> Problem | None:
+    """A problem of the shared field checks (directory.checks), named by its row and column."""
+    if problem is None:
+        return None
+    return Problem(row, column, value[:60], checks.message(problem))
+
+
+def contact_problems(row: int, phone_text: str, email: str) -> tuple[str, list[Problem]]:
+    """The phone as stored and the problems of the dien_thoai and email cells (staff and school imports)."""
+    phone, problem = fields.phone("dien_thoai", phone_text)
+    found = [
+        field_problem(row, "dien_thoai", phone_text, problem),
+        field_problem(row, "email", email, checks.email("email", email)),
+    ]
+    return phone, [p for p in found if p is not None]
 
 
 def too_long(row: int, column: str, value: str, limit: int) -> Problem | None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -15,12 +13,11 @@ from giaoducso.core import audit
 from giaoducso.core import services as core_services
 from giaoducso.core.models import AuditAction, Unit, UnitKind
 from giaoducso.core.roles import Perm
-from rules.identifiers import is_school_code
-from rules.students import normalise_phone
+from rules import fields as field_rules
 from rules.text import fold
 
 from ..models import Ownership, School, SchoolLevel
-from .common import ImportContext, WardIndex, common_unit
+from .common import ImportContext, WardIndex, common_unit, contact_problems, field_problem
 from .readers import Table
 from .report import ImportResult, Problem
 
@@ -86,10 +83,9 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                 errors.append(
                     Problem(number, column, value[:60], _("Dài quá %(limit)d ký tự.") % {"limit": limit})
                 )
-        if code and not is_school_code(code):
-            errors.append(
-                Problem(number, "ma_truong", code, _("Mã trường chỉ gồm chữ và số, tối đa 12 ký tự."))
-            )
+        bad_code = field_problem(number, "ma_truong", code, field_rules.school_code("ma_truong", code))
+        if bad_code is not None:
+            errors.append(bad_code)
         if code in seen:
             errors.append(
                 Problem(
@@ -119,16 +115,8 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                     number, "loai_hinh", ownership_text, _("Loại hình phải là “Công lập” hoặc “Tư thục”.")
                 )
             )
-        phone = ""
-        if phone_text:
-            phone = normalise_phone(phone_text) or ""
-            if not phone:
-                errors.append(Problem(number, "dien_thoai", phone_text, _("Số điện thoại không hợp lệ.")))
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                errors.append(Problem(number, "email", email, _("Địa chỉ thư điện tử không hợp lệ.")))
+        phone, contact = contact_problems(number, phone_text, email)
+        errors += contact
         existing = units.get(code) if code else None
         parent = None
         if existing is not None and existing.kind != UnitKind.SCHOOL:

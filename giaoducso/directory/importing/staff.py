@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giaoducso.core import audit
 from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
-from rules.students import normalise_phone
-from rules.text import fold, name_sort_key, normalise_name
+from rules import fields
+from rules.text import normalise_name
 
-from ..models import School, Staff, StaffAssignment
+from ..models import School, Staff
 from ..services.codes import STAFF_CODE_FIELDS, read_code, unknown_message
-from .common import DateParser, ImportContext, common_unit, parse_sex, personal_id_problems
+from ..services.staff_bulk import FIELDS as BULK_FIELDS
+from ..services.staff_bulk import NewStaff, staff_bulk_create, staff_bulk_update
+from .common import (
+    DateParser,
+    ImportContext,
+    common_unit,
+    contact_problems,
+    field_problem,
+    parse_sex,
+    personal_id_problems,
+)
 from .readers import Table
 from .report import ImportResult, Problem
 
@@ -47,18 +53,7 @@ LIMITS = {
     "mon_day": 255,
     "email": 254,
 }
-FIELDS = (
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "position",
-    "employment_type",
-    "qualification",
-    "subjects",
-    "phone",
-    "email",
-)
-MIN_AGE, MAX_AGE = 18, 70
+FIELDS = ("full_name", *BULK_FIELDS)  # compared with the stored record to find changed rows
 BATCH = 1000
 
 
@@ -110,19 +105,11 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                 errors.append(Problem(number, "ngay_sinh", dob_text, parsed))
             else:
                 dob = parsed
-                age = ctx.today.year - dob.year - ((ctx.today.month, ctx.today.day) < (dob.month, dob.day))
-                if not MIN_AGE <= age <= MAX_AGE:
-                    errors.append(
-                        Problem(
-                            number,
-                            "ngay_sinh",
-                            dob_text,
-                            _(
-                                "Tuổi theo ngày sinh (%(age)d) nằm ngoài %(low)d–%(high)d tuổi của người lao động."
-                            )
-                            % {"age": age, "low": MIN_AGE, "high": MAX_AGE},
-                        )
-                    )
+                problem = field_problem(
+                    number, "ngay_sinh", dob_text, fields.working_age("date_of_birth", dob, ctx.today)
+                )
+                if problem is not None:
+                    errors.append(problem)
         sex = parse_sex(sex_text) if sex_text else None
         if sex_text and sex is None:
             errors.append(Problem(number, "gioi_tinh", sex_text, _("Giới tính phải là “Nam” hoặc “Nữ”.")))
@@ -164,11 +151,8 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                         _("Bạn không có quyền nhập dữ liệu cho trường %(code)s.") % {"code": code},
                     )
                 )
-        phone = ""
-        if phone_text:
-            phone = normalise_phone(phone_text) or ""
-            if not phone:
-                errors.append(Problem(number, "dien_thoai", phone_text, _("Số điện thoại không hợp lệ.")))
+        phone, contact = contact_problems(number, phone_text, email)
+        errors += contact
         # Position, contract kind and qualification: a code or a name of their list, stored as the code.
         coded = {}
         for column, value, (model_field, (codes, what)) in zip(
@@ -181,11 +165,6 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
             if code is None:
                 errors.append(Problem(number, column, value, unknown_message(value, what)))
             coded[model_field] = code or ""
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                errors.append(Problem(number, "email", email, _("Địa chỉ thư điện tử không hợp lệ.")))
         if errors:
             result.errors.extend(errors)
             continue
@@ -246,66 +225,28 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
 
 
 def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:
+    """In one transaction, through the staff's bulk write path (services.staff_bulk), one audit line a row."""
     if not plan.new and not plan.changed:
         return
     total = len(plan.new) + len(plan.changed)
     ctx.progress("writing", 0, total)
     note = (_("Nhập từ tệp %(file)s") % {"file": ctx.file_name})[:255]
     with transaction.atomic():
-        done = 0
         for start in range(0, len(plan.new), BATCH):
             batch = plan.new[start : start + BATCH]
-            created = Staff.objects.bulk_create(
-                [
-                    Staff(
-                        search_name=fold(values["full_name"]),
-                        sort_key=name_sort_key(values["full_name"]),
-                        **values,
-                    )
-                    for _n, values in batch
-                ]
-            )
-            if any(s.pk is None for s in created):
-                ids = dict(
-                    Staff.objects.filter(personal_id__in=[s.personal_id for s in created]).values_list(
-                        "personal_id", "pk"
-                    )
-                )
-                for s in created:
-                    s.pk = ids[s.personal_id]
-            StaffAssignment.objects.bulk_create(
-                [
-                    StaffAssignment(school_id=s.school_id, staff_id=s.pk, position=s.position, is_main=True)
-                    for s in created
-                ]
-            )
-            done += len(batch)
-            ctx.progress("writing", done, total)
-        now = timezone.now()
-        for pk, values, before in plan.changed:
-            staff = Staff(
-                pk=pk,
-                school=plan.units[values["school_id"]],
-                **{k: v for k, v in values.items() if k != "school_id"},
-            )
-            Staff.objects.filter(pk=pk).update(
-                search_name=fold(values["full_name"]),
-                sort_key=name_sort_key(values["full_name"]),
-                updated_at=now,
-                **{k: values[k] for k in FIELDS},
-            )
-            if "position" in before:
-                StaffAssignment.objects.filter(staff_id=pk, school_id=values["school_id"]).update(
-                    position=values["position"]
-                )
-            audit.record(
+            staff_bulk_create(
                 actor=ctx.actor,
-                action=AuditAction.UPDATE,
-                obj=staff,
-                changes={k: [_plain(v), _plain(values[k])] for k, v in before.items()},
+                rows=[NewStaff(**values) for _n, values in batch],
+                units=plan.units,
                 note=note,
             )
-            done += 1
+            ctx.progress("writing", start + len(batch), total)
+        staff_bulk_update(
+            actor=ctx.actor,
+            changes=[(pk, NewStaff(**values), before) for pk, values, before in plan.changed],
+            units=plan.units,
+            note=note,
+        )
         if plan.new:
             audit.record(
                 actor=ctx.actor,
@@ -319,7 +260,3 @@ def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:
             )
     result.written = True
     ctx.progress("writing", total, total)
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value

@@ -1,9 +1,9 @@
 """The student import: check the whole file, then write new and changed students in one transaction.
 
 Memory: a row is kept as one compact tuple (see `R_*`), strings shared where they repeat; the existing
-students are read in chunks of CHUNK ids and only the new or changed rows survive the check. Writes on
-PostgreSQL go through COPY into a temporary table and a handful of set-based statements; elsewhere through
-bulk_create/bulk_update. Both give the same rows.
+students are read in chunks of CHUNK ids and only the new or changed rows survive the check. Writes go
+through the students' bulk write path (services.student_bulk: COPY on PostgreSQL, bulk_create elsewhere),
+which gives the rows and audit lines of the single-row services.
 """
 
 from __future__ import annotations
@@ -11,35 +11,39 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giaoducso.core import audit
 from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
-from rules import codelists
-from rules.students import LEVEL_GRADES, age_plausible, normalise_phone, parse_class_name
-from rules.text import fold, name_sort_key, normalise_name
+from rules import codelists, fields
+from rules.students import LEVEL_GRADES, parse_class_name
+from rules.text import name_columns, normalise_name
 
 from .. import selectors
 from ..models import (
-    Enrolment,
     Guardian,
     School,
     SchoolClass,
     SchoolYear,
     Student,
-    StudentStatus,
-    StudentStatusEvent,
 )
 from ..services.codes import read_code, unknown_message
+from ..services.student_bulk import NewStudent, StudentChange, student_bulk_create, student_bulk_update
 from . import ministry_cells
-from .common import DateParser, ImportContext, WardIndex, common_unit, parse_sex, personal_id_problems
+from .common import (
+    DateParser,
+    ImportContext,
+    WardIndex,
+    common_unit,
+    field_problem,
+    parse_sex,
+    personal_id_problems,
+)
 from .readers import Table
 from .report import FileProblem, ImportResult, Problem
 
@@ -61,8 +65,6 @@ BASE_COLUMNS = 11
 REQUIRED = COLUMNS[:BASE_COLUMNS]  # these columns must be in the header; these values must be filled:
 REQUIRED_VALUES = ("ma_dinh_danh", "ho_ten", "ngay_sinh", "gioi_tinh", "ma_truong", "lop")
 CHUNK = 5000
-WRITE_BATCH = 2000
-GUARDIAN_RELATION = "Cha/Mẹ"
 
 # Positions in a checked row.
 (
@@ -180,7 +182,7 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
     sex_cache: dict[str, str | None] = {}
     # Names, classes and guardians repeat across a file: each distinct text is normalised once.
     class_cache: dict[str, tuple[int, str] | None] = {}
-    name_cache: dict[str, tuple[str, str]] = {}  # raw name → (stored name, search key)
+    name_cache: dict[str, tuple[str, str, str]] = {}  # raw name → (stored name, search key, sort key)
     guardian_cache: dict[str, str] = {}
     ethnic_cache: dict[str, str | None] = {}
     ethnic_groups = codelists.ethnic_groups()
@@ -298,38 +300,21 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                 else:
                     class_key = (school.pk, intern(class_name))
                     plan.grades.setdefault(class_key, grade)
-                    if dob is not None and not age_plausible(dob, grade, start_year):
-                        row_errors.append(
-                            Problem(
-                                number,
-                                "ngay_sinh",
-                                dob_text,
-                                _(
-                                    "Tuổi theo ngày sinh %(dob)s (%(age)d tuổi năm %(year)d) không phù hợp với khối %(grade)s."
-                                )
-                                % {
-                                    "dob": dob_text,
-                                    "age": start_year - dob.year,
-                                    "year": start_year,
-                                    "grade": grade if grade else _("mầm non"),
-                                },
-                            )
+                    if dob is not None:
+                        too_young_or_old = field_problem(
+                            number,
+                            "ngay_sinh",
+                            dob_text,
+                            fields.student_age("date_of_birth", dob, grade, start_year),
                         )
+                        if too_young_or_old is not None:
+                            row_errors.append(too_young_or_old)
         phone = ""
         if phone_text:
-            normalised = normalise_phone(phone_text)
-            if normalised is None:
-                row_errors.append(
-                    Problem(
-                        number,
-                        "dien_thoai",
-                        phone_text,
-                        _("Số điện thoại «%(value)s» không hợp lệ (di động 10 số, ví dụ 0901234567).")
-                        % {"value": phone_text},
-                    )
-                )
-            else:
-                phone = normalised
+            phone, problem = fields.phone("dien_thoai", phone_text)
+            bad_phone = field_problem(number, "dien_thoai", phone_text, problem)
+            if bad_phone is not None:
+                row_errors.append(bad_phone)
             if not g_name:
                 row_errors.append(
                     Problem(number, "ho_ten_cha_me", "", _("Có số điện thoại nhưng chưa nhập họ tên cha mẹ."))
@@ -364,8 +349,8 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                 )
         names = name_cache.get(name)
         if names is None:
-            full_name = normalise_name(name)
-            names = name_cache[name] = (full_name, fold(full_name), name_sort_key(full_name))
+            columns = name_columns(name)
+            names = name_cache[name] = (columns["full_name"], columns["search_name"], columns["sort_key"])
         guardian_name = guardian_cache.get(g_name)
         if guardian_name is None:
             guardian_name = guardian_cache[g_name] = normalise_name(g_name)
@@ -532,18 +517,38 @@ def _classify(
 
 
 def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:
-    """Everything in one transaction: a failure or a killed process leaves no row of the import behind."""
+    """Everything in one transaction: a failure or a killed process leaves no row of the import behind.
+    The rows go through the students' bulk write path (services.student_bulk), audited one line per row."""
     if not plan.new and not plan.changed:
         return
     total = len(plan.new) + len(plan.changed)
     ctx.progress("writing", 0, total)
+    note = _status_note(ctx)
     with transaction.atomic():
         _create_classes(plan)
-        if connection.vendor == "postgresql":
-            _write_postgresql(ctx, plan, total)
-        else:
-            _write_orm(ctx, plan, total)
-        _audit(ctx, plan)
+        created = student_bulk_create(
+            actor=ctx.actor,
+            rows=(_new_student(row, plan) for row in plan.new),
+            year=plan.year,
+            start_date=ctx.today,
+            units=plan.school_units,
+            note=note,
+            progress=lambda done: ctx.progress("writing", done, total),
+        )
+        student_bulk_update(
+            actor=ctx.actor,
+            changes=[
+                StudentChange(pk, _new_student(row, plan), gid, "guardian" in before)
+                for row, pk, before, gid in plan.changed
+            ],
+            befores=[before for _row, _pk, before, _gid in plan.changed],
+            year=plan.year,
+            start_date=ctx.today,
+            units=plan.school_units,
+            note=(_("Cập nhật khi nhập từ tệp %(file)s") % {"file": ctx.file_name})[:255],
+            progress=lambda done: ctx.progress("writing", created + done, total),
+        )
+        _audit_file(ctx, plan)
     result.written = True
     ctx.progress("writing", total, total)
 
@@ -561,306 +566,30 @@ def _create_classes(plan: Plan) -> None:
         plan.classes[(school_id, name)] = pk
 
 
-def _student_values(row: tuple[Any, ...], class_id: int) -> dict[str, Any]:
-    return {
-        "full_name": row[R_NAME],
-        "search_name": row[R_SEARCH],
-        "sort_key": row[R_SORT],
-        "date_of_birth": row[R_DOB],
-        "sex": row[R_SEX],
-        "ethnicity": row[R_ETHNICITY],
-        "address": row[R_ADDRESS],
-        "ward_id": row[R_WARD],
-        "ward_name": row[R_WARD_NAME],
-        "current_class_id": class_id,
+def _new_student(row: tuple[Any, ...], plan: Plan) -> NewStudent:
+    return NewStudent(
+        school_id=row[R_SCHOOL],
+        personal_id=row[R_PID],
+        full_name=row[R_NAME],
+        date_of_birth=row[R_DOB],
+        sex=row[R_SEX],
+        class_id=plan.classes[row[R_CLASS]],
+        ethnicity=row[R_ETHNICITY],
+        address=row[R_ADDRESS],
+        ward_id=row[R_WARD],
+        ward_name=row[R_WARD_NAME],
+        guardian_name=row[R_G_NAME],
+        guardian_phone=row[R_G_PHONE],
         **{name: row[R_MINISTRY + i] for i, name in enumerate(ministry_cells.FIELDS)},
-    }
-
-
-def _batches(items: list[Any], size: int = WRITE_BATCH) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    )
 
 
 def _status_note(ctx: ImportContext) -> str:
     return (_("Nhập từ tệp %(file)s") % {"file": ctx.file_name})[:255]
 
 
-def _write_orm(ctx: ImportContext, plan: Plan, total: int) -> None:
-    year, today, note = plan.year, ctx.today, _status_note(ctx)
-    done = 0
-    for batch in _batches(plan.new):
-        students = [
-            Student(
-                school_id=row[R_SCHOOL],
-                personal_id=row[R_PID],
-                status=StudentStatus.STUDYING,
-                **_student_values(row, plan.classes[row[R_CLASS]]),  # type: ignore[arg-type]
-            )
-            for row in batch
-        ]
-        Student.objects.bulk_create(students)
-        if any(s.pk is None for s in students):  # a backend that does not return ids
-            ids = dict(
-                Student.objects.filter(personal_id__in=[s.personal_id for s in students]).values_list(
-                    "personal_id", "pk"
-                )
-            )
-            for s in students:
-                s.pk = ids[s.personal_id]
-        Guardian.objects.bulk_create(
-            [
-                Guardian(
-                    school_id=s.school_id,
-                    student_id=s.pk,
-                    full_name=row[R_G_NAME],
-                    phone=row[R_G_PHONE],
-                    relation=GUARDIAN_RELATION,
-                    is_primary=True,
-                )
-                for s, row in zip(students, batch, strict=True)
-                if row[R_G_NAME]
-            ]
-        )
-        Enrolment.objects.bulk_create(
-            [
-                Enrolment(
-                    school_id=s.school_id,
-                    student_id=s.pk,
-                    year=year,
-                    school_class_id=s.current_class_id,
-                    start_date=today,
-                )
-                for s in students
-            ]
-        )
-        StudentStatusEvent.objects.bulk_create(
-            [
-                StudentStatusEvent(
-                    school_id=s.school_id,
-                    student_id=s.pk,
-                    status=StudentStatus.STUDYING,
-                    date=today,
-                    note=note,
-                )
-                for s in students
-            ]
-        )
-        done += len(batch)
-        ctx.progress("writing", done, total)
-    now = timezone.now()
-    for batch in _batches(plan.changed):
-        students = []
-        for row, pk, _before, _gid in batch:
-            student = Student(
-                pk=pk,
-                school_id=row[R_SCHOOL],
-                updated_at=now,
-                **_student_values(row, plan.classes[row[R_CLASS]]),
-            )  # type: ignore[arg-type]
-            students.append(student)
-        Student.objects.bulk_update(
-            students,
-            [
-                *(name for name, _p in STUDENT_FIELDS),
-                "search_name",
-                "sort_key",
-                "current_class_id",
-                "updated_at",
-            ],
-        )
-        update_guardians = []
-        new_guardians = []
-        for row, pk, before, gid in batch:
-            if "guardian" not in before:
-                continue
-            if gid is None:
-                new_guardians.append(
-                    Guardian(
-                        school_id=row[R_SCHOOL],
-                        student_id=pk,
-                        full_name=row[R_G_NAME],
-                        phone=row[R_G_PHONE],
-                        relation=GUARDIAN_RELATION,
-                        is_primary=True,
-                    )
-                )
-            else:
-                update_guardians.append(Guardian(pk=gid, full_name=row[R_G_NAME], phone=row[R_G_PHONE]))
-        Guardian.objects.bulk_update(update_guardians, ["full_name", "phone"])
-        Guardian.objects.bulk_create(new_guardians)
-        enrolled = dict(
-            Enrolment.objects.filter(year=year, student_id__in=[c[1] for c in batch]).values_list(
-                "student_id", "pk"
-            )
-        )
-        moved = []
-        enrol = []
-        for row, pk, _before, _gid in batch:
-            class_id = plan.classes[row[R_CLASS]]
-            if pk in enrolled:
-                moved.append((enrolled[pk], class_id))
-            else:
-                enrol.append(
-                    Enrolment(
-                        school_id=row[R_SCHOOL],
-                        student_id=pk,
-                        year=year,
-                        school_class_id=class_id,
-                        start_date=today,
-                    )
-                )
-        if moved:
-            Enrolment.objects.bulk_update(
-                [Enrolment(pk=e, school_class_id=c) for e, c in moved], ["school_class_id"]
-            )
-        Enrolment.objects.bulk_create(enrol)
-        done += len(batch)
-        ctx.progress("writing", done, total)
-
-
-# Temporary table of the PostgreSQL path: one line per new or changed row.
-_TEMP_TABLE = """
-CREATE TEMP TABLE import_student (
-    personal_id varchar(12) PRIMARY KEY, school_id bigint NOT NULL, full_name varchar(255) NOT NULL,
-    search_name varchar(255) NOT NULL, sort_key varchar(255) NOT NULL, date_of_birth date NOT NULL, sex varchar(1) NOT NULL,
-    ethnicity varchar(64) NOT NULL, address varchar(255) NOT NULL, ward_id bigint, ward_name varchar(128) NOT NULL,
-    class_id bigint NOT NULL, guardian_name varchar(255) NOT NULL, guardian_phone varchar(20) NOT NULL,
-    is_new boolean NOT NULL, guardian_changed boolean NOT NULL, student_id bigint,
-    nationality varchar(64) NOT NULL, birth_province varchar(8) NOT NULL, birth_commune varchar(128) NOT NULL,
-    father_name varchar(255) NOT NULL, father_birth_year smallint, mother_name varchar(255) NOT NULL,
-    mother_birth_year smallint, other_document_kind varchar(16) NOT NULL,
-    other_document_number varchar(32) NOT NULL
-) ON COMMIT DROP
-"""
-# The Ministry's fields, in the temporary table and in directory_student under the same names.
-_M_COLUMNS = ", ".join(ministry_cells.FIELDS)
-_M_SET = ", ".join(f"{name} = t.{name}" for name in ministry_cells.FIELDS)
-
-
-def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
-    year, today, note = plan.year, ctx.today, _status_note(ctx)
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(_TEMP_TABLE)
-        raw = cursor.connection  # psycopg 3 connection, for COPY
-        done = 0
-        with (
-            raw.cursor() as pg,
-            pg.copy(
-                "COPY import_student (personal_id, school_id, full_name, search_name, sort_key, date_of_birth, sex,"
-                " ethnicity, address, ward_id, ward_name, class_id, guardian_name, guardian_phone, is_new,"
-                " guardian_changed, " + _M_COLUMNS + ") FROM STDIN"
-            ) as copy,
-        ):
-            classes = plan.classes
-            for row in plan.new:
-                copy.write_row(
-                    (
-                        row[R_PID], row[R_SCHOOL], row[R_NAME], row[R_SEARCH], row[R_SORT], row[R_DOB], row[R_SEX],
-                        row[R_ETHNICITY], row[R_ADDRESS], row[R_WARD], row[R_WARD_NAME], classes[row[R_CLASS]],
-                        row[R_G_NAME], row[R_G_PHONE], True, bool(row[R_G_NAME]), *row[R_MINISTRY:],
-                    )
-                )  # fmt: skip
-                done += 1
-                if done % 10_000 == 0:
-                    ctx.progress("writing", done // 2, total)
-            for row, _pk, before, _gid in plan.changed:
-                copy.write_row(
-                    (
-                        row[R_PID], row[R_SCHOOL], row[R_NAME], row[R_SEARCH], row[R_SORT], row[R_DOB], row[R_SEX],
-                        row[R_ETHNICITY], row[R_ADDRESS], row[R_WARD], row[R_WARD_NAME], classes[row[R_CLASS]],
-                        row[R_G_NAME], row[R_G_PHONE], False, "guardian" in before, *row[R_MINISTRY:],
-                    )
-                )  # fmt: skip
-        ctx.progress("writing", total // 2, total)
-        cursor.execute("ANALYZE import_student")
-        cursor.execute(
-            f"""
-            INSERT INTO directory_student (school_id, personal_id, ministry_code, full_name, search_name,
-                sort_key, date_of_birth, sex, ethnicity, place_of_birth, address, ward_id, ward_name,
-                disability, policy_groups, status, current_class_id, created_at, updated_at, {_M_COLUMNS})
-            SELECT school_id, personal_id, '', full_name, search_name, sort_key, date_of_birth, sex, ethnicity, '',
-                address, ward_id, ward_name, '', '[]'::jsonb, %s, class_id, %s, %s, {_M_COLUMNS}
-            FROM import_student WHERE is_new ORDER BY personal_id
-            """,  # noqa: S608 — column names from ministry_cells.FIELDS, values as parameters
-            [StudentStatus.STUDYING, now, now],
-        )
-        cursor.execute(
-            f"""
-            UPDATE directory_student s SET full_name = t.full_name, search_name = t.search_name,
-                sort_key = t.sort_key,
-                date_of_birth = t.date_of_birth, sex = t.sex, ethnicity = t.ethnicity, address = t.address,
-                ward_id = t.ward_id, ward_name = t.ward_name, current_class_id = t.class_id, updated_at = %s,
-                {_M_SET}
-            FROM import_student t WHERE s.personal_id = t.personal_id AND NOT t.is_new
-            """,  # noqa: S608 — column names from ministry_cells.FIELDS, values as parameters
-            [now],
-        )
-        cursor.execute(
-            "UPDATE import_student t SET student_id = s.id FROM directory_student s WHERE s.personal_id = t.personal_id"
-        )
-        ctx.progress("writing", total * 3 // 4, total)
-        # The first (lowest id) primary guardian is the one the file's columns describe.
-        cursor.execute(
-            """
-            UPDATE directory_guardian g SET full_name = t.guardian_name, phone = t.guardian_phone
-            FROM import_student t
-            WHERE t.guardian_changed AND NOT t.is_new AND g.id = (
-                SELECT min(p.id) FROM directory_guardian p WHERE p.student_id = t.student_id AND p.is_primary)
-            """
-        )
-        cursor.execute(
-            """
-            INSERT INTO directory_guardian (school_id, student_id, full_name, relation, phone, is_primary)
-            SELECT t.school_id, t.student_id, t.guardian_name, %s, t.guardian_phone, true
-            FROM import_student t
-            WHERE t.guardian_changed AND NOT EXISTS (
-                SELECT 1 FROM directory_guardian p WHERE p.student_id = t.student_id AND p.is_primary)
-            ORDER BY t.student_id
-            """,
-            [GUARDIAN_RELATION],
-        )
-        cursor.execute(
-            """
-            UPDATE directory_enrolment e SET school_class_id = t.class_id
-            FROM import_student t
-            WHERE NOT t.is_new AND e.student_id = t.student_id AND e.year_id = %s AND e.school_class_id <> t.class_id
-            """,
-            [year.pk],
-        )
-        cursor.execute(
-            """
-            INSERT INTO directory_enrolment (school_id, student_id, year_id, school_class_id, start_date)
-            SELECT t.school_id, t.student_id, %s, t.class_id, %s FROM import_student t
-            WHERE NOT EXISTS (
-                SELECT 1 FROM directory_enrolment e WHERE e.student_id = t.student_id AND e.year_id = %s)
-            ORDER BY t.student_id
-            """,
-            [year.pk, today, year.pk],
-        )
-        cursor.execute(
-            """
-            INSERT INTO directory_studentstatusevent (school_id, student_id, status, date, note, created_at)
-            SELECT school_id, student_id, %s, %s, %s, %s FROM import_student WHERE is_new ORDER BY student_id
-            """,
-            [StudentStatus.STUDYING, today, note, now],
-        )
-        cursor.execute("DROP TABLE import_student")
-
-
-def _audit(ctx: ImportContext, plan: Plan) -> None:
-    """One line per changed student (old → new); one line for all new students of the file."""
-    for row, pk, before, _gid in plan.changed:
-        student = Student(pk=pk, full_name=row[R_NAME], school=plan.school_units[row[R_SCHOOL]])
-        after = {key: _after_value(row, key, plan) for key in before}
-        audit.record(
-            actor=ctx.actor,
-            action=AuditAction.UPDATE,
-            obj=student,
-            changes=audit.diff(before, after),
-            note=(_("Cập nhật khi nhập từ tệp %(file)s") % {"file": ctx.file_name})[:255],
-        )
+def _audit_file(ctx: ImportContext, plan: Plan) -> None:
+    """Beside the line of each new row: one line for the file, with its fingerprint."""
     if plan.new:
         units = {plan.school_units[row[R_SCHOOL]].path for row in plan.new}
         audit.record(
@@ -875,11 +604,3 @@ def _audit(ctx: ImportContext, plan: Plan) -> None:
             changes={"count": len(plan.new), "file": ctx.file_name, "sha256": ctx.sha256},
             note=_("Nhập học sinh từ tệp"),
         )
-
-
-def _after_value(row: tuple[Any, ...], key: str, plan: Plan) -> Any:
-    if key == "current_class_id":
-        return plan.classes[row[R_CLASS]]
-    if key == "guardian":
-        return [row[R_G_NAME], row[R_G_PHONE]]
-    return row[dict(STUDENT_FIELDS)[key]]

@@ -11,8 +11,8 @@ from giaoducso.core.models import Unit
 from giaoducso.core.services import reject_unknown_fields
 from rules.students import LEVEL_GRADES, parse_class_name
 
+from ..checks import raise_if_any as _raise
 from ..models import Room, School, SchoolClass, SchoolYear, Staff, StaffAssignment
-from .common import _raise
 
 CLASS_EDITABLE = ("name", "homeroom_teacher", "room")
 

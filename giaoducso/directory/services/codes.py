@@ -47,7 +47,7 @@ def read_code(codes: codelists.CodeList, value: str) -> str | None:
 
 
 def clean_codes(
-    errors: dict[str, list[str]],
+    errors: dict[str, list[Any]],
     obj: Any,
     spec: dict[str, tuple[Callable[[], codelists.CodeList], Any]],
     only: Collection[str] | None = None,
@@ -65,7 +65,7 @@ def clean_codes(
 
 
 def clean_student_fields(
-    errors: dict[str, list[str]], student: Any, only: Collection[str] | None = None
+    errors: dict[str, list[Any]], student: Any, only: Collection[str] | None = None
 ) -> None:
     """The Ministry's fields of a student: codes, the identifier or another document, parents' years."""
     clean_codes(errors, student, STUDENT_CODE_FIELDS, only)

@@ -19,8 +19,8 @@ from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 from rules import identifiers
 
+from ..checks import raise_if_any as _raise
 from ..models import PersonalIdChange, Student, StudentStatus, StudentStatusEvent
-from .common import _raise
 
 # Lines a transfer wrote belong to two schools and to the transfer: undoing them is undoing the transfer.
 _TRANSFER_STATUSES = (StudentStatus.TRANSFERRED_IN, StudentStatus.TRANSFERRED_OUT)

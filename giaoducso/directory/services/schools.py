@@ -13,9 +13,9 @@ from giaoducso.core.audit import Actor
 from giaoducso.core.models import Unit
 from giaoducso.core.services import reject_unknown_fields
 
+from .. import checks
 from ..models import School, SchoolYear, Term
 from ..selectors.common import calendar_unit
-from .common import _check_phone, _raise
 
 SCHOOL_EDITABLE = (
     "level",
@@ -40,12 +40,14 @@ def school_update(*, actor: Actor, school: School, name: str | None = None, **fi
     before = audit.snapshot(school, SCHOOL_EDITABLE)
     for key, value in fields.items():
         setattr(school, key, value)
-    errors: dict[str, list[str]] = {}
+    errors: checks.Errors = {}
     if "phone" in fields:
-        school.phone = _check_phone(errors, "phone", school.phone)
+        school.phone = checks.phone(errors, "phone", school.phone)
+    if "email" in fields:
+        checks.email_field(errors, "email", school.email)
     if school.ward_id is not None and "ward_name" not in fields:
         school.ward_name = ""
-    _raise(errors)
+    checks.raise_if_any(errors)
     school.full_clean()
     school.save()
     audit.record_update(actor=actor, obj=school, before=before)
@@ -74,7 +76,7 @@ def school_year_create(
 ) -> SchoolYear:
     """A year in `unit`'s calendar: the Sở's (None: the default calendar, for a database with no Sở)."""
     name = (name or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors: checks.Errors = {}
     if unit is not None:
         owner = calendar_unit(unit)
         if owner.pk != unit.pk:
@@ -89,7 +91,7 @@ def school_year_create(
         and int(parts[1]) == int(parts[0]) + 1
     ):
         errors["name"] = [_("Tên năm học có dạng 2026-2027 (hai năm liên tiếp).")]
-    _raise(errors)
+    checks.raise_if_any(errors)
     _check_year_dates(start_date, end_date)
     if SchoolYear.objects.filter(unit=unit, name=name).exists():
         raise ValidationError({"name": [_("Đã có năm học %(name)s.") % {"name": name}]})
@@ -138,7 +140,7 @@ def term_set(
     *, actor: Actor, year: SchoolYear, number: int, start_date: _dt.date, end_date: _dt.date
 ) -> Term:
     """Creates or moves a term; its dates lie inside the year and term I comes before term II."""
-    errors: dict[str, list[str]] = {}
+    errors: checks.Errors = {}
     if number not in (1, 2):
         errors["number"] = [_("Học kì phải là I hoặc II.")]
     if start_date >= end_date:
@@ -154,7 +156,7 @@ def term_set(
     )
     if overlaps and not errors:
         errors["start_date"] = [_("Học kì I phải kết thúc trước khi học kì II bắt đầu.")]
-    _raise(errors)
+    checks.raise_if_any(errors)
     term = Term.objects.filter(year=year, number=number).first()
     if term is None:
         term = Term(year=year, number=number, start_date=start_date, end_date=end_date)

@@ -11,11 +11,12 @@ from giaoducso.core import audit
 from giaoducso.core.audit import Actor
 from giaoducso.core.models import Unit
 from giaoducso.core.services import reject_unknown_fields
-from rules.text import fold, name_sort_key, normalise_name
 
+from .. import checks
 from ..models import Staff, StaffAssignment
 from .codes import STAFF_CODE_FIELDS, clean_codes
-from .common import _check_person_id, _check_phone, _raise
+from .names import set_name_columns
+from .staff_bulk import main_assignment
 
 STAFF_EDITABLE = (
     "full_name",
@@ -35,19 +36,14 @@ STAFF_EDITABLE = (
 def staff_create(*, actor: Actor, school: Any, personal_id: str, full_name: str, **fields: Any) -> Staff:
     """A staff record; its search key is folded here, since the column has no default to fall back on."""
     reject_unknown_fields("staff_create", fields, STAFF_EDITABLE)
-    staff = Staff(
-        school=school, personal_id=personal_id.strip(), full_name=normalise_name(full_name), **fields
-    )
-    staff.search_name = fold(staff.full_name)
-    staff.sort_key = name_sort_key(staff.full_name)
+    staff = Staff(school=school, personal_id=personal_id.strip(), **fields)
+    set_name_columns(staff, full_name)
     _validate_staff(staff)
     staff.full_clean()
     staff.save()
     audit.record_create(actor=actor, obj=staff)
-    # The school that keeps the record is where they work, until staff_assign adds another.
-    assignment = StaffAssignment.objects.create(
-        school=school, staff=staff, position=staff.position, is_main=True
-    )
+    assignment = main_assignment(staff)
+    assignment.save()
     audit.record_create(actor=actor, obj=assignment)
     return staff
 
@@ -58,9 +54,7 @@ def staff_update(*, actor: Actor, staff: Staff, **fields: Any) -> Staff:
     before = audit.snapshot(staff, STAFF_EDITABLE)
     for key, value in fields.items():
         setattr(staff, key, value)
-    staff.full_name = normalise_name(staff.full_name)
-    staff.search_name = fold(staff.full_name)
-    staff.sort_key = name_sort_key(staff.full_name)
+    set_name_columns(staff, staff.full_name)
     _validate_staff(staff, only=fields.keys())
     staff.full_clean()
     staff.save()
@@ -69,13 +63,18 @@ def staff_update(*, actor: Actor, staff: Staff, **fields: Any) -> Staff:
 
 
 def _validate_staff(staff: Staff, only: Collection[str] | None = None) -> None:
-    """The identifier must agree with sex and birth year, the phone must be one, position, qualification
-    and employment kind must be in their lists (stored as codes); field errors otherwise."""
-    errors: dict[str, list[str]] = {}
+    """The identifier must agree with sex and birth year, the phone and e-mail must be ones, position,
+    qualification and employment kind must be in their lists (stored as codes), the date of birth a
+    working age (checked when it is set, so an old record can still be edited); field errors otherwise.
+    On an update (`only`: the fields changed) the code lists and the age are checked for those fields."""
+    errors: checks.Errors = {}
     clean_codes(errors, staff, STAFF_CODE_FIELDS, only)
-    staff.phone = _check_phone(errors, "phone", staff.phone)
-    _check_person_id(errors, staff.personal_id, staff.sex, staff.date_of_birth)
-    _raise(errors)
+    staff.phone = checks.phone(errors, "phone", staff.phone)
+    checks.email_field(errors, "email", staff.email)
+    checks.personal_id(errors, staff.personal_id, staff.sex, staff.date_of_birth)
+    if only is None or "date_of_birth" in only:
+        checks.staff_birth(errors, staff.date_of_birth)
+    checks.raise_if_any(errors)
 
 
 @transaction.atomic

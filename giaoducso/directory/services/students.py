@@ -14,8 +14,9 @@ from giaoducso.core.models import AuditAction, Unit, UnitKind
 from giaoducso.core.roles import RELATION_ROLES
 from giaoducso.core.scoping import memberships_for
 from giaoducso.core.services import reject_unknown_fields
-from rules.text import fold, name_sort_key, normalise_name
+from rules.text import normalise_name
 
+from .. import checks
 from ..models import (
     Enrolment,
     Guardian,
@@ -27,7 +28,7 @@ from ..models import (
 )
 from .changes import append_status_event, last_status_event, status_change_schedule
 from .codes import clean_student_fields
-from .common import _check_person_id, _check_phone, _raise
+from .names import set_name_columns
 
 # The Ministry's student sheet: nationality, place of birth (province, commune), the parents, and for a
 # pupil without a personal identifier the document held instead.
@@ -54,7 +55,7 @@ STUDENT_EDITABLE = (
 )
 
 
-def _check_ward(errors: dict[str, list[str]], ward: Unit | None) -> None:
+def _check_ward(errors: checks.Errors, ward: Unit | None) -> None:
     # The quality board counts a ward as known only when it is a ward of the unit tree.
     if ward is not None and ward.kind != UnitKind.WARD:
         errors.setdefault("ward", []).append(_("Hãy chọn một phường/xã trong danh mục."))
@@ -63,21 +64,21 @@ def _check_ward(errors: dict[str, list[str]], ward: Unit | None) -> None:
 @transaction.atomic
 def student_update(*, actor: Actor, student: Student, **fields: Any) -> Student:
     reject_unknown_fields("student_update", fields, STUDENT_EDITABLE)
-    errors: dict[str, list[str]] = {}
+    errors: checks.Errors = {}
     _check_ward(errors, fields.get("ward"))
-    _raise(errors)
+    checks.raise_if_any(errors)
     before = audit.snapshot(student, (*STUDENT_EDITABLE, "ward_name"))
     for key, value in fields.items():
         setattr(student, key, value)
     if fields.get("ward") is not None:
         # The ward is now chosen from the tree: the text the file gave is superseded.
         student.ward_name = ""
-    student.full_name = normalise_name(student.full_name)
-    student.search_name = fold(student.full_name)
-    student.sort_key = name_sort_key(student.full_name)
+    set_name_columns(student, student.full_name)
     errors = {}
     clean_student_fields(errors, student, only=fields.keys())
-    _raise(errors)
+    if "date_of_birth" in fields:
+        _check_birth(errors, student.date_of_birth, student.current_class)
+    checks.raise_if_any(errors)
     student.full_clean()
     student.save()
     audit.record_update(actor=actor, obj=student, before=before)
@@ -97,7 +98,17 @@ STUDENT_CREATE_OPTIONAL = (
 )
 
 
-def _check_class_for(student_school: Unit, school_class: SchoolClass, errors: dict[str, list[str]]) -> None:
+def _check_birth(errors: checks.Errors, date_of_birth: Any, school_class: SchoolClass | None) -> None:
+    """A real date of birth, and an age that fits the class's grade in its school year."""
+    checks.student_birth(
+        errors,
+        date_of_birth,
+        grade=school_class.grade if school_class is not None else None,
+        school_year_start=school_class.year.start_date.year if school_class is not None else None,
+    )
+
+
+def _check_class_for(student_school: Unit, school_class: SchoolClass, errors: checks.Errors) -> None:
     if school_class.school_id != student_school.pk:
         errors.setdefault("school_class", []).append(_("Lớp phải thuộc trường của học sinh."))
     elif not school_class.year.is_current:
@@ -122,26 +133,25 @@ def student_create(
     today (or `start_date`); enrolled in `school_class` of the current year when given."""
     reject_unknown_fields("student_create", fields, STUDENT_CREATE_OPTIONAL)
     personal_id = (personal_id or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors: checks.Errors = {}
     _check_ward(errors, fields.get("ward"))
     if personal_id:
-        _check_person_id(errors, personal_id, sex, date_of_birth)
+        checks.personal_id(errors, personal_id, sex, date_of_birth)
+    _check_birth(errors, date_of_birth, school_class)
     if school_class is not None:
         _check_class_for(school, school_class, errors)
     student = Student(
         school=school,
         personal_id=personal_id,
-        full_name=normalise_name(full_name or ""),
         date_of_birth=date_of_birth,
         sex=sex,
         status=StudentStatus.STUDYING,
         current_class=school_class,
         **fields,
     )
+    set_name_columns(student, full_name)
     clean_student_fields(errors, student)
-    _raise(errors)
-    student.search_name = fold(student.full_name)
-    student.sort_key = name_sort_key(student.full_name)
+    checks.raise_if_any(errors)
     student.full_clean()
     student.save()
     audit.record_create(actor=actor, obj=student)
@@ -163,11 +173,11 @@ def student_set_class(
     *, actor: Actor, student: Student, school_class: SchoolClass, date: _dt.date | None = None
 ) -> Enrolment:
     """Moves the student to another class: the open enrolment ends, a new one starts (history kept)."""
-    errors: dict[str, list[str]] = {}
+    errors: checks.Errors = {}
     _check_class_for(student.school, school_class, errors)
     if student.current_class_id == school_class.pk:
         errors.setdefault("school_class", []).append(_("Học sinh đang học ở lớp này."))
-    _raise(errors)
+    checks.raise_if_any(errors)
     day = date or _dt.date.today()
     for open_enrolment in Enrolment.objects.filter(student=student, end_date__isnull=True):
         if open_enrolment.start_date and open_enrolment.start_date > day:
@@ -203,7 +213,7 @@ def student_set_status(
     """Appends to the status history (never rewrites it) and sets the student's current status. A date
     after `today` is a decision for later: it is scheduled (services.changes), the record unchanged."""
     today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
+    errors: checks.Errors = {}
     if status not in StudentStatus.values:
         errors["status"] = [_("Trạng thái không hợp lệ.")]
     last = last_status_event(student)
@@ -214,7 +224,7 @@ def student_set_status(
         ]
     if len(note or "") > 255:
         errors["note"] = [_("Ghi chú dài tối đa 255 ký tự.")]
-    _raise(errors)
+    checks.raise_if_any(errors)
     if date > today:
         return status_change_schedule(actor=actor, student=student, status=status, date=date, note=note)
     return append_status_event(actor=actor, student=student, status=status, date=date, note=note or "")
@@ -226,10 +236,10 @@ GUARDIAN_EDITABLE = ("full_name", "relation", "phone", "is_primary")
 
 
 def _clean_guardian(guardian: Guardian) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: checks.Errors = {}
     guardian.full_name = normalise_name(guardian.full_name or "")
-    guardian.phone = _check_phone(errors, "phone", guardian.phone)
-    _raise(errors)
+    guardian.phone = checks.phone(errors, "phone", guardian.phone)
+    checks.raise_if_any(errors)
     guardian.full_clean()
 
 

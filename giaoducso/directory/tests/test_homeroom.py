@@ -92,7 +92,7 @@ def test_a_wrong_or_empty_number_is_refused_in_vietnamese(client, homeroom):
     sign_in(client, homeroom.user(Role.HOMEROOM_TEACHER))
     url = reverse("directory:my_class_guardian_phone", args=[homeroom.an_guardian.pk])
     response = client.post(url, {"phone": "12ab"})
-    assert response.status_code == 400 and "Số điện thoại không hợp lệ" in _body(response)
+    assert response.status_code == 400 and "Số điện thoại «12ab» không hợp lệ" in _body(response)
     response = client.post(url, {"phone": ""})
     assert response.status_code == 400 and "Hãy nhập số điện thoại" in _body(response)
     homeroom.an_guardian.refresh_from_db()
