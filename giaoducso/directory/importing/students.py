@@ -841,8 +841,9 @@ def _write_postgresql(ctx: ImportContext, plan: Plan, total: int) -> None:
         )
         cursor.execute(
             """
-            INSERT INTO directory_studentstatusevent (school_id, student_id, status, date, note, created_at)
-            SELECT school_id, student_id, %s, %s, %s, %s FROM import_student WHERE is_new ORDER BY student_id
+            INSERT INTO directory_studentstatusevent
+                (school_id, student_id, status, date, note, created_at, correction_reason)
+            SELECT school_id, student_id, %s, %s, %s, %s, '' FROM import_student WHERE is_new ORDER BY student_id
             """,
             [StudentStatus.STUDYING, today, note, now],
         )
