@@ -35,9 +35,12 @@ from giaoducso.core.models import Job, Unit
 from giaoducso.core.roles import Role
 from giaoducso.directory import ministry
 from giaoducso.directory.importing import schools, staff, students
-from giaoducso.directory.models import Staff, Student
+from giaoducso.directory.models import SchoolClass, Staff, Student
 from giaoducso.directory.tests.import_helpers import pid, setup_directory, student_row
+from giaoducso.records import importing as records_importing
+from giaoducso.records.models import Mark, Subject
 from giaoducso.testing.auth import sign_in
+from giaoducso.testing.factories import gradebook_class
 from giaoducso.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +119,8 @@ class Case:
     data: Callable[[World], dict[str, Any]]  # the form's other fields
     written: Callable[[World], int]  # how many records the kind holds, to see that a refusal wrote none
     commit: bool  # a check job then a write job (the import screen), or one job (the Ministry codes)
+    route_args: Callable[[World], list[Any]] = lambda world: []  # the route's URL arguments
+    commit_route: str = "directory:import_commit"  # where a checked file is written (when `commit`)
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
@@ -189,6 +194,49 @@ def _ministry(world: World, count: int) -> bytes:
     return out.getvalue()
 
 
+GRADEBOOK_CLASS = "6/9"
+GRADEBOOK_SUBJECT = "toan_thcs"
+
+
+def _gradebook(world: World) -> tuple[SchoolClass, Subject]:
+    """A class of school A whose mathematics the world's teacher teaches, with a pupil for every row of the
+    longest file sent (ROWS + 1), so that every row of every file is valid; made on first use."""
+    school_class = SchoolClass.objects.filter(school=world.school_a, name=GRADEBOOK_CLASS).first()
+    if school_class is None:
+        school_class, subject, _pupils = gradebook_class(
+            school=world.school_a,
+            teacher=world.user(Role.TEACHER),
+            principal=world.user(Role.PRINCIPAL),
+            students=ROWS + 1,
+            subject_code=GRADEBOOK_SUBJECT,
+            name=GRADEBOOK_CLASS,
+        )
+        return school_class, subject
+    return school_class, Subject.objects.get(code=GRADEBOOK_SUBJECT)
+
+
+def _gradebook_file(world: World, count: int) -> bytes:
+    """The class's grade book for term I, every assessment of the subject scored for `count` pupils."""
+    school_class, subject = _gradebook(world)
+    columns = records_importing.columns_of(subject, school_class.grade)
+    pupils = Student.objects.filter(current_class=school_class).order_by("full_name")[:count]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("So diem")
+    sheet.append([records_importing.HEADERS[c] for c in columns])
+    for n, pupil in enumerate(pupils, start=1):
+        values = {
+            "stt": n,
+            "ma_dinh_danh": pupil.personal_id,
+            "ho_va_ten": pupil.full_name,
+            "hoc_ki": 1,
+            **{c: f"{5 + n % 5},5" for c in columns if c.startswith("ddg")},
+        }
+        sheet.append([values.get(c, "") for c in columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _kind(kind: str) -> Callable[[World], dict[str, Any]]:
     return lambda world: {"kind": kind}
 
@@ -232,6 +280,19 @@ CASES: dict[str, list[Case]] = {
             lambda w: {"school": w.school_a.pk},
             lambda w: Student.objects.exclude(ministry_code="").count(),
             False,
+        ),
+    ],
+    "records:gradebook_import": [
+        Case(
+            "grade book",
+            Role.TEACHER,
+            "so-diem.xlsx",
+            _gradebook_file,
+            lambda w: {"term": 1},
+            lambda w: Mark.objects.count(),
+            True,
+            route_args=lambda w: [_gradebook(w)[0].pk, _gradebook(w)[1].pk],
+            commit_route="records:import_commit",
         ),
     ],
 }
@@ -279,7 +340,7 @@ def _send(
     before = set(Job.objects.values_list("pk", flat=True))
     data = {**case.data(world), "file": SimpleUploadedFile(case.file_name, content)}
     with capture(execute=True):
-        response = client.post(reverse(route), data)
+        response = client.post(reverse(route, args=case.route_args(world)), data)
     job = Job.objects.exclude(pk__in=before).first()
     if job is None or not case.commit or response.status_code != 302:
         return response, job
@@ -287,7 +348,7 @@ def _send(
     if job.result.get("error_count"):
         return response, job
     with capture(execute=True):
-        client.post(reverse("directory:import_commit", args=[job.pk]))
+        client.post(reverse(case.commit_route, args=[job.pk]))
     return response, Job.objects.exclude(pk__in=before).exclude(pk=job.pk).first()
 
 

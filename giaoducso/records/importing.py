@@ -158,79 +158,86 @@ def check_file(*, actor: Any, path: Path, file_name: str, target: Target) -> tup
     cells: list[Cell] = []
     where: list[tuple[int, str, str]] = []  # (row, column, text) of each cell
     seen: dict[int, int] = {}
-    for number, values in table.rows:
-        result.rows += 1
-        code, pid, name, term_text = (
-            values[index[c]] for c in ("ma_hoc_sinh", "ma_dinh_danh", "ho_va_ten", "hoc_ki")
-        )
-        if term_text and term_text not in (str(term), Term(term).label, "I" * term):
-            result.errors.append(
-                Problem(
-                    number,
-                    "hoc_ki",
-                    term_text,
-                    _("Tệp ghi học kì %(got)s, nhưng bạn nhập cho %(term)s.")
-                    % {"got": term_text, "term": Term(term).label},
-                )
+    try:  # the rows stream: a file past IMPORT_MAX_ROWS is refused at the first row beyond it
+        for number, values in table.rows:
+            result.rows += 1
+            code, pid, name, term_text = (
+                values[index[c]] for c in ("ma_hoc_sinh", "ma_dinh_danh", "ho_va_ten", "hoc_ki")
             )
-        student = by_code.get(code) if code else (by_pid.get(pid) if pid else None)
-        if student is None:
-            if not code and not pid:
-                message = _("Thiếu mã học sinh hoặc mã định danh.")
-            else:
-                message = _(
-                    "Không có học sinh mã %(code)s trong lớp %(cls)s (hoặc học sinh đã nghỉ, chuyển đi)."
-                ) % {
-                    "code": code or pid,
-                    "cls": school_class.name,
-                }
-            result.errors.append(
-                Problem(number, "ma_hoc_sinh" if code or not pid else "ma_dinh_danh", code or pid, message)
-            )
-            continue
-        if fold(name) != fold(student.full_name):
-            result.errors.append(
-                Problem(
-                    number,
-                    "ho_va_ten",
-                    name,
-                    _("Họ tên không khớp với học sinh mã %(code)s (%(name)s).")
-                    % {"code": code or pid, "name": student.full_name},
-                )
-            )
-            continue
-        if student.pk in seen:
-            result.errors.append(
-                Problem(
-                    number,
-                    "ma_hoc_sinh",
-                    code or pid,
-                    _("Học sinh đã có ở dòng %(row)d.") % {"row": seen[student.pk]},
-                )
-            )
-            continue
-        seen[student.pk] = number
-        for column in mark_columns:
-            text = values[index[column]]
-            if not text:
-                continue
-            if column in REGULAR and (int(column[5:]) > regular or subject.kind == SubjectKind.LEVEL):
+            if term_text and term_text not in (str(term), Term(term).label, "I" * term):
                 result.errors.append(
                     Problem(
                         number,
-                        column,
-                        text,
-                        _("Môn %(subject)s có %(n)d lần ĐĐGtx mỗi học kì: không có cột này.")
-                        % {"subject": subject.name, "n": regular},
+                        "hoc_ki",
+                        term_text,
+                        _("Tệp ghi học kì %(got)s, nhưng bạn nhập cho %(term)s.")
+                        % {"got": term_text, "term": Term(term).label},
+                    )
+                )
+            student = by_code.get(code) if code else (by_pid.get(pid) if pid else None)
+            if student is None:
+                if not code and not pid:
+                    message = _("Thiếu mã học sinh hoặc mã định danh.")
+                else:
+                    message = _(
+                        "Không có học sinh mã %(code)s trong lớp %(cls)s (hoặc học sinh đã nghỉ, chuyển đi)."
+                    ) % {
+                        "code": code or pid,
+                        "cls": school_class.name,
+                    }
+                result.errors.append(
+                    Problem(
+                        number, "ma_hoc_sinh" if code or not pid else "ma_dinh_danh", code or pid, message
                     )
                 )
                 continue
-            cell = _cell(subject, student.pk, term, column, text)
-            if isinstance(cell, str):
-                result.errors.append(Problem(number, column, text, cell))
+            if fold(name) != fold(student.full_name):
+                result.errors.append(
+                    Problem(
+                        number,
+                        "ho_va_ten",
+                        name,
+                        _("Họ tên không khớp với học sinh mã %(code)s (%(name)s).")
+                        % {"code": code or pid, "name": student.full_name},
+                    )
+                )
                 continue
-            cells.append(cell)
-            where.append((number, column, text))
+            if student.pk in seen:
+                result.errors.append(
+                    Problem(
+                        number,
+                        "ma_hoc_sinh",
+                        code or pid,
+                        _("Học sinh đã có ở dòng %(row)d.") % {"row": seen[student.pk]},
+                    )
+                )
+                continue
+            seen[student.pk] = number
+            for column in mark_columns:
+                text = values[index[column]]
+                if not text:
+                    continue
+                if column in REGULAR and (int(column[5:]) > regular or subject.kind == SubjectKind.LEVEL):
+                    result.errors.append(
+                        Problem(
+                            number,
+                            column,
+                            text,
+                            _("Môn %(subject)s có %(n)d lần ĐĐGtx mỗi học kì: không có cột này.")
+                            % {"subject": subject.name, "n": regular},
+                        )
+                    )
+                    continue
+                cell = _cell(subject, student.pk, term, column, text)
+                if isinstance(cell, str):
+                    result.errors.append(Problem(number, column, text, cell))
+                    continue
+                cells.append(cell)
+                where.append((number, column, text))
+    except FileProblem as exc:
+        # First: with it, the rows' problems found before are beside the point; nothing is written.
+        result.errors.insert(0, Problem(0, "", "", str(exc)))
+        return result, []
     try:
         problems = marks_check(actor=actor, school_class=school_class, subject=subject, cells=cells)
     except (ValidationError, PermissionDenied) as exc:
