@@ -42,6 +42,7 @@ TAG_NAMES = {
     "facilities": "Cơ sở vật chất",
     "quality": "Chất lượng dữ liệu",
     "open-data": "Dữ liệu mở",
+    "records": "Sổ điểm, hồ sơ điện tử",
 }
 SUMMARIES = {
     "giaoducso_core_api_routes_audit_list": "Các dòng nhật ký hệ thống",

@@ -27,6 +27,7 @@ from giaoducso.directory.models import School, SchoolClass, SchoolLevel, Staff, 
 from giaoducso.directory.models import Term as YearTerm
 from rules import qualities as rules_qualities
 
+from . import curriculum
 from .models import GradeSubject, MarkKind, Session, Subject, SubjectKind
 from .services import Cell, tested_at
 from .services.bulk import (
@@ -111,6 +112,9 @@ class RecordsDemo:
         return []  # the directory's demo teachers are linked to their staff records already
 
     def write(self, plan: RecordsPlan, written: Written) -> None:
+        # The programme's subjects come with the data migration; a database flushed since (a test server,
+        # a restored dump) gets them back here, so the demo never finds a grade without subjects.
+        curriculum.sync(Subject, GradeSubject)
         writer = _Writer(plan, written)
         writer.assignments()
         writer.term_one()
@@ -231,6 +235,8 @@ class _Writer:
             bands[order[0]] = ADJUSTED
         grade_subjects = self.grade_subjects.get(school_class.grade, [])
         scored = [gs for gs in grade_subjects if gs.subject.kind == SubjectKind.SCORED]
+        if not scored:
+            return False
         # Per student: which scored subjects get the band's high range (Tốt: six of them), and for the
         # adjusted student the one subject that holds them back.
         plans: dict[int, dict[int, tuple[float, float]]] = {}
