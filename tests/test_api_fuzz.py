@@ -46,7 +46,8 @@ schema.config.update(base_url="http://testserver")
 schema.config.generation.update(max_examples=EXAMPLES_PER_OPERATION, deterministic=True, database="none")
 schema.app = get_wsgi_application()
 
-# (field, part of the message): refusals of schema-valid data that only the records can decide.
+# (field, part of the message): refusals of schema-valid data for a rule a schema cannot state: a reference
+# to another record, one field against another, the current state of the records.
 NOT_IN_THE_DOCUMENT = [
     # a reference to another record, which must exist and belong to the same school
     ("homeroom_teacher_id", "giáo viên của trường"),
@@ -61,12 +62,33 @@ NOT_IN_THE_DOCUMENT = [
     ("school_class", "Học sinh đang học ở lớp này"),
     ("date", "không được trước ngày vào lớp hiện tại"),
     ("date", "ngày của trạng thái gần nhất"),
-    # the personal identification number must agree with sex and birth year (rules.identifiers)
+    ("date", "đã có một thay đổi lên lịch"),  # one scheduled change at a time: cancel it first
+    ("__all__", "Không có trạng thái nào để sửa"),  # a correction needs a status line before the last
+    ("__all__", "do chuyển trường tạo ra"),  # lines a transfer wrote are undone with the transfer
+    ("__all__", "đã được thực hiện hoặc đã hủy"),  # a scheduled change already carried out or cancelled
     ("personal_id", "đã tồn tại"),
+    ("personal_id", "đang thuộc về một học sinh khác"),
+    ("personal_id", "giống số đang lưu"),  # a correction must change the number
     ("ministry_code", "đã tồn tại"),
     ("name", "đã tồn tại"),
+    # the personal identification number must agree with sex and birth year (rules.identifiers): on the
+    # fields sent together, or, for a correction of the number, with the record's
     ("sex", "không khớp với chữ số thứ 4"),
     ("date_of_birth", "của số định danh"),
+    ("date_of_birth", "nằm ngoài khoảng số định danh"),
+    ("personal_id", "không khớp với chữ số thứ 4"),
+    ("personal_id", "của số định danh"),
+    ("personal_id", "nằm ngoài khoảng số định danh"),
+    # the Ministry's sheet, one field against another (rules.identity, services.codes): a Vietnamese
+    # pupil has a personal identifier, others a document instead, whose kind goes with its number; a
+    # commune of birth needs its province; a parent is 12 to 70 years older than the pupil
+    ("personal_id", "phải có số định danh cá nhân"),
+    ("other_document_number", "hãy ghi loại và số giấy tờ thay thế"),
+    ("other_document_number", "Hãy ghi số của giấy tờ đã chọn"),
+    ("other_document_kind", "Hãy chọn loại giấy tờ của số đã ghi"),
+    ("birth_province", "tỉnh/thành phố của xã/phường nơi sinh"),
+    ("father_birth_year", "phải sớm hơn năm sinh của học sinh"),
+    ("mother_birth_year", "phải sớm hơn năm sinh của học sinh"),
 ]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -22,6 +23,8 @@ from ninja import Field, Path
 from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler, PlainSerializer, StringConstraints
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
+
+from rules.codelists import CodeList
 
 MAX_ID = 2**63 - 1
 # Dates outside these bounds mean nothing for a school and cannot become timestamps on every database.
@@ -108,13 +111,24 @@ Name32 = text(32, blank=False)
 Name64 = text(64, blank=False)
 Name255 = text(255, blank=False)
 
+
+def coded(codes: Callable[[], CodeList], max_length: int = 64) -> Any:
+    """A value of a code list (rules.codelists), or "" for none: the document lists the codes, the form a
+    generated client should send. The services also read a name or an alias in any case ("Tày", "tay")
+    and store its code; that convenience is not promised."""
+    return Annotated[text(max_length), documented(enum=["", *codes().codes])]
+
+
 # Query and path parameters: bounded, and safe to hand to any database.
 SearchText = text(100)
 Code = text(32)
 
 _DIGITS = "[0-9]"
 # The canonical forms the services store; they also accept spaces, dots and +84, which are not promised.
-Phone = shaped(20, f"0[35789]{_DIGITS}{{8}}|02{_DIGITS}{{9}}")
+_PHONE = f"0[35789]{_DIGITS}{{8}}|02{_DIGITS}{{9}}"
+Phone = shaped(20, _PHONE)
+# Where a number must be given (a homeroom teacher setting a guardian's phone).
+PhoneRequired = shaped(20, _PHONE, blank=False)
 # A subset of what Django's EmailValidator and URLValidator accept: every address of this shape is taken.
 _LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = f"({_LABEL}[.])+[A-Za-z]{{2,63}}"

@@ -72,13 +72,10 @@ def ward_of(code: str) -> Unit:
     return ward
 
 
-def patch_fields(body: Strict, *, nullable: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The fields the caller sent; null only where the field may be empty."""
-    fields = body.model_dump(exclude_unset=True)
-    nulls = [name for name, value in fields.items() if value is None and name not in nullable]
-    if nulls:
-        raise ValidationError({name: [_("Không được để trống (null).")] for name in nulls})
-    return fields
+def patch_fields(body: Strict) -> dict[str, Any]:
+    """The fields the caller sent (null only reaches here where the field's type allows it: Strict refuses
+    it, by name, for every other field)."""
+    return body.model_dump(exclude_unset=True)
 
 
 def school_unit(request: HttpRequest, code: str, perm: str) -> Unit:

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from giaoducso.core.api.auth import auth_for
 from giaoducso.core.api.routes import ERRORS
 from giaoducso.core.api.schemas import UnitRef
-from giaoducso.core.api.types import Id, Phone
+from giaoducso.core.api.types import Id, PhoneRequired
 
 from .. import selectors, services
 from ..models import Guardian
@@ -80,7 +80,7 @@ def _basic(student: Any) -> dict[str, Any]:
 
 
 class GuardianPhoneIn(Strict):
-    phone: Phone
+    phone: PhoneRequired
 
 
 @router.patch(

@@ -20,12 +20,12 @@ from giaoducso.core.api.types import (
     PersonalId,
     Phone,
     SearchText,
-    Text64,
-    Text128,
     Text255,
+    coded,
 )
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
+from rules import codelists
 
 from .. import selectors, services
 from ..models import (
@@ -43,6 +43,11 @@ from .common import (
 )
 
 router = Router()
+
+_CODED = " A code or a name of the list, any case, with or without diacritics; stored as the code."
+Position = coded(codelists.staff_positions, 128)
+EmploymentType = coded(codelists.employment_kinds)
+Qualification = coded(codelists.qualifications, 128)
 
 
 class AssignmentOut(Schema):
@@ -134,9 +139,11 @@ class StaffIn(Strict):
     full_name: Name255
     sex: Sex
     date_of_birth: Day
-    position: Text128 = ""
-    employment_type: Text64 = ""
-    qualification: Text128 = ""
+    position: Position = Field("", description="Vị trí việc làm (VI_TRI_VIEC_LAM)." + _CODED)
+    employment_type: EmploymentType = Field(
+        "", description="Loại hợp đồng/biên chế (LOAI_HOP_DONG)." + _CODED
+    )
+    qualification: Qualification = Field("", description="Trình độ chuyên môn (TRINH_DO)." + _CODED)
     subjects: Text255 = ""
     phone: Phone = ""
     email: Email = ""
@@ -157,9 +164,11 @@ class StaffPatch(Strict):
     full_name: Name255 = None
     sex: Sex = None
     date_of_birth: Day = None
-    position: Text128 = None
-    employment_type: Text64 = None
-    qualification: Text128 = None
+    position: Position = Field(None, description="Vị trí việc làm (VI_TRI_VIEC_LAM)." + _CODED)
+    employment_type: EmploymentType = Field(
+        None, description="Loại hợp đồng/biên chế (LOAI_HOP_DONG)." + _CODED
+    )
+    qualification: Qualification = Field(None, description="Trình độ chuyên môn (TRINH_DO)." + _CODED)
     subjects: Text255 = None
     phone: Phone = None
     email: Email = None

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router
 
 from giaoducso.core.api.auth import auth_for
-from giaoducso.core.api.types import Id, PersonalId, Text255
+from giaoducso.core.api.types import Id, Name255, PersonalId
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404
 
@@ -18,11 +18,11 @@ from .students import StudentDetailOut, _student, _student_detail
 
 router = Router(tags=["students"])
 
-_Reason = Field(description="Lí do (bắt buộc), ghi vào nhật ký hệ thống.")
+_Reason = Field(description="Lí do (bắt buộc, không để trống), ghi vào nhật ký hệ thống.")
 
 
 class ReasonIn(Strict):
-    reason: Text255 = _Reason
+    reason: Name255 = _Reason
 
 
 @router.post(
@@ -61,7 +61,7 @@ def student_status_correct(request: HttpRequest, student_id: Id, body: ReasonIn)
 
 class PersonalIdIn(Strict):
     personal_id: PersonalId
-    reason: Text255 = _Reason
+    reason: Name255 = _Reason
 
 
 @router.post(

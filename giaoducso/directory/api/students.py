@@ -23,9 +23,9 @@ from giaoducso.core.api.types import (
     Phone,
     SearchText,
     Text32,
-    Text64,
     Text128,
     Text255,
+    coded,
 )
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import get_scoped_or_404
@@ -200,13 +200,16 @@ _RECORD_FIELDS = (
 )
 _CODED = " A code or a name of the list, any case, with or without diacritics; stored as the code."
 BirthYear = Annotated[int, Field(ge=1900, le=2100)]
+Ethnicity = coded(codelists.ethnic_groups)
+Nationality = coded(codelists.nationalities)
+Province = coded(codelists.provinces)
 
 
 class MinistryFieldsIn(Strict):
     """The Ministry's student sheet (C1): nationality, place of birth, parents, another document."""
 
-    nationality: Text64 = Field(codelists.VIETNAM, description="Quốc tịch (QUOC_TICH)." + _CODED)
-    birth_province: Text64 = Field("", description="Nơi sinh: tỉnh/thành phố (TINH)." + _CODED)
+    nationality: Nationality = Field(codelists.VIETNAM, description="Quốc tịch (QUOC_TICH)." + _CODED)
+    birth_province: Province = Field("", description="Nơi sinh: tỉnh/thành phố (TINH)." + _CODED)
     birth_commune: Text128 = Field("", description="Nơi sinh: xã/phường.")
     father_name: Text255 = ""
     father_birth_year: BirthYear | None = None
@@ -296,7 +299,7 @@ class StudentIn(MinistryFieldsIn):
     class_id: ObjectId | None = Field(None, description="Lớp của năm học hiện tại.")
     start_date: Day | None = None
     ministry_code: MinistryCode = ""
-    ethnicity: Text64 = Field(codelists.KINH, description="Dân tộc (DAN_TOC)." + _CODED)
+    ethnicity: Ethnicity = Field(codelists.KINH, description="Dân tộc (DAN_TOC)." + _CODED)
     place_of_birth: Text255 = ""
     address: Text255 = ""
     ward_code: Code | None = Field(None, description="Mã phường/xã trong cây đơn vị.")
@@ -340,9 +343,9 @@ class StudentPatch(Strict):
     full_name: Name255 = None
     date_of_birth: Day = None
     sex: Sex = None
-    ethnicity: Text64 = Field(None, description="Dân tộc (DAN_TOC)." + _CODED)
-    nationality: Text64 = Field(None, description="Quốc tịch (QUOC_TICH)." + _CODED)
-    birth_province: Text64 = Field(None, description="Nơi sinh: tỉnh/thành phố (TINH)." + _CODED)
+    ethnicity: Ethnicity = Field(None, description="Dân tộc (DAN_TOC)." + _CODED)
+    nationality: Nationality = Field(None, description="Quốc tịch (QUOC_TICH)." + _CODED)
+    birth_province: Province = Field(None, description="Nơi sinh: tỉnh/thành phố (TINH)." + _CODED)
     birth_commune: Text128 = None
     father_name: Text255 = None
     father_birth_year: BirthYear | None = Field(None, description="null clears it.")
@@ -363,7 +366,7 @@ class StudentPatch(Strict):
 )
 def student_patch(request: HttpRequest, student_id: Id, body: StudentPatch) -> dict[str, Any]:
     student = _student(request, student_id, Perm.CHANGE_STUDENT)
-    fields = patch_fields(body, nullable=("ward_code", "father_birth_year", "mother_birth_year"))
+    fields = patch_fields(body)
     if "ward_code" in fields:
         code = fields.pop("ward_code")
         fields["ward"] = ward_of(code) if code else None
