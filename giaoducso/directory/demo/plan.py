@@ -13,11 +13,9 @@ a register of real ones.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import random
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from giaoducso.core.demo import (
@@ -35,401 +33,76 @@ from rules.identifiers import PROVINCE_CODES, Sex, make_personal_id
 from rules.students import LEVEL_GRADES
 from rules.text import fold
 
-PROVINCE_CODE = "SO79"
-PROVINCE_NAME = "Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh"
-PROVINCE_SHORT = "Sở GD&ĐT TP.HCM"
-DISTRICT_CODE = "PGD775"
-DISTRICT_NAME = "Phòng Giáo dục và Đào tạo Quận 6"
-DISTRICT_SHORT = "Phòng GD&ĐT Quận 6"
-BIRTH_PROVINCE = "079"  # Hồ Chí Minh
-
-# The wards of Quận 6 just before the 2025 reform (wards 3–6 had been merged away in 2023–2025), and the
-# post-2025 ward each became part of (Phường Bình Phú also took part of Quận 8's ward 16).
-OLD_WARDS: dict[str, str] = {
-    "Phường 1": "Phường Bình Tiên",
-    "Phường 2": "Phường Bình Tây",
-    "Phường 7": "Phường Bình Tiên",
-    "Phường 8": "Phường Bình Tiên",
-    "Phường 9": "Phường Bình Tây",
-    "Phường 10": "Phường Bình Phú",
-    "Phường 11": "Phường Bình Phú",
-    "Phường 12": "Phường Phú Lâm",
-    "Phường 13": "Phường Phú Lâm",
-    "Phường 14": "Phường Phú Lâm",
-}
-NEW_WARDS: dict[str, str] = {
-    "Phường Bình Tây": "PBINHTAY",
-    "Phường Bình Tiên": "PBINHTIEN",
-    "Phường Bình Phú": "PBINHPHU",
-    "Phường Phú Lâm": "PPHULAM",
-}
-
-# Streets of Quận 6 near each old ward (approximate: long streets cross several wards).
-STREETS: dict[str, list[str]] = {
-    "Phường 1": ["Hậu Giang", "Tháp Mười", "Phạm Đình Hổ", "Ngô Nhân Tịnh"],
-    "Phường 2": ["Hậu Giang", "Lê Quang Sung", "Trần Văn Kiểu", "Phan Văn Khỏe", "Bãi Sậy"],
-    "Phường 7": ["Bình Tiên", "Phạm Phú Thứ", "Văn Thân", "Lò Gốm"],
-    "Phường 8": ["Lò Gốm", "Bến Phú Lâm", "Bà Hom", "Văn Thân"],
-    "Phường 9": ["Bình Tây", "Phạm Văn Chí", "Nguyễn Xuân Phụng", "Trần Bình"],
-    "Phường 10": ["Bình Phú", "Bà Hom", "Nguyễn Văn Luông", "Số 26"],
-    "Phường 11": ["Hậu Giang", "Nguyễn Văn Luông", "Bình Phú", "Lý Chiêu Hoàng"],
-    "Phường 12": ["Hậu Giang", "Mai Xuân Thưởng", "Chợ Lớn", "Bửu Đình"],
-    "Phường 13": ["Kinh Dương Vương", "An Dương Vương", "Tân Hòa Đông", "Bà Hom"],
-    "Phường 14": ["Kinh Dương Vương", "Hồng Bàng", "Minh Phụng", "Phan Văn Khỏe"],
-}
-
-LEVELS = ("MN", "TH", "CS")
-LEVEL_PREFIX = {"MN": "Trường Mầm non", "TH": "Trường Tiểu học", "CS": "Trường THCS"}
-LEVEL_SHORT = {"MN": "MN", "TH": "TH", "CS": "THCS"}
-# Typical enrolment, before a ±25% spread.
-LEVEL_SIZE = {"MN": 260, "TH": 950, "CS": 1250}
-PRIVATE_SHARE = {"MN": 0.4, "TH": 0.1, "CS": 0.1}
-
-SCHOOL_NAMES = {
-    ("MN", True): [
-        "Sơn Ca",
-        "Họa Mi",
-        "Vành Khuyên",
-        "Hoa Hồng",
-        "Hướng Dương",
-        "Tuổi Thơ",
-        "Hoa Sen",
-        "Bé Ngoan",
-        "Thỏ Ngọc",
-        "Sao Mai",
-        "Măng Non",
-        "Rạng Đông",
-        "Hoàng Yến",
-        "Bông Sen",
-        "Tuổi Ngọc",
-        "Hoa Lan",
-    ],
-    ("MN", False): [
-        "Ánh Dương",
-        "Thiên Thần Nhỏ",
-        "Bầu Trời Xanh",
-        "Ngôi Nhà Trẻ Thơ",
-        "Hoa Mai",
-        "Cầu Vồng",
-        "Mặt Trời Bé Con",
-        "Việt Mỹ",
-        "Ban Mai",
-        "Ngôi Sao Xanh",
-        "Gấu Trúc",
-    ],
-    ("TH", True): [
-        "Phù Đổng",
-        "Bình Tiên",
-        "Lê Văn Tám",
-        "Võ Văn Tần",
-        "Phú Định",
-        "Nguyễn Văn Luông",
-        "Him Lam",
-        "Phạm Văn Chí",
-        "Chi Lăng",
-        "Nguyễn Huệ",
-        "Trương Công Định",
-        "Nguyễn Thiện Thuật",
-        "Điện Biên",
-        "Phú Lâm",
-        "Hùng Vương",
-        "Bình Phú",
-        "Kim Đồng",
-        "Đinh Bộ Lĩnh",
-        "Trần Quốc Toản",
-    ],
-    ("TH", False): ["Ngôi Sao Nhỏ", "Tuệ Đức", "Việt Úc", "Hòa Bình"],
-    ("CS", True): [
-        "Văn Thân",
-        "Hậu Giang",
-        "Bình Tây",
-        "Hoàng Lê Kha",
-        "Nguyễn Văn Luông",
-        "Phạm Đình Hổ",
-        "Lam Sơn",
-        "Kim Đồng",
-        "Đoàn Kết",
-        "Phú Định",
-        "Nguyễn Đức Cảnh",
-        "Mạc Đĩnh Chi",
-        "Chu Văn An",
-    ],
-    ("CS", False): ["Ngôi Sao", "Hồng Đức", "Đinh Thiện Lý"],
-}
-
-SUBJECT_GROUPS = [
-    ("TOAN", "Tổ Toán"),
-    ("VAN", "Tổ Ngữ văn"),
-    ("NN", "Tổ Ngoại ngữ"),
-    ("KHTN", "Tổ Khoa học tự nhiên"),
-    ("LSDL", "Tổ Lịch sử và Địa lí"),
-    ("TINCN", "Tổ Tin học – Công nghệ"),
-    ("GDTCNT", "Tổ Giáo dục thể chất – Nghệ thuật"),
-    ("VP", "Tổ Văn phòng"),
-]
-
-# Family names with rough weights (the South writes Huỳnh and Võ where the North writes Hoàng and Vũ).
-KINH_FAMILY = [
-    ("Nguyễn", 31),
-    ("Trần", 11),
-    ("Lê", 9),
-    ("Phạm", 6),
-    ("Huỳnh", 5),
-    ("Võ", 5),
-    ("Phan", 4),
-    ("Trương", 2),
-    ("Đặng", 2),
-    ("Bùi", 2),
-    ("Đỗ", 2),
-    ("Hồ", 2),
-    ("Ngô", 2),
-    ("Dương", 2),
-    ("Lý", 1),
-    ("Đinh", 1),
-    ("Đoàn", 1),
-    ("Lâm", 1),
-    ("Mai", 1),
-    ("Cao", 1),
-    ("Tô", 1),
-    ("Châu", 1),
-    ("Hoàng", 1),
-    ("Vũ", 1),
-]
-MALE_MIDDLE = ["Minh", "Gia", "Hoàng", "Quốc", "Đức", "Anh", "Tuấn", "Thành", "Nhật", "Bảo", "Đăng"]
-MALE_MIDDLE += ["Khánh", "Thiên", "Hữu", "Trọng", "Phúc", "Văn", "Văn", "Công", "Duy", "Thanh"]
-FEMALE_MIDDLE = ["Ngọc", "Bảo", "Gia", "Khánh", "Minh", "Phương", "Thanh", "Mai", "Quỳnh", "Thảo", "Tú"]
-FEMALE_MIDDLE += ["Hoài", "Kim", "Yến", "Như", "Thùy", "Ánh", "Thị", "Thị", "Diệu", "Bích", "Cẩm"]
-MALE_GIVEN = ["An", "Bảo", "Duy", "Dũng", "Đạt", "Huy", "Hùng", "Khang", "Khoa", "Khôi", "Kiệt", "Lâm"]
-MALE_GIVEN += ["Long", "Minh", "Nam", "Nghĩa", "Nhân", "Phát", "Phong", "Phúc", "Quân", "Sơn", "Tài"]
-MALE_GIVEN += ["Thắng", "Thịnh", "Tín", "Trí", "Trung", "Tuấn", "Vinh", "Vũ", "Hào", "Hiếu", "Hưng"]
-MALE_GIVEN += ["Kiên", "Lộc", "Luân", "Nguyên", "Quang", "Thái", "Thiện", "Toàn", "Khải", "Hoàng"]
-FEMALE_GIVEN = ["Anh", "Châu", "Chi", "Diệp", "Dung", "Giang", "Hà", "Hân", "Hạnh", "Hằng", "Hương"]
-FEMALE_GIVEN += ["Khuê", "Lan", "Linh", "Mai", "My", "Nga", "Ngân", "Ngọc", "Nhi", "Nhung", "Oanh"]
-FEMALE_GIVEN += ["Phương", "Quyên", "Quỳnh", "Tâm", "Thảo", "Thư", "Trâm", "Trang", "Trinh", "Uyên"]
-FEMALE_GIVEN += ["Vân", "Vy", "Yến", "Như", "Hoa", "Hiền", "Thùy", "Tiên", "Xuân", "Ly"]
-# Quận 6 is home to a large Hoa (Chinese-Vietnamese) community; their names read differently.
-HOA_FAMILY = ["Lâm", "Quách", "Lý", "Trương", "Hứa", "Tăng", "Thái", "La", "Mã", "Diệp", "Châu", "Lưu"]
-HOA_FAMILY += ["Quan", "Tạ", "Trần", "Hoàng", "Ngô", "Dương", "Huỳnh", "Vương"]
-HOA_MALE = ["Gia Hào", "Vĩ Kiệt", "Tuấn Kiệt", "Gia Vinh", "Chí Cường", "Kiến Văn", "Quốc Vinh"]
-HOA_MALE += ["Hạo Nhiên", "Thiếu Hoa", "Vĩnh Khang", "Chấn Phong", "Gia Huy", "Tử Long", "Kiện Hùng"]
-HOA_FEMALE = ["Mỹ Linh", "Tú Trân", "Bội Linh", "Huệ Mẫn", "Gia Tuệ", "Uyển Nhi", "Tiểu My", "Lệ Quyên"]
-HOA_FEMALE += ["Mỹ Ngọc", "Thục Nghi", "Vịnh Nghi", "Gia Hân", "Tuệ Mẫn", "Bảo Nghi", "Khả Hân"]
-KHMER_FAMILY = ["Thạch", "Sơn", "Danh", "Kim", "Trịnh"]
-ETHNICITIES = [("Kinh", 82.0), ("Hoa", 17.0), ("Khmer", 1.0)]
-PHONE_PREFIXES = ["090", "091", "093", "094", "096", "097", "098"]
-
-# username, role, where (the department unit, or the demo school), title
-ACCOUNTS: list[tuple[str, str, str, str]] = [
-    ("lanhdao", Role.DEPARTMENT_LEADER, "department", "Trưởng phòng"),
-    ("chuyenvien", Role.DEPARTMENT_OFFICER, "department", "Chuyên viên phụ trách THCS"),
-    ("cntt.phong", Role.DEPARTMENT_IT, "department", "Chuyên viên công nghệ thông tin"),
-    ("tichhop", Role.INTEGRATION, "department", "Kết nối cơ sở dữ liệu ngành"),
-    ("hieutruong", Role.PRINCIPAL, "school", "Hiệu trưởng"),
-    ("hieupho", Role.VICE_PRINCIPAL, "school", "Phó hiệu trưởng chuyên môn"),
-    ("vanthu", Role.SCHOOL_OFFICE, "school", "Văn thư"),
-    ("cntt.truong", Role.SCHOOL_IT, "school", "Nhân viên công nghệ thông tin"),
-    ("giaovien", Role.TEACHER, "school", "Giáo viên Toán"),
-    ("gvcn", Role.HOMEROOM_TEACHER, "school", "Giáo viên chủ nhiệm lớp 6/1"),
-    ("phuhuynh", Role.PARENT, "school", "Cha mẹ học sinh"),
-    ("hocsinh", Role.STUDENT, "school", "Học sinh lớp 6/1"),
-]
-SUPERUSER_NAME = "admin"
-
-
-# How the demo's level letters map to the directory's school levels.
-DIRECTORY_LEVEL = {"MN": "preschool", "TH": "primary", "CS": "lower_secondary"}
-# The first part of a school's e-mail, as the city's schools write it (c2vanthan.q6@…).
-EMAIL_PREFIX = {"MN": "mn", "TH": "th", "CS": "c2"}
-# Demo addresses must never reach a real mailbox: the same reserved-looking domain as the accounts.
-EMAIL_DOMAIN = "example.edu.vn"
-# Ages are whole years reached in the calendar year the school year starts (how Vietnam places children:
-# grade g turns 5 + g that year). Preschool groups go by age: Mầm (3), Chồi (4), Lá (5), all grade 0.
-PRESCHOOL_GROUPS = {3: "Mầm", 4: "Chồi", 5: "Lá"}
-CLASS_SIZE_MAX = {"MN": 35, "TH": 40, "CS": 40}
-# Share of pupils a year older than their grade expects (held back, late start).
-LATE_SHARE = 0.03
-BIRTHPLACE_HCM = "TP. Hồ Chí Minh"
-# Where the students born outside the city come from (their personal ids carry that province's code).
-OTHER_BIRTHPLACES = ["Long An", "Tiền Giang", "Bến Tre", "Đồng Tháp", "An Giang", "Bình Định", "Nghệ An"]
-OTHER_BIRTHPLACES += ["Thanh Hóa", "Quảng Ngãi", "Cần Thơ", "Đồng Nai", "Bình Dương"]
-STAFF_PROVINCES = ["Hồ Chí Minh"] * 6 + OTHER_BIRTHPLACES
-POLICY_GROUPS = ["Hộ nghèo", "Hộ cận nghèo", "Con thương binh, liệt sĩ", "Mồ côi cha hoặc mẹ"]
-DISABILITIES = ["Khuyết tật vận động", "Khuyết tật nghe, nói", "Khuyết tật nhìn", "Khuyết tật trí tuệ"]
-DISABILITIES += ["Khuyết tật học tập"]
-# Deliberate data-quality problems, so the quality board has something to show (see README).
-MISSING_GUARDIAN_PHONE_SHARE = 0.01
-UNKNOWN_WARD_SHARE = 0.003
-ID_YEAR_MISMATCH_SHARE = 0.002
-# Ward names that are no longer in the tree: merged away in 2023–2025 (district) or by the 2025 reform.
-MERGED_WARDS = ["Phường 3", "Phường 4", "Phường 5", "Phường 6"]
-
-PRINCIPAL = "Hiệu trưởng"
-VICE_PRINCIPAL = "Phó Hiệu trưởng"
-CLERK = "Văn thư"
-IT_STAFF = "Nhân viên công nghệ thông tin"
-ACCOUNTANT = "Kế toán"
-MEDICAL = "Nhân viên y tế"
-TEACHER = "Giáo viên"
-CIVIL_SERVANT = "Viên chức"
-CONTRACT = "Hợp đồng"
-# The subjects a THCS teacher is hired for, in the order a school fills its posts (Toán and Ngữ văn,
-# taught most hours, come round twice).
-THCS_SUBJECTS = ["Toán", "Ngữ văn", "Tiếng Anh", "Toán", "Ngữ văn", "Khoa học tự nhiên"]
-THCS_SUBJECTS += ["Lịch sử và Địa lí", "Tiếng Anh", "Tin học", "Giáo dục thể chất", "Khoa học tự nhiên"]
-THCS_SUBJECTS += ["Công nghệ", "Giáo dục công dân", "Âm nhạc", "Mĩ thuật"]
-PRIMARY_SPECIALISTS = ["Tiếng Anh", "Giáo dục thể chất", "Âm nhạc", "Mĩ thuật", "Tin học"]
-# Teachers who often teach at a second school of the same level (dạy liên trường).
-SHARED_SUBJECTS = {"Tin học", "Âm nhạc", "Mĩ thuật", "Tiếng Anh"}
-
-# Equipment per classroom, by level: (name, share of classrooms that have it).
-CLASSROOM_EQUIPMENT = {
-    "MN": [("Ti vi", 0.9), ("Đàn organ", 0.5)],
-    "TH": [("Ti vi", 0.6), ("Máy chiếu", 0.3), ("Bảng tương tác", 0.15)],
-    "CS": [("Máy chiếu", 0.6), ("Ti vi", 0.3), ("Bảng tương tác", 0.25)],
-}
-
-
-@dataclass(frozen=True)
-class SchoolPlan:
-    code: str
-    level: str  # MN, TH or CS
-    public: bool
-    old_ward: str
-    students: int
-    ward_code: str = ""
-    ward_name: str = ""
-    address: str = ""
-    phone: str = ""
-    email: str = ""
-    principal_name: str = ""
-    it_leader_name: str = ""
-    has_it_staff_position: bool = False
-
-    @property
-    def directory_level(self) -> str:
-        return DIRECTORY_LEVEL[self.level]
-
-    @property
-    def ownership(self) -> str:
-        return "public" if self.public else "private"
-
-
-@dataclass(frozen=True)
-class TermPlan:
-    number: int
-    start_date: dt.date
-    end_date: dt.date
-
-
-@dataclass(frozen=True)
-class YearPlan:
-    name: str
-    start_date: dt.date
-    end_date: dt.date
-    is_current: bool
-    terms: tuple[TermPlan, ...]
-
-
-@dataclass(frozen=True)
-class ClassPlan:
-    school_code: str
-    grade: int
-    name: str
-    homeroom_personal_id: str
-    room_name: str
-
-
-@dataclass(frozen=True)
-class StaffPlan:
-    school_code: str
-    personal_id: str
-    full_name: str
-    sex: str
-    date_of_birth: dt.date
-    position: str
-    employment_type: str
-    qualification: str
-    subjects: str
-    phone: str
-    # A second school where the staff member also teaches, if any.
-    second_school_code: str | None = None
-
-
-@dataclass(frozen=True)
-class RoomPlan:
-    school_code: str
-    kind: str
-    name: str
-    area_m2: str  # one decimal, as text so the plan digests the same on every platform
-    condition: str
-
-
-@dataclass(frozen=True)
-class EquipmentPlan:
-    school_code: str
-    room_name: str | None
-    name: str
-    quantity: int
-    condition: str
-
-
-@dataclass(frozen=True)
-class StudentPlan:
-    school_code: str
-    personal_id: str
-    full_name: str
-    date_of_birth: dt.date
-    sex: str
-    ethnicity: str
-    address: str
-    guardian_name: str
-    guardian_relation: str
-    guardian_phone: str
-    class_name: str = ""
-    place_of_birth: str = BIRTHPLACE_HCM
-    ward_code: str | None = None  # None: the ward text is not in the tree (a data-quality warning)
-    ward_name: str = ""
-    policy_groups: tuple[str, ...] = ()
-    disability: str = ""
-    # The Ministry's student sheet: place of birth to the commune, the parents (names as on the birth
-    # certificate, years of birth).
-    birth_commune: str = ""
-    father_name: str = ""
-    father_birth_year: int | None = None
-    mother_name: str = ""
-    mother_birth_year: int | None = None
-
-
-@dataclass(frozen=True)
-class DemoPlan:
-    seed: int
-    structure: str
-    school_year: int
-    units: list[UnitPlan] = field(default_factory=list)
-    schools: list[SchoolPlan] = field(default_factory=list)
-    years: list[YearPlan] = field(default_factory=list)
-    classes: list[ClassPlan] = field(default_factory=list)
-    staff: list[StaffPlan] = field(default_factory=list)
-    rooms: list[RoomPlan] = field(default_factory=list)
-    equipment: list[EquipmentPlan] = field(default_factory=list)
-    students: list[StudentPlan] = field(default_factory=list)
-    accounts: list[AccountPlan] = field(default_factory=list)
-
-    def digest(self) -> str:
-        """A fingerprint of everything the plan would write: equal plans, equal digests."""
-        payload = json.dumps(asdict(self), default=str, ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()
-
-    @property
-    def demo_school_code(self) -> str:
-        return next(s.code for s in self.schools if s.level == "CS")
-
-    @property
-    def current_year(self) -> YearPlan:
-        return next(y for y in self.years if y.is_current)
-
-    def unit_name(self, code: str | None) -> str:
-        return next((u.name for u in self.units if u.code == code), "")
+from .data import (
+    ACCOUNTANT,
+    ACCOUNTS,
+    BIRTH_PROVINCE,
+    BIRTHPLACE_HCM,
+    CIVIL_SERVANT,
+    CLASS_SIZE_MAX,
+    CLASSROOM_EQUIPMENT,
+    CLERK,
+    CONTRACT,
+    DISABILITIES,
+    DISTRICT_CODE,
+    DISTRICT_NAME,
+    DISTRICT_SHORT,
+    EMAIL_DOMAIN,
+    EMAIL_PREFIX,
+    ETHNICITIES,
+    FEMALE_GIVEN,
+    FEMALE_MIDDLE,
+    HOA_FAMILY,
+    HOA_FEMALE,
+    HOA_MALE,
+    ID_YEAR_MISMATCH_SHARE,
+    IT_STAFF,
+    KHMER_FAMILY,
+    KINH_FAMILY,
+    LATE_SHARE,
+    LEVEL_PREFIX,
+    LEVEL_SHORT,
+    LEVEL_SIZE,
+    LEVELS,
+    MALE_GIVEN,
+    MALE_MIDDLE,
+    MEDICAL,
+    MERGED_WARDS,
+    MISSING_GUARDIAN_PHONE_SHARE,
+    NEW_WARDS,
+    OLD_WARDS,
+    OTHER_BIRTHPLACES,
+    PHONE_PREFIXES,
+    POLICY_GROUPS,
+    PRESCHOOL_GROUPS,
+    PRIMARY_SPECIALISTS,
+    PRINCIPAL,
+    PRIVATE_SHARE,
+    PROVINCE_CODE,
+    PROVINCE_NAME,
+    PROVINCE_SHORT,
+    SCHOOL_NAMES,
+    SHARED_SUBJECTS,
+    STAFF_PROVINCES,
+    STREETS,
+    SUBJECT_GROUPS,
+    SUPERUSER_NAME,
+    TEACHER,
+    THCS_SUBJECTS,
+    UNKNOWN_WARD_SHARE,
+    VICE_PRINCIPAL,
+)
+from .shapes import (
+    ClassPlan,
+    DemoPlan,
+    EquipmentPlan,
+    RoomPlan,
+    SchoolPlan,
+    StaffPlan,
+    StudentPlan,
+    TermPlan,
+    YearPlan,
+)
 
 
 def _level_counts(schools: int) -> dict[str, int]:
