@@ -89,6 +89,12 @@ NOT_IN_THE_DOCUMENT = [
     ("birth_province", "tỉnh/thành phố của xã/phường nơi sinh"),
     ("father_birth_year", "phải sớm hơn năm sinh của học sinh"),
     ("mother_birth_year", "phải sớm hơn năm sinh của học sinh"),
+    # a date of birth against today and against the class (rules.fields): not in the future, a pupil's age
+    # fitting their grade, a staff member of working age — bounds that move every day, which a document
+    # written once cannot state
+    ("date_of_birth", "ở tương lai"),
+    ("date_of_birth", "không phù hợp với khối"),
+    ("date_of_birth", "tuổi của người lao động"),
 ]
 
 
