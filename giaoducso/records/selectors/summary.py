@@ -20,6 +20,7 @@ from django.db.models import Count
 from django.http import Http404
 
 from giaoducso.directory.models import SchoolClass, Student
+from giaoducso.directory.ordering import NAME_ORDER
 from rules import assessment_primary as primary
 from rules import assessment_secondary as secondary
 
@@ -205,7 +206,7 @@ def _results(classes: list[SchoolClass], chunk_size: int) -> Iterator[ClassSumma
     students: dict[int, list[Student]] = defaultdict(list)
     for student in (
         Student.objects.filter(current_class_id__in=ids, status__in=IN_CLASS_STATUSES)
-        .order_by("current_class_id", "search_name", "pk")
+        .order_by("current_class_id", *NAME_ORDER)
         .only("pk", "full_name", "date_of_birth", "school_id", "current_class_id")
     ):
         students[student.current_class_id].append(student)  # type: ignore[index]

@@ -21,6 +21,7 @@ from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 from giaoducso.core.views.decorators import require_perm
 from giaoducso.directory.models import SchoolClass, Staff, StaffStatus
+from giaoducso.directory.ordering import NAME_ORDER
 
 from .. import services
 from ..models import GradeSubject, TeachingAssignment
@@ -32,7 +33,7 @@ def school_staff(school: Unit) -> list[Staff]:
     return list(
         Staff.objects.filter(Q(school=school) | Q(assignments__school=school), status=StaffStatus.WORKING)
         .distinct()
-        .order_by("search_name", "pk")
+        .order_by(*NAME_ORDER)
         .only("pk", "full_name", "subjects")
     )
 
