@@ -114,12 +114,16 @@ def summarise_secondary(
     result.award = award.name if award else ""
 
 
-def summarise_primary(result: StudentResult, cells: dict[int, dict[Any, Cell]], qualities: list[int]) -> None:
-    """The year's overall result from the end-of-year levels, tests and qualities."""
+def summarise_primary(
+    result: StudentResult, subjects: list[Subject], cells: dict[int, dict[Any, Cell]], qualities: list[int]
+) -> None:
+    """The year's overall result from the end-of-year levels, tests and qualities — only once every subject
+    of the grade has its end-of-year level: a half-filled year has no result yet."""
     result.primary_cells = cells
     end = (2, MarkKind.FINAL, 1)
-    levels = [c[end].level for c in cells.values() if end in c]
-    if not levels or any(level is None for level in levels) or not qualities:
+    ends = [cells.get(subject.pk, {}).get(end) for subject in subjects]
+    levels = [cell.level for cell in ends if cell is not None]
+    if not subjects or len(levels) < len(subjects) or any(level is None for level in levels) or not qualities:
         return
     tests = [int(c[end].value) for c in cells.values() if end in c and c[end].value is not None]
     result.primary_result = primary.year_result(
@@ -169,7 +173,7 @@ def class_summary(*, user: Any, school_class: SchoolClass) -> ClassSummary:
             qualities[student_id].append(level)
     for student_id, result in results.items():
         if is_primary:
-            summarise_primary(result, cells[student_id], qualities[student_id])
+            summarise_primary(result, subjects, cells[student_id], qualities[student_id])
         else:
             summarise_secondary(result, subjects, grade, cells[student_id], regular)
     return ClassSummary(school_class, subjects, list(results.values()))
@@ -312,7 +316,7 @@ def _flush(
             result.absences = absences.get(student.pk, 0)
             student_cells = mine.get(student.pk, {})
             if is_primary:
-                summarise_primary(result, student_cells, qualities.get(student.pk, []))  # type: ignore[arg-type]
+                summarise_primary(result, subjects, student_cells, qualities.get(student.pk, []))  # type: ignore[arg-type]
             else:
                 summarise_secondary(result, subjects, school_class.grade, student_cells, regular)  # type: ignore[arg-type]
             results.append(result)

@@ -4,13 +4,15 @@ import pytest
 from django.http import Http404
 
 from giaoducso.core.roles import Role
-from giaoducso.directory.models import Staff
+from giaoducso.directory.models import Staff, Student
 from giaoducso.directory.tests.directory_fixtures import build_directory
 from giaoducso.records import services
-from giaoducso.records.models import GradeSubject, SubjectKind
+from giaoducso.records.models import GradeSubject, Subject, SubjectKind
 from giaoducso.records.selectors.gradebook import columns_for
-from giaoducso.records.selectors.summary import YEAR, class_summary
+from giaoducso.records.selectors.summary import YEAR, StudentResult, class_summary, summarise_primary
+from giaoducso.records.selectors.summary import Cell as Stored
 from giaoducso.records.services import Cell
+from rules.assessment_primary import YearResult
 from rules.assessment_secondary import Level, Outcome
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +84,22 @@ def test_the_summary_is_for_those_who_see_the_whole_class(world, setup):
     ] == [world.child.pk]
     with pytest.raises(Http404):
         class_summary(user=world.stranger, school_class=setup.class_a)
+
+
+def test_a_primary_year_has_no_result_until_every_subject_has_its_end_of_year_level():
+    toan, tieng_viet = (
+        Subject(pk=1, code="toan", kind="level"),
+        Subject(pk=2, code="tieng_viet", kind="level"),
+    )
+    end = (2, "ck", 1)
+    half = StudentResult(Student(pk=1))
+    summarise_primary(half, [toan, tieng_viet], {toan.pk: {end: Stored(None, 2)}}, [2, 2])
+    assert half.primary_result is None
+    full = StudentResult(Student(pk=1))
+    summarise_primary(
+        full,
+        [toan, tieng_viet],
+        {toan.pk: {end: Stored(None, 2)}, tieng_viet.pk: {end: Stored(None, 1)}},
+        [2, 2],
+    )
+    assert full.primary_result == YearResult.HOAN_THANH
