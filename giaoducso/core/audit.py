@@ -134,7 +134,7 @@ def entry(
     changes: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEntry:
-    """The line `record` writes, unsaved: bulk writers collect them for `record_many`."""
+    """The line `record` writes, unsaved."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -360,19 +360,3 @@ def describe_changes(line: AuditEntry, names: NameCache | None = None) -> list[t
 def describe_changes_text(line: AuditEntry, names: NameCache | None = None) -> str:
     """The same, as one text: for a spreadsheet cell."""
     return "; ".join(f"{label}: {text}" for label, text in describe_changes(line, names))
-
-
-def create_entry(*, actor: Any, obj: models.Model, note: str = "") -> AuditEntry:
-    """The line `record_create` writes, unsaved."""
-    return entry(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=obj,
-        changes={k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "")},
-        note=note,
-    )
-
-
-def record_many(entries: list[AuditEntry], *, batch_size: int = 1000) -> list[AuditEntry]:
-    """Writes lines built by `entry` / `create_entry` in bulk: the same lines, fewer round trips."""
-    return AuditEntry.objects.bulk_create(entries, batch_size=batch_size)

@@ -89,7 +89,7 @@ def marks_bulk_write(
             )
         )
     Mark.objects.bulk_create(fresh, batch_size=BATCH_SIZE)
-    audit.record_many([audit.create_entry(actor=actor, obj=mark, note=note) for mark in fresh])
+    audit.record_create_many(actor=actor, objs=fresh, note=note)
     if rest:
         marks_write(
             actor=actor, school_class=school_class, subject=subject, cells=rest, note=note, system=system
@@ -152,7 +152,7 @@ def conduct_bulk_set(
         if student_id not in stored
     ]
     Conduct.objects.bulk_create(fresh, batch_size=BATCH_SIZE)
-    audit.record_many([audit.create_entry(actor=actor, obj=row) for row in fresh])
+    audit.record_create_many(actor=actor, objs=fresh)
     for row in Conduct.objects.filter(school_class=school_class, term=term, student_id__in=stored):
         # As conduct_set updates a row (the permission was checked above, once for the class).
         before = audit.snapshot(row, ["level", "comment"])
@@ -221,7 +221,7 @@ def absences_bulk_add(
             )
         )
     Absence.objects.bulk_create(fresh, batch_size=BATCH_SIZE)
-    audit.record_many([audit.create_entry(actor=actor, obj=row) for row in fresh])
+    audit.record_create_many(actor=actor, objs=fresh)
     return len(fresh)
 
 
@@ -280,7 +280,7 @@ def teaching_bulk_assign(
             )
         )
     TeachingAssignment.objects.bulk_create(fresh, batch_size=BATCH_SIZE)
-    audit.record_many([audit.create_entry(actor=actor, obj=row) for row in fresh])
+    audit.record_create_many(actor=actor, objs=fresh)
     for school_class, subject, teacher in rest:
         current = TeachingAssignment.objects.get(school_class=school_class, subject=subject)
         if current.teacher_id != teacher.pk:

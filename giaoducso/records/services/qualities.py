@@ -119,5 +119,5 @@ def qualities_write(
             audit.record_update(actor=actor, obj=current, before=before)
             changed += 1
     rows = QualityMark.objects.bulk_create(list(fresh.values()), batch_size=500)
-    audit.record_many([audit.create_entry(actor=actor, obj=row) for row in rows])
+    audit.record_create_many(actor=actor, objs=rows)
     return changed + len(rows)
