@@ -152,12 +152,7 @@ class SchoolFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: type[School], *args: Any, unit: Unit, **fields: Any) -> School:
-        # No service creates a bare record (the import and the demo write them in bulk): build the row,
-        # then pass every field through school_update, which checks and audits like a person's edit.
-        record = School.objects.create(
-            unit=unit, level=fields.pop("level"), ownership=fields.pop("ownership")
-        )
-        return directory_services.school_update(actor=None, school=record, **fields) if fields else record
+        return directory_services.school_create(actor=None, unit=unit, **fields)
 
 
 class StaffFactory(DjangoModelFactory):

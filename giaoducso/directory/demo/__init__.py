@@ -20,7 +20,6 @@ from ..models import (
     Equipment,
     Guardian,
     Room,
-    School,
     SchoolClass,
     SchoolYear,
     Staff,
@@ -28,6 +27,7 @@ from ..models import (
     Student,
     Term,
 )
+from ..services.schools import school_bulk_create
 from ..services.staff_bulk import NewStaff, staff_bulk_create
 from ..services.student_bulk import NewStudent, student_bulk_create
 from .plan import CHILD_RECORD, PROVINCE_CODE, STAFF_RECORD, STUDENT_RECORD, DemoPlan, build_plan
@@ -91,24 +91,26 @@ def write_plan(plan: DemoPlan, units: dict[str, Unit]) -> None:
         model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         label = model._meta.label_lower
         for row in rows:
-            loaded[row.unit_id if isinstance(row, School) else row.school_id][label] += 1
+            loaded[row.school_id][label] += 1
         return rows
 
-    bulk(
-        School,
-        [
-            School(
-                unit=units[s.code],
-                level=s.directory_level,
-                ownership=s.ownership,
-                ward=units[s.ward_code],
-                ward_name=s.ward_name,
-                address=s.address,
-                phone=s.phone,
-                email=s.email,
-                principal_name=s.principal_name,
-                it_leader_name=s.it_leader_name,
-                has_it_staff_position=s.has_it_staff_position,
+    school_bulk_create(
+        actor=None,
+        rows=[
+            (
+                units[s.code],
+                {
+                    "level": s.directory_level,
+                    "ownership": s.ownership,
+                    "ward": units[s.ward_code],
+                    "ward_name": s.ward_name,
+                    "address": s.address,
+                    "phone": s.phone,
+                    "email": s.email,
+                    "principal_name": s.principal_name,
+                    "it_leader_name": s.it_leader_name,
+                    "has_it_staff_position": s.has_it_staff_position,
+                },
             )
             for s in plan.schools
         ],

@@ -19,6 +19,8 @@ from .facilities import (
 from .homeroom import homeroom_guardian_set_phone, may_set_guardian_phone
 from .schools import (
     SCHOOL_EDITABLE,
+    school_bulk_create,
+    school_create,
     school_update,
     school_year_create,
     school_year_set_current,
@@ -63,6 +65,8 @@ __all__ = [
     "scheduled_change_apply",
     "scheduled_change_cancel",
     "scheduled_changes_apply_due",
+    "school_bulk_create",
+    "school_create",
     "school_update",
     "school_year_create",
     "school_year_set_current",

@@ -1,6 +1,7 @@
 """Writes to school records, school years and terms."""
 
 import datetime as _dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from giaoducso.core import audit
 from giaoducso.core import services as core_services
 from giaoducso.core.audit import Actor
+from giaoducso.core.bulk import BATCH_SIZE
 from giaoducso.core.models import Unit
 from giaoducso.core.services import reject_unknown_fields
 
@@ -33,24 +35,63 @@ SCHOOL_EDITABLE = (
 )
 
 
-@transaction.atomic
-def school_update(*, actor: Actor, school: School, name: str | None = None, **fields: Any) -> School:
-    """The school's record; its name lives on its Unit, which keeps its own audit line."""
-    reject_unknown_fields("school_update", fields, SCHOOL_EDITABLE)
-    before = audit.snapshot(school, SCHOOL_EDITABLE)
-    for key, value in fields.items():
-        setattr(school, key, value)
+# The fields a new school record may be given: what it is, then what an edit may change.
+SCHOOL_FIELDS = ("level", "ownership", *SCHOOL_EDITABLE, "ward_id")
+
+
+def _checked_contacts(school: School, fields: dict[str, Any]) -> None:
     errors: checks.Errors = {}
     if "phone" in fields:
         school.phone = checks.phone(errors, "phone", school.phone)
     if "email" in fields:
         checks.email_field(errors, "email", school.email)
+    checks.raise_if_any(errors)
+
+
+def _new_school(unit: Unit, fields: dict[str, Any]) -> School:
+    reject_unknown_fields("school_create", fields, SCHOOL_FIELDS)
+    school = School(unit=unit, **fields)
+    school.full_clean()
+    return school
+
+
+@transaction.atomic
+def school_create(*, actor: Actor, unit: Unit, note: str = "", **fields: Any) -> School:
+    """The directory's record of a school unit that has none yet (the unit itself: core.unit_create)."""
+    reject_unknown_fields("school_create", fields, SCHOOL_FIELDS)
+    probe = School(unit=unit, **fields)
+    _checked_contacts(probe, fields)  # before full_clean, so a bad phone gets its own sentence
+    if "phone" in fields:
+        fields["phone"] = probe.phone  # as normalised
+    return school_bulk_create(actor=actor, rows=[(unit, fields)], note=note)[0]
+
+
+def school_bulk_create(
+    *, actor: Actor, rows: Iterable[tuple[Unit, dict[str, Any]]], note: str = ""
+) -> list[School]:
+    """Many school records at once (the school import, the demo district): the rows school_create writes
+    and its audit lines, one per school. The caller has checked the contacts."""
+    schools = [_new_school(unit, fields) for unit, fields in rows]
+    School.objects.bulk_create(schools, batch_size=BATCH_SIZE)
+    audit.record_create_many(actor=actor, objs=schools, unit_of=lambda school: school.unit, note=note)
+    return schools
+
+
+@transaction.atomic
+def school_update(
+    *, actor: Actor, school: School, name: str | None = None, note: str = "", **fields: Any
+) -> School:
+    """The school's record; its name lives on its Unit, which keeps its own audit line."""
+    reject_unknown_fields("school_update", fields, (*SCHOOL_EDITABLE, "ward_id"))
+    before = audit.snapshot(school, SCHOOL_EDITABLE)
+    for key, value in fields.items():
+        setattr(school, key, value)
     if school.ward_id is not None and "ward_name" not in fields:
         school.ward_name = ""
-    checks.raise_if_any(errors)
+    _checked_contacts(school, fields)
     school.full_clean()
     school.save()
-    audit.record_update(actor=actor, obj=school, before=before)
+    audit.record_update(actor=actor, obj=school, before=before, note=note)
     if name is not None and name.strip() and name.strip() != school.unit.name:
         core_services.unit_update(actor=actor, unit=school.unit, name=name.strip())
     return school

@@ -20,7 +20,7 @@ from .directory_fixtures import build_directory
 
 pytestmark = pytest.mark.django_db
 
-IDS = {"id", "student", "student_id", "staff", "staff_id", "created_at", "updated_at", "at"}
+IDS = {"id", "unit", "student", "student_id", "staff", "staff_id", "created_at", "updated_at", "at"}
 START = dt.date(2026, 9, 5)
 
 
@@ -201,3 +201,53 @@ def test_staff_bulk_create_writes_what_staff_create_writes(world, directory):
     assignments = [StaffAssignment.objects.get(staff=s) for s in (one, other)]
     assert _plain(assignments[0]) == _plain(assignments[1])
     assert _audit([one, assignments[0]]) == _audit([other, assignments[1]])
+
+
+def test_school_bulk_create_writes_what_school_create_writes(world):
+    from giaoducso.core import services as core_services
+    from giaoducso.core.models import UnitKind
+    from giaoducso.directory.models import School
+
+    units = [
+        core_services.unit_create(
+            actor="test",
+            kind=UnitKind.SCHOOL,
+            code=f"7960{n}",
+            name=f"Trường Tiểu học Số {n}",
+            parent=world.department,
+        )
+        for n in (1, 2)
+    ]
+    common = {
+        "level": "primary",
+        "ownership": "public",
+        "address": "12 Lê Lợi",
+        "email": "th@example.edu.vn",
+        "principal_name": "Ngô Thị Hiệu",
+    }
+    one = services.school_create(actor="test", unit=units[0], phone="028 3855 1234", **common)
+    (other,) = services.school_bulk_create(
+        actor="test", rows=[(units[1], {"phone": "02838551234", **common})]
+    )
+    rows = [School.objects.get(pk=unit.pk) for unit in units]
+    assert one.phone == "02838551234"  # the single-row path normalises; a bulk row arrives normalised
+    assert _plain(rows[0], drop={"unit_id"}) == _plain(rows[1], drop={"unit_id"})
+    lines = [[(a, t, c) for a, t, _repr, _unit, c in _audit([school])] for school in (one, other)]
+    assert lines[0] == lines[1] and lines[0][0][0] == "create"
+    assert (
+        AuditEntry.objects.get(object_type="directory.school", object_id=str(other.pk)).unit_id == units[1].pk
+    )
+
+
+def test_school_create_refuses_a_bad_phone_with_its_own_sentence(world):
+    from django.core.exceptions import ValidationError
+
+    from giaoducso.core import services as core_services
+    from giaoducso.core.models import UnitKind
+
+    unit = core_services.unit_create(
+        actor="test", kind=UnitKind.SCHOOL, code="79609", name="Trường Mầm non Số 9", parent=world.department
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.school_create(actor="test", unit=unit, level="preschool", ownership="public", phone="12ab")
+    assert "phone" in caught.value.message_dict
