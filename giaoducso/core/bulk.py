@@ -7,12 +7,18 @@ instances come back with their pk set, so the caller links related rows and audi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
 
 BATCH_SIZE = 2000
+
+
+class RawJSON(str):
+    """A JSON document already serialised by the caller, for a JSONField column of insert_rows: sent as it
+    is (PostgreSQL parses it), so a bulk writer that builds the text itself pays for it once."""
 
 
 def bulk_insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
@@ -34,7 +40,16 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
         return
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(
-            [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=BATCH_SIZE
+            [
+                model(
+                    **{
+                        n: json.loads(v) if isinstance(v, RawJSON) else v
+                        for n, v in zip(names, row, strict=True)
+                    }
+                )
+                for row in rows
+            ],
+            batch_size=BATCH_SIZE,
         )
         return
     meta = model._meta
@@ -50,7 +65,8 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
             if prepared:
                 values = list(row)
                 for index, json_field in prepared:
-                    values[index] = json_field.get_db_prep_save(values[index], connection)
+                    if not isinstance(values[index], RawJSON):
+                        values[index] = json_field.get_db_prep_save(values[index], connection)
                 row = values
             copy.write_row(row)
 

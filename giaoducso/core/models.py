@@ -166,14 +166,17 @@ class AuditEntry(models.Model):
     user_agent = models.CharField(max_length=255, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     action = models.CharField(_("hành động"), max_length=16, choices=AuditAction.choices)
-    object_type = models.CharField(_("loại đối tượng"), max_length=100, db_index=True)
+    # Searched by equality only, which core_audit_object serves: no index of its own (each index is paid
+    # for by every line a bulk write adds).
+    object_type = models.CharField(_("loại đối tượng"), max_length=100)
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
     # The unit that owns the object; it decides who may read this line.
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+    # Read by prefix (a unit and everything under it): one pattern index, see Meta.
+    unit_path = models.CharField(max_length=255, blank=True)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
@@ -184,7 +187,12 @@ class AuditEntry(models.Model):
         verbose_name = _("nhật ký hệ thống")
         verbose_name_plural = _("nhật ký hệ thống")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="core_audit_object"),
+            models.Index(
+                fields=["unit_path"], name="core_audit_unit_path", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"

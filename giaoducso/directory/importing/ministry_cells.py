@@ -42,12 +42,20 @@ _DOCUMENTS = {fold(str(label)): value for value, label in OtherDocument.choices}
     value: value for value in OtherDocument.values
 }
 
+_FIELD_OF = dict(CELLS)
+
 
 class Reader:
     """Reads the cells of one row; caches what repeats (nationalities, provinces, names)."""
 
     def __init__(self) -> None:
         self._codes: dict[tuple[str, str], str | None] = {}
+        # Built once per file, not once per row: the lists and the words of the messages.
+        self._places = (
+            ("quoc_tich", "nationality", codelists.nationalities(), _("quốc tịch")),
+            ("noi_sinh_tinh", "birth_province", codelists.provinces(), _("tỉnh/thành phố")),
+        )
+        self._parents = (("ho_ten_cha", "nam_sinh_cha", _("cha")), ("ho_ten_me", "nam_sinh_me", _("mẹ")))
 
     def _code(self, codes: codelists.CodeList, value: str) -> str | None:
         key = (codes.name, value)
@@ -67,10 +75,7 @@ class Reader:
                 errors.append(
                     Problem(number, column, value[:60], _("Dài quá %(limit)d ký tự.") % {"limit": limit})
                 )
-        for column, field, codes, what in (
-            ("quoc_tich", "nationality", codelists.nationalities(), _("quốc tịch")),
-            ("noi_sinh_tinh", "birth_province", codelists.provinces(), _("tỉnh/thành phố")),
-        ):
+        for column, field, codes, what in self._places:
             code = self._code(codes, values[column])
             if code is None:
                 errors.append(Problem(number, column, values[column], unknown_message(values[column], what)))
@@ -80,11 +85,8 @@ class Reader:
             errors.append(
                 Problem(number, "noi_sinh_tinh", "", _("Hãy ghi tỉnh/thành phố của xã/phường nơi sinh."))
             )
-        for name_column, year_column, parent in (
-            ("ho_ten_cha", "nam_sinh_cha", _("cha")),
-            ("ho_ten_me", "nam_sinh_me", _("mẹ")),
-        ):
-            out[dict(CELLS)[name_column]] = normalise_name(values[name_column])
+        for name_column, year_column, parent in self._parents:
+            out[_FIELD_OF[name_column]] = normalise_name(values[name_column])
             text = values[year_column]
             year = None
             if text:
@@ -95,7 +97,7 @@ class Reader:
                     message = check_parent_birth_year(year, dob.year if dob else None, parent=str(parent))
                     if message:
                         errors.append(Problem(number, year_column, text, message))
-            out[dict(CELLS)[year_column]] = year
+            out[_FIELD_OF[year_column]] = year
         kind_text, doc = values["loai_giay_to"], values["so_giay_to"]
         kind = _DOCUMENTS.get(fold(kind_text), None) if kind_text else ""
         if kind is None:
