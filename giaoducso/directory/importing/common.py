@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,6 +182,85 @@ def too_long(row: int, column: str, value: str, limit: int) -> Problem | None:
             _("Dài quá %(limit)d ký tự (đang có %(count)d).") % {"limit": limit, "count": len(value)},
         )
     return None
+
+
+def cell_problems(
+    row: int,
+    columns: Sequence[str],
+    values: Sequence[str],
+    required: Collection[str],
+    limits: Mapping[str, int],
+) -> list[Problem]:
+    """The first step of every import's row: required cells left empty, cells over their length."""
+    found = []
+    for column, value in zip(columns, values, strict=True):
+        if column in required and not value:
+            found.append(Problem(row, column, "", _("Chưa nhập %(column)s.") % {"column": column}))
+        limit = limits.get(column)
+        if limit:
+            long = too_long(row, column, value, limit)
+            if long is not None:
+                found.append(long)
+    return found
+
+
+def school_problem(row: int, code: str, found: bool, allowed: Callable[[], bool]) -> Problem | None:
+    """A row's school code names a school of the database that the user may change (`allowed` is asked
+    only for a school that exists)."""
+    if not code:
+        return None
+    if not found:
+        message = _("Không có trường mã «%(code)s» trong cơ sở dữ liệu.")
+    elif not allowed():
+        message = _("Bạn không có quyền nhập dữ liệu cho trường %(code)s.")
+    else:
+        return None
+    return Problem(row, "ma_truong", code, message % {"code": code})
+
+
+class PersonReader:
+    """A person's cells (students, staff): date of birth, sex, and the personal identifier that must agree
+    with both and appear once in the file. Caches what a file repeats (dates, the words for sex)."""
+
+    def __init__(self, today: dt.date, warnings: list[Problem]) -> None:
+        self.parse_date = DateParser(today)
+        self.warnings = warnings
+        self.seen: dict[str, int] = {}  # personal id → first row
+        self._sexes: dict[str, str | None] = {}
+
+    def read(
+        self, row: int, pid: str, dob_text: str, sex_text: str, errors: list[Problem]
+    ) -> tuple[dt.date | None, str | None]:
+        dob: dt.date | None = None
+        if dob_text:
+            parsed = self.parse_date(dob_text)
+            if isinstance(parsed, str):
+                errors.append(Problem(row, "ngay_sinh", dob_text, parsed))
+            else:
+                dob = parsed
+        sex = None
+        if sex_text:
+            sex = self._sexes.get(sex_text)
+            if sex is None:
+                sex = self._sexes[sex_text] = parse_sex(sex_text)
+            if sex is None:
+                errors.append(Problem(row, "gioi_tinh", sex_text, _("Giới tính phải là “Nam” hoặc “Nữ”.")))
+        if pid:
+            errors += personal_id_problems(row, pid, sex, dob.year if dob else None, warnings=self.warnings)
+            first = self.seen.get(pid)
+            if first is not None:
+                errors.append(
+                    Problem(
+                        row,
+                        "ma_dinh_danh",
+                        pid,
+                        _("Số định danh %(pid)s trùng với dòng %(first)d trong cùng tệp.")
+                        % {"pid": pid, "first": first},
+                    )
+                )
+            else:
+                self.seen[pid] = row
+        return dob, sex
 
 
 def common_unit(paths: list[str]) -> Unit | None:

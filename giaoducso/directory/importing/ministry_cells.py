@@ -15,6 +15,7 @@ from rules.text import fold, normalise_name
 
 from ..models import OtherDocument
 from ..services.codes import read_code, unknown_message
+from .common import too_long
 from .report import Problem
 
 # (column, model field)
@@ -69,12 +70,10 @@ class Reader:
         """The row's values in FIELDS order; problems go to `errors`."""
         values = dict(zip(COLUMNS, cells, strict=True))
         out: dict[str, Any] = {}
-        for column, value in values.items():
-            limit = LIMITS.get(column)
-            if limit and len(value) > limit:
-                errors.append(
-                    Problem(number, column, value[:60], _("Dài quá %(limit)d ký tự.") % {"limit": limit})
-                )
+        for column, limit in LIMITS.items():
+            long = too_long(number, column, values[column], limit)
+            if long is not None:
+                errors.append(long)
         for column, field, codes, what in self._places:
             code = self._code(codes, values[column])
             if code is None:

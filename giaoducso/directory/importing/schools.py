@@ -19,7 +19,7 @@ from rules.text import fold
 
 from .. import services
 from ..models import Ownership, School, SchoolLevel
-from .common import ImportContext, WardIndex, common_unit, contact_problems, field_problem
+from .common import ImportContext, WardIndex, cell_problems, common_unit, contact_problems, field_problem
 from .readers import Table
 from .report import ImportResult, Problem
 
@@ -66,39 +66,50 @@ class Plan:
 
 
 def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate: int) -> Plan:
+    """Every row checked step by step (_RowReader), then sorted into new, changed and unchanged schools."""
     plan = Plan()
-    wards = WardIndex()
-    units = {u.code: u for u in Unit.objects.all()}
-    records = {s.pk: s for s in School.objects.all()}
-    seen: dict[str, int] = {}
+    reader = _RowReader(ctx)
     count = 0
     for number, values in table.rows:
         count += 1
-        code, name, level_text, ownership_text, ward_text, address, phone_text, email, principal = values
-        errors: list[Problem] = []
-        for column, value in zip(COLUMNS, values, strict=True):
-            if column in REQUIRED_VALUES and not value:
-                errors.append(Problem(number, column, "", _("Chưa nhập %(column)s.") % {"column": column}))
-            limit = LIMITS.get(column)
-            if limit and len(value) > limit:
-                errors.append(
-                    Problem(number, column, value[:60], _("Dài quá %(limit)d ký tự.") % {"limit": limit})
-                )
-        bad_code = field_problem(number, "ma_truong", code, field_rules.school_code("ma_truong", code))
-        if bad_code is not None:
-            errors.append(bad_code)
-        if code in seen:
+        row = reader.read(number, values, result)
+        if row is not None:
+            plan.rows.append(row)
+        if count % 500 == 0:
+            ctx.progress("reading", count, total_estimate)
+    result.rows = count
+    return plan
+
+
+class _RowReader:
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        self.wards = WardIndex()
+        self.units = {u.code: u for u in Unit.objects.all()}
+        self.records = {s.pk: s for s in School.objects.all()}
+        self.seen: dict[str, int] = {}  # code → first row
+
+    def code(self, number: int, code: str, errors: list[Problem]) -> None:
+        """A well-formed school code, once in the file."""
+        bad = field_problem(number, "ma_truong", code, field_rules.school_code("ma_truong", code))
+        if bad is not None:
+            errors.append(bad)
+        if code in self.seen:
             errors.append(
                 Problem(
                     number,
                     "ma_truong",
                     code,
                     _("Mã trường %(code)s trùng với dòng %(first)d trong cùng tệp.")
-                    % {"code": code, "first": seen[code]},
+                    % {"code": code, "first": self.seen[code]},
                 )
             )
         elif code:
-            seen[code] = number
+            self.seen[code] = number
+
+    @staticmethod
+    def kinds(number: int, level_text: str, ownership_text: str, errors: list[Problem]) -> tuple[Any, Any]:
+        """The level and the ownership, as people write them."""
         level = LEVELS.get(fold(level_text)) if level_text else None
         if level_text and level is None:
             errors.append(
@@ -116,61 +127,62 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                     number, "loai_hinh", ownership_text, _("Loại hình phải là “Công lập” hoặc “Tư thục”.")
                 )
             )
+        return level, ownership
+
+    def placement(
+        self, number: int, code: str, ward_id: int | None, errors: list[Problem]
+    ) -> tuple[Unit | None, Unit | None]:
+        """(existing unit, parent for a new one): an existing code must be a school the user may change; a
+        new school goes under its ward when the tree has one, else under the import's unit."""
+        ctx = self.ctx
+        existing = self.units.get(code) if code else None
+
+        def refuse(message: str) -> tuple[Unit | None, Unit | None]:
+            errors.append(Problem(number, "ma_truong", code, message))
+            return existing, None
+
+        if existing is not None:
+            if existing.kind != UnitKind.SCHOOL:
+                return refuse(_("Mã %(code)s đã dùng cho một đơn vị không phải trường.") % {"code": code})
+            if not ctx.may_change(existing, Perm.CHANGE_SCHOOL):
+                return refuse(_("Bạn không có quyền nhập dữ liệu cho trường %(code)s.") % {"code": code})
+            return existing, None
+        if not code:
+            return None, None
+        ward = Unit.objects.get(pk=ward_id) if ward_id else None
+        parent = ctx.parent
+        if ward is not None and (
+            parent is None or (ctx.scope_user is not None and ward.path.startswith(parent.path))
+        ):
+            parent = ward  # a deployment organised by ward: the school sits under its ward
+        if parent is None:
+            return refuse(
+                _("Trường mới %(code)s chưa có đơn vị cấp trên: hãy chỉ định bằng --parent MÃ_ĐƠN_VỊ.")
+                % {"code": code}
+            )
+        if parent.kind == UnitKind.SCHOOL or not ctx.may_change(parent, Perm.CHANGE_SCHOOL):
+            return refuse(
+                _("Bạn không có quyền tạo trường mới %(code)s dưới đơn vị %(parent)s.")
+                % {"code": code, "parent": parent.name}
+            )
+        return None, parent
+
+    def read(
+        self, number: int, values: tuple[str, ...], result: ImportResult
+    ) -> tuple[int, str, str, dict[str, Any], Unit | None, Unit | None] | None:
+        code, name, level_text, ownership_text, ward_text, address, phone_text, email, principal = values
+        errors = cell_problems(number, COLUMNS, values, REQUIRED_VALUES, LIMITS)
+        self.code(number, code, errors)
+        level, ownership = self.kinds(number, level_text, ownership_text, errors)
         phone, contact = contact_problems(number, phone_text, email)
         errors += contact
-        existing = units.get(code) if code else None
-        parent = None
-        if existing is not None and existing.kind != UnitKind.SCHOOL:
-            errors.append(
-                Problem(
-                    number,
-                    "ma_truong",
-                    code,
-                    _("Mã %(code)s đã dùng cho một đơn vị không phải trường.") % {"code": code},
-                )
-            )
-        elif existing is not None and not ctx.may_change(existing, Perm.CHANGE_SCHOOL):
-            errors.append(
-                Problem(
-                    number,
-                    "ma_truong",
-                    code,
-                    _("Bạn không có quyền nhập dữ liệu cho trường %(code)s.") % {"code": code},
-                )
-            )
-        ward_id = wards.find(ward_text, ctx.parent.path if ctx.parent else "") if ward_text else None
-        if existing is None and code:
-            ward = Unit.objects.get(pk=ward_id) if ward_id else None
-            parent = ctx.parent
-            if ward is not None and (
-                parent is None or (ctx.scope_user is not None and ward.path.startswith(parent.path))
-            ):
-                parent = ward  # a deployment organised by ward: the school sits under its ward
-            if parent is None:
-                errors.append(
-                    Problem(
-                        number,
-                        "ma_truong",
-                        code,
-                        _(
-                            "Trường mới %(code)s chưa có đơn vị cấp trên: hãy chỉ định bằng --parent MÃ_ĐƠN_VỊ."
-                        )
-                        % {"code": code},
-                    )
-                )
-            elif parent.kind == UnitKind.SCHOOL or not ctx.may_change(parent, Perm.CHANGE_SCHOOL):
-                errors.append(
-                    Problem(
-                        number,
-                        "ma_truong",
-                        code,
-                        _("Bạn không có quyền tạo trường mới %(code)s dưới đơn vị %(parent)s.")
-                        % {"code": code, "parent": parent.name},
-                    )
-                )
+        ward_id = (
+            self.wards.find(ward_text, self.ctx.parent.path if self.ctx.parent else "") if ward_text else None
+        )
+        existing, parent = self.placement(number, code, ward_id, errors)
         if errors:
             result.errors.extend(errors)
-            continue
+            return None
         if ward_text and ward_id is None:
             result.warnings.append(
                 Problem(
@@ -191,7 +203,7 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
             "email": email,
             "principal_name": principal,
         }
-        record = records.get(existing.pk) if existing is not None else None
+        record = self.records.get(existing.pk) if existing is not None else None
         if (
             existing is not None
             and record is not None
@@ -199,16 +211,12 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
             and all(getattr(record, key) == value for key, value in fields.items())
         ):
             result.unchanged += 1
-            continue
+            return None
         if existing is None:
             result.new += 1
         else:
             result.changed += 1
-        plan.rows.append((number, code, name.strip(), fields, parent, existing))
-        if count % 500 == 0:
-            ctx.progress("reading", count, total_estimate)
-    result.rows = count
-    return plan
+        return (number, code, name.strip(), fields, parent, existing)
 
 
 def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,13 +20,13 @@ from ..services.codes import STAFF_CODE_FIELDS, read_code, unknown_message
 from ..services.staff_bulk import FIELDS as BULK_FIELDS
 from ..services.staff_bulk import NewStaff, staff_bulk_create, staff_bulk_update
 from .common import (
-    DateParser,
     ImportContext,
+    PersonReader,
+    cell_problems,
     common_unit,
     contact_problems,
     field_problem,
-    parse_sex,
-    personal_id_problems,
+    school_problem,
 )
 from .readers import Table
 from .report import ImportResult, Problem
@@ -67,15 +68,62 @@ class Plan:
 
 
 def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate: int) -> Plan:
+    """Every row checked step by step (_read_row), then the good rows sorted into new, changed and
+    unchanged staff against the database (_classify)."""
     plan = Plan()
-    schools = {s.unit.code: s.unit for s in School.objects.select_related("unit")}
-    allowed: dict[str, bool] = {}
-    parse_date = DateParser(ctx.today)
-    seen: dict[str, int] = {}
+    reader = _RowReader(ctx, result)
     rows: list[tuple[int, dict[str, Any]]] = []
     count = 0
     for number, values in table.rows:
         count += 1
+        row = reader.read(number, values)
+        if row is not None:
+            rows.append(row)
+        if count % 1000 == 0:
+            ctx.progress("reading", count, total_estimate)
+    result.rows = count
+    if result.errors:
+        return plan
+    plan.units.update(reader.units)
+    _classify(plan, rows, result)
+    return plan
+
+
+class _RowReader:
+    def __init__(self, ctx: ImportContext, result: ImportResult) -> None:
+        self.ctx, self.errors = ctx, result.errors
+        self.schools = {s.unit.code: s.unit for s in School.objects.select_related("unit")}
+        self.allowed: dict[str, bool] = {}
+        self.person = PersonReader(ctx.today, result.warnings)
+        self.units: dict[int, Unit] = {}
+
+    def may_change(self, code: str) -> bool:
+        if code not in self.allowed:
+            self.allowed[code] = self.ctx.may_change(self.schools[code], Perm.CHANGE_STAFF)
+        return self.allowed[code]
+
+    def working_age(self, number: int, dob: dt.date | None, dob_text: str, errors: list[Problem]) -> None:
+        if dob is not None:
+            problem = field_problem(
+                number, "ngay_sinh", dob_text, fields.working_age("date_of_birth", dob, self.ctx.today)
+            )
+            if problem is not None:
+                errors.append(problem)
+
+    @staticmethod
+    def coded(number: int, values: tuple[str, str, str], errors: list[Problem]) -> dict[str, str]:
+        """Position, qualification and contract kind: a code or a name of their list, stored as the code."""
+        coded = {}
+        for column, value, (model_field, (codes, what)) in zip(
+            ("vi_tri_viec_lam", "trinh_do", "loai_hop_dong"), values, STAFF_CODE_FIELDS.items(), strict=True
+        ):
+            code = read_code(codes(), value)
+            if code is None:
+                errors.append(Problem(number, column, value, unknown_message(value, what)))
+            coded[model_field] = code or ""
+        return coded
+
+    def read(self, number: int, values: tuple[str, ...]) -> tuple[int, dict[str, Any]] | None:
         (
             pid,
             name,
@@ -89,109 +137,40 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
             phone_text,
             email,
         ) = values
-        errors: list[Problem] = []
-        for column, value in zip(COLUMNS, values, strict=True):
-            if column in REQUIRED_VALUES and not value:
-                errors.append(Problem(number, column, "", _("Chưa nhập %(column)s.") % {"column": column}))
-            limit = LIMITS.get(column)
-            if limit and len(value) > limit:
-                errors.append(
-                    Problem(number, column, value[:60], _("Dài quá %(limit)d ký tự.") % {"limit": limit})
-                )
-        dob = None
-        if dob_text:
-            parsed = parse_date(dob_text)
-            if isinstance(parsed, str):
-                errors.append(Problem(number, "ngay_sinh", dob_text, parsed))
-            else:
-                dob = parsed
-                problem = field_problem(
-                    number, "ngay_sinh", dob_text, fields.working_age("date_of_birth", dob, ctx.today)
-                )
-                if problem is not None:
-                    errors.append(problem)
-        sex = parse_sex(sex_text) if sex_text else None
-        if sex_text and sex is None:
-            errors.append(Problem(number, "gioi_tinh", sex_text, _("Giới tính phải là “Nam” hoặc “Nữ”.")))
-        if pid:
-            errors += personal_id_problems(
-                number, pid, sex, dob.year if dob else None, warnings=result.warnings
-            )
-            if pid in seen:
-                errors.append(
-                    Problem(
-                        number,
-                        "ma_dinh_danh",
-                        pid,
-                        _("Số định danh %(pid)s trùng với dòng %(first)d trong cùng tệp.")
-                        % {"pid": pid, "first": seen[pid]},
-                    )
-                )
-            else:
-                seen[pid] = number
-        unit = schools.get(code) if code else None
-        if code and unit is None:
-            errors.append(
-                Problem(
-                    number,
-                    "ma_truong",
-                    code,
-                    _("Không có trường mã «%(code)s» trong cơ sở dữ liệu.") % {"code": code},
-                )
-            )
-        elif unit is not None:
-            if code not in allowed:
-                allowed[code] = ctx.may_change(unit, Perm.CHANGE_STAFF)
-            if not allowed[code]:
-                errors.append(
-                    Problem(
-                        number,
-                        "ma_truong",
-                        code,
-                        _("Bạn không có quyền nhập dữ liệu cho trường %(code)s.") % {"code": code},
-                    )
-                )
+        errors = cell_problems(number, COLUMNS, values, REQUIRED_VALUES, LIMITS)
+        dob, sex = self.person.read(number, pid, dob_text, sex_text, errors)
+        self.working_age(number, dob, dob_text, errors)
+        unit = self.schools.get(code) if code else None
+        problem = school_problem(number, code, unit is not None, lambda: self.may_change(code))
+        if problem is not None:
+            errors.append(problem)
         phone, contact = contact_problems(number, phone_text, email)
         errors += contact
-        # Position, contract kind and qualification: a code or a name of their list, stored as the code.
-        coded = {}
-        for column, value, (model_field, (codes, what)) in zip(
-            ("vi_tri_viec_lam", "trinh_do", "loai_hop_dong"),
-            (position, qualification, employment),
-            STAFF_CODE_FIELDS.items(),
-            strict=True,
-        ):
-            code = read_code(codes(), value)
-            if code is None:
-                errors.append(Problem(number, column, value, unknown_message(value, what)))
-            coded[model_field] = code or ""
+        coded = self.coded(number, (position, qualification, employment), errors)
         if errors:
-            result.errors.extend(errors)
-            continue
+            self.errors.extend(errors)
+            return None
         assert unit is not None
-        plan.units[unit.pk] = unit
-        full_name = normalise_name(name)
-        rows.append(
-            (
-                number,
-                {
-                    "personal_id": pid,
-                    "school_id": unit.pk,
-                    "full_name": full_name,
-                    "date_of_birth": dob,
-                    "sex": sex,
-                    **coded,
-                    "subjects": subjects,
-                    "phone": phone,
-                    "email": email,
-                },
-            )
+        self.units[unit.pk] = unit
+        return (
+            number,
+            {
+                "personal_id": pid,
+                "school_id": unit.pk,
+                "full_name": normalise_name(name),
+                "date_of_birth": dob,
+                "sex": sex,
+                **coded,
+                "subjects": subjects,
+                "phone": phone,
+                "email": email,
+            },
         )
-        if count % 1000 == 0:
-            ctx.progress("reading", count, total_estimate)
-    result.rows = count
-    if result.errors:
-        return plan
+
+
+def _classify(plan: Plan, rows: list[tuple[int, dict[str, Any]]], result: ImportResult) -> None:
+    """New, changed or unchanged, against the stored staff read in chunks; a person kept by another school
+    is refused (a move goes through a transfer, not an import)."""
     for start in range(0, len(rows), 5000):
         chunk = rows[start : start + 5000]
         existing = {
@@ -221,7 +200,6 @@ def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate
                 else:
                     result.unchanged += 1
     result.new, result.changed = len(plan.new), len(plan.changed)
-    return plan
 
 
 def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:

@@ -8,9 +8,7 @@ which gives the rows and audit lines of the single-row services.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +18,6 @@ from django.utils.translation import gettext as _
 from giaoducso.core import audit
 from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
-from rules import codelists, fields
-from rules.students import LEVEL_GRADES, parse_class_name
-from rules.text import name_columns, normalise_name
 
 from .. import selectors
 from ..models import (
@@ -32,20 +27,15 @@ from ..models import (
     SchoolYear,
     Student,
 )
-from ..services.codes import read_code, unknown_message
 from ..services.student_bulk import NewStudent, StudentChange, student_bulk_create, student_bulk_update
 from . import ministry_cells
 from .common import (
-    DateParser,
     ImportContext,
-    WardIndex,
     common_unit,
-    field_problem,
-    parse_sex,
-    personal_id_problems,
 )
 from .readers import Table
 from .report import FileProblem, ImportResult, Problem
+from .student_rows import RowReader
 
 COLUMNS = (
     "ma_dinh_danh",
@@ -162,223 +152,46 @@ def _schools(ctx: ImportContext) -> dict[str, SchoolInfo]:
 
 
 def check(ctx: ImportContext, table: Table, result: ImportResult, total_estimate: int) -> Plan:
+    """Every row checked (student_rows.RowReader, step by step), then the good rows sorted into new,
+    changed and unchanged students against the database."""
     schools = _schools(ctx)
     year, school_years = _current_year_or_fail(schools, table)
     plan = Plan(year=year)
-    wards = WardIndex()
-    start_year = year.start_date.year
     for school_id, name, pk, grade in SchoolClass.objects.filter(year=year).values_list(
         "school_id", "name", "pk", "grade"
     ):
         plan.classes[(school_id, name)] = pk
         plan.grades[(school_id, name)] = grade
-    parse_date = DateParser(ctx.today)
-    errors = result.errors
-    warnings = result.warnings
-    seen: dict[str, int] = {}
+    reader = RowReader(
+        ctx=ctx,
+        schools=schools,
+        school_years=school_years,
+        year=year,
+        grades=plan.grades,
+        warnings=result.warnings,
+        columns=REQUIRED,
+        required=REQUIRED_VALUES,
+        limits=LIMITS,
+    )
     rows: list[tuple[Any, ...]] = []
-    intern = sys.intern
-    ward_cache: dict[tuple[str, int], int | None] = {}
-    sex_cache: dict[str, str | None] = {}
-    # Names, classes and guardians repeat across a file: each distinct text is normalised once.
-    class_cache: dict[str, tuple[int, str] | None] = {}
-    name_cache: dict[str, tuple[str, str, str]] = {}  # raw name → (stored name, search key, sort key)
-    guardian_cache: dict[str, str] = {}
-    ethnic_cache: dict[str, str | None] = {}
-    ethnic_groups = codelists.ethnic_groups()
-    ministry_reader = ministry_cells.Reader()
-    keep_stored = [
-        (R_MINISTRY + i, i) for i, column in enumerate(ministry_cells.COLUMNS) if column in table.absent
-    ]
-    required_positions = [COLUMNS.index(c) for c in REQUIRED_VALUES]
-    shortest_limit = min(LIMITS.values())
-
+    errors = result.errors
     count = 0
     for number, values in table.rows:
         count += 1
         if count % 10_000 == 0:
             ctx.progress("reading", count, total_estimate)
-        pid, name, dob_text, sex_text, ethnicity, code, class_text, address, ward_text, g_name, phone_text = (
-            values[:BASE_COLUMNS]
-        )
-        row_errors: list[Problem] = []
-        # Fast path: the detailed loop runs only for a row that is short of a value or too long.
-        if not all(values[i] for i in required_positions) or max(map(len, values)) > shortest_limit:
-            row_errors += _cell_problems(number, values[:BASE_COLUMNS])
-        dob: dt.date | None = None
-        if dob_text:
-            parsed = parse_date(dob_text)
-            if isinstance(parsed, str):
-                row_errors.append(Problem(number, "ngay_sinh", dob_text, parsed))
-            else:
-                dob = parsed
-        sex = None
-        if sex_text:
-            sex = sex_cache.get(sex_text)
-            if sex is None:
-                sex = sex_cache[sex_text] = parse_sex(sex_text)
-            if sex is None:
-                row_errors.append(
-                    Problem(number, "gioi_tinh", sex_text, _("Giới tính phải là “Nam” hoặc “Nữ”."))
-                )
-        if pid:
-            row_errors += personal_id_problems(number, pid, sex, dob.year if dob else None, warnings=warnings)
-            first = seen.get(pid)
-            if first is not None:
-                row_errors.append(
-                    Problem(
-                        number,
-                        "ma_dinh_danh",
-                        pid,
-                        _("Số định danh %(pid)s trùng với dòng %(first)d trong cùng tệp.")
-                        % {"pid": pid, "first": first},
-                    )
-                )
-            else:
-                seen[pid] = number
-        school = schools.get(code) if code else None
-        if code and school is None:
-            row_errors.append(
-                Problem(
-                    number,
-                    "ma_truong",
-                    code,
-                    _("Không có trường mã «%(code)s» trong cơ sở dữ liệu.") % {"code": code},
-                )
-            )
-        elif school is not None and not school.allowed:
-            row_errors.append(
-                Problem(
-                    number,
-                    "ma_truong",
-                    code,
-                    _("Bạn không có quyền nhập dữ liệu cho trường %(code)s.") % {"code": code},
-                )
-            )
-        elif school is not None and school_years[school.pk] != year:
-            row_errors.append(
-                Problem(
-                    number,
-                    "ma_truong",
-                    code,
-                    _(
-                        "Trường %(code)s theo lịch năm học của Sở khác với các dòng trước; hãy nhập riêng tệp của mỗi Sở."
-                    )
-                    % {"code": code},
-                )
-            )
-        class_key = None
-        if class_text:
-            if class_text in class_cache:
-                parsed_class = class_cache[class_text]
-            else:
-                parsed_class = class_cache[class_text] = parse_class_name(class_text)
-            if parsed_class is None:
-                row_errors.append(
-                    Problem(
-                        number,
-                        "lop",
-                        class_text,
-                        _(
-                            "Tên lớp «%(value)s» không đúng dạng khối/lớp, ví dụ 6/1 (mẫu giáo: Mầm 1, Chồi 2, Lá 3)."
-                        )
-                        % {"value": class_text},
-                    )
-                )
-            elif school is not None:
-                grade, class_name = parsed_class
-                if grade not in LEVEL_GRADES.get(school.level, frozenset()):
-                    row_errors.append(
-                        Problem(
-                            number,
-                            "lop",
-                            class_text,
-                            _("Trường %(code)s (%(level)s) không dạy khối %(grade)d.")
-                            % {"code": code, "level": school.unit.name, "grade": grade},
-                        )
-                    )
-                else:
-                    class_key = (school.pk, intern(class_name))
-                    plan.grades.setdefault(class_key, grade)
-                    if dob is not None:
-                        too_young_or_old = field_problem(
-                            number,
-                            "ngay_sinh",
-                            dob_text,
-                            fields.student_age("date_of_birth", dob, grade, start_year),
-                        )
-                        if too_young_or_old is not None:
-                            row_errors.append(too_young_or_old)
-        phone = ""
-        if phone_text:
-            phone, problem = fields.phone("dien_thoai", phone_text)
-            bad_phone = field_problem(number, "dien_thoai", phone_text, problem)
-            if bad_phone is not None:
-                row_errors.append(bad_phone)
-            if not g_name:
-                row_errors.append(
-                    Problem(number, "ho_ten_cha_me", "", _("Có số điện thoại nhưng chưa nhập họ tên cha mẹ."))
-                )
-        ethnicity_code = ethnic_cache.get(ethnicity)
-        if ethnicity_code is None:
-            ethnicity_code = ethnic_cache[ethnicity] = read_code(ethnic_groups, ethnicity)
-        if ethnicity_code is None:
-            row_errors.append(Problem(number, "dan_toc", ethnicity, unknown_message(ethnicity, _("dân tộc"))))
-        ministry = ministry_reader.read(number, values[BASE_COLUMNS:], dob, pid, row_errors)
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        assert school is not None and dob is not None and sex is not None and class_key is not None
-        ward_id = None
-        ward_name = ""
-        if ward_text:
-            cache_key = (ward_text, school.pk)
-            if cache_key not in ward_cache:
-                ward_cache[cache_key] = wards.find(ward_text, school.unit.path)
-            ward_id = ward_cache[cache_key]
-            if ward_id is None:
-                ward_name = intern(ward_text)
-                warnings.append(
-                    Problem(
-                        number,
-                        "phuong_xa",
-                        ward_text,
-                        _("Không tìm thấy phường/xã «%(value)s» trong cây đơn vị; đã giữ dạng văn bản.")
-                        % {"value": ward_text},
-                    )
-                )
-        names = name_cache.get(name)
-        if names is None:
-            columns = name_columns(name)
-            names = name_cache[name] = (columns["full_name"], columns["search_name"], columns["sort_key"])
-        guardian_name = guardian_cache.get(g_name)
-        if guardian_name is None:
-            guardian_name = guardian_cache[g_name] = normalise_name(g_name)
-        plan.school_units[school.pk] = school.unit
-        rows.append(
-            (
-                number,
-                pid,
-                names[0],
-                names[1],
-                dob,
-                sex,
-                intern(ethnicity_code or ""),
-                school.pk,
-                class_key,
-                address,
-                ward_id,
-                ward_name,
-                guardian_name,
-                phone,
-                names[2],
-                *ministry,
-            )
-        )
+        row = reader.read(number, values, errors)
+        if row is not None:
+            rows.append(row)
     result.rows = count
     ctx.progress("reading", count, count)
     if errors:
         return plan
+    plan.school_units.update(reader.school_units)
+    # The Ministry's cells a file leaves out keep what is stored (see _classify).
+    keep_stored = [
+        (R_MINISTRY + i, i) for i, column in enumerate(ministry_cells.COLUMNS) if column in table.absent
+    ]
     _classify(ctx, plan, rows, result, keep_stored)
     for key, pk in plan.classes.items():
         if pk is None:
@@ -422,24 +235,6 @@ def _existing(pids: list[str]) -> tuple[dict[str, tuple[Any, ...]], dict[int, tu
         ):
             guardians[student_id] = (gid, g_name, g_phone)  # descending ids: the lowest one stays
     return students, guardians
-
-
-def _cell_problems(number: int, values: tuple[str, ...]) -> list[Problem]:
-    found = []
-    for column, value in zip(REQUIRED, values, strict=True):
-        if column in REQUIRED_VALUES and not value:
-            found.append(Problem(number, column, "", _("Chưa nhập %(column)s.") % {"column": column}))
-        limit = LIMITS.get(column)
-        if limit and len(value) > limit:
-            found.append(
-                Problem(
-                    number,
-                    column,
-                    value[:60],
-                    _("Dài quá %(limit)d ký tự (đang có %(count)d).") % {"limit": limit, "count": len(value)},
-                )
-            )
-    return found
 
 
 def _classify(
