@@ -27,6 +27,7 @@ from .models import (
     Student,
     StudentStatus,
 )
+from .services.schools import SCHOOL_EDITABLE
 
 
 def code_choices(codes: codelists.CodeList, current: str = "") -> list[tuple[str, str]]:
@@ -244,20 +245,7 @@ class SchoolForm(forms.ModelForm):
 
     class Meta:
         model = School
-        fields = [
-            "level",
-            "ownership",
-            "ward",
-            "ward_name",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "principal_name",
-            "it_leader_name",
-            "has_it_staff_position",
-            "status",
-        ]
+        fields = list(SCHOOL_EDITABLE)  # what school_update may change, in its order
         error_messages = {
             "email": {"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
         }

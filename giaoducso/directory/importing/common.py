@@ -204,6 +204,16 @@ def cell_problems(
     return found
 
 
+def unknown_ward(row: int, text: str) -> Problem:
+    """The warning of a ward the tree does not know: the row is kept with the text as written."""
+    return Problem(
+        row,
+        "phuong_xa",
+        text,
+        _("Không tìm thấy phường/xã «%(value)s» trong cây đơn vị; đã giữ dạng văn bản.") % {"value": text},
+    )
+
+
 def school_problem(row: int, code: str, found: bool, allowed: Callable[[], bool]) -> Problem | None:
     """A row's school code names a school of the database that the user may change (`allowed` is asked
     only for a school that exists)."""

@@ -19,7 +19,15 @@ from rules.text import fold
 
 from .. import services
 from ..models import Ownership, School, SchoolLevel
-from .common import ImportContext, WardIndex, cell_problems, common_unit, contact_problems, field_problem
+from .common import (
+    ImportContext,
+    WardIndex,
+    cell_problems,
+    common_unit,
+    contact_problems,
+    field_problem,
+    unknown_ward,
+)
 from .readers import Table
 from .report import ImportResult, Problem
 
@@ -184,15 +192,7 @@ class _RowReader:
             result.errors.extend(errors)
             return None
         if ward_text and ward_id is None:
-            result.warnings.append(
-                Problem(
-                    number,
-                    "phuong_xa",
-                    ward_text,
-                    _("Không tìm thấy phường/xã «%(value)s» trong cây đơn vị; đã giữ dạng văn bản.")
-                    % {"value": ward_text},
-                )
-            )
+            result.warnings.append(unknown_ward(number, ward_text))
         fields = {
             "level": level,
             "ownership": ownership,

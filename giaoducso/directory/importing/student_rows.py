@@ -22,7 +22,15 @@ from rules.text import name_columns, normalise_name
 from ..models import SchoolYear
 from ..services.codes import read_code, unknown_message
 from . import ministry_cells
-from .common import ImportContext, PersonReader, WardIndex, cell_problems, field_problem, school_problem
+from .common import (
+    ImportContext,
+    PersonReader,
+    WardIndex,
+    cell_problems,
+    field_problem,
+    school_problem,
+    unknown_ward,
+)
 from .report import Problem
 
 ClassKey = tuple[int, str]  # (school id, class name)
@@ -174,15 +182,7 @@ class RowReader:
         ward_id = self._wards[key]
         if ward_id is not None:
             return ward_id, ""
-        self.warnings.append(
-            Problem(
-                number,
-                "phuong_xa",
-                ward_text,
-                _("Không tìm thấy phường/xã «%(value)s» trong cây đơn vị; đã giữ dạng văn bản.")
-                % {"value": ward_text},
-            )
-        )
+        self.warnings.append(unknown_ward(number, ward_text))
         return None, sys.intern(ward_text)
 
     def names(self, name: str, guardian_name: str) -> tuple[tuple[str, str, str], str]:
