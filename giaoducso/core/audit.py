@@ -96,29 +96,9 @@ def _who(actor: Actor) -> dict[str, Any]:
     }
 
 
-def record(
-    *,
-    actor: Actor,
-    action: str,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str = "",
-    object_repr: str = "",
-    unit: Unit | None = None,
-    changes: dict[str, Any] | None = None,
-    note: str = "",
-) -> AuditEntry:
-    line = entry(
-        actor=actor,
-        action=action,
-        obj=obj,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
-        unit=unit,
-        changes=changes,
-        note=note,
-    )
+def record(*, actor: Actor, action: str, **details: Any) -> AuditEntry:
+    """Writes one line; `details` are those of :func:`entry` (obj or object_type/id/repr, unit, changes, note)."""
+    line = entry(actor=actor, action=action, **details)
     line.save()
     return line
 
