@@ -188,14 +188,35 @@ def raw_copy_seconds(path: Path) -> float:
     return seconds
 
 
+class PhaseClock:
+    """The import's progress callback: when each phase (reading, writing) was first and last reported."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.seen: dict[str, list[float]] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = time.perf_counter() - self.started
+        self.seen.setdefault(phase, [now, now])[1] = now
+
+    def line(self, total: float) -> str:
+        writing = self.seen.get("writing", [total, total])[0]
+        return f"checking the rows {writing:.2f} s, writing and commit {total - writing:.2f} s"
+
+
+LAST_PHASES: list[str] = []
+
+
 def timed_import(path: Path, *, trace: bool = False) -> tuple[float, object, float]:
     from giaoducso.directory.importing.service import run_import
 
     if trace:
         tracemalloc.start()
+    clock = PhaseClock()
     started = time.perf_counter()
-    result = run_import(kind="students", path=path, actor="bench")
+    result = run_import(kind="students", path=path, actor="bench", progress=clock)
     seconds = time.perf_counter() - started
+    LAST_PHASES[:] = [clock.line(seconds)]
     peak = 0.0
     if trace:
         peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
@@ -251,6 +272,7 @@ def main() -> int:
             ratio = seconds / copy_seconds
             print(f"  import:   {result.rows} rows in {seconds:.2f} s ({result.rows / seconds:,.0f} rows/s)")
             print(f"            {result.summary()[:300]}")
+            print(f"  phases:   {LAST_PHASES[0]}")
             print(f"  ratio import/COPY: {ratio:.2f} (target ≤ {TARGET_RATIO:g})")
             print(
                 f"  peak RSS (ru_maxrss) of the process: {rss_after:.0f} MB "
