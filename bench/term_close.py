@@ -6,8 +6,9 @@ both terms filled: ≈3.7 million marks, written with COPY — setup is not time
 some absences. Then times, in the same run:
 
 - the records' own code: every term and year average, learning and conduct result, promotion, re-tests and
-  award of every student of every class, through `selectors.summary.results_for_classes` — the very
-  `summarise_secondary` / `derive` that the class summary page runs;
+  award of every student of every class, through `selectors.term_close.results_for_classes` — the averages
+  from one SQL aggregation (`selectors/averages.py`), then the very `conclude_secondary` (the rules above
+  the averages) that the class summary page runs;
 - the floor: one SQL aggregation of the same term averages (ΣTX + 2·GK + 3·CK) / (nTX + 5), fetched.
 
 Prints both in seconds and their ratio, and checks that both computed the same term averages.
@@ -220,7 +221,7 @@ def seed(n_students: int, n_schools: int, rng: random.Random) -> list[object]:
 def time_records(classes: list[object]) -> tuple[float, float, int]:
     """Seconds (wall, this process's CPU) to work out every class's results, and the students seen."""
     from giaoducso.directory.models import SchoolClass
-    from giaoducso.records.selectors.summary import results_for_classes
+    from giaoducso.records.selectors.term_close import results_for_classes
 
     # The classes as a job would read them: one query, inside the timing.
     started, cpu = time.perf_counter(), time.process_time()
@@ -232,7 +233,7 @@ def time_records(classes: list[object]) -> tuple[float, float, int]:
 def records_averages(classes: list[object]) -> dict[tuple[int, int, int], Decimal]:
     """The term averages the records' code gives (an untimed pass, to compare with SQL's)."""
     from giaoducso.directory.models import SchoolClass
-    from giaoducso.records.selectors.summary import results_for_classes
+    from giaoducso.records.selectors.term_close import results_for_classes
 
     loaded = list(SchoolClass.objects.filter(pk__in=[c.pk for c in classes]).select_related("year"))
     averages: dict[tuple[int, int, int], Decimal] = {}
@@ -310,7 +311,7 @@ def main() -> int:
         same = averages == floor
         ratio = records_best / sql_best
         print(
-            f"records (summarise_secondary, {students:,} students): {records_best:6.2f} s ({records_cpu:.2f} s CPU)"
+            f"records (results_for_classes, {students:,} students): {records_best:6.2f} s ({records_cpu:.2f} s CPU)"
         )
         print(f"SQL aggregation of the term averages (floor):        {sql_best:6.2f} s")
         print(f"ratio {ratio:.2f}; {len(averages):,} term averages, identical to SQL: {same}")

@@ -7,25 +7,21 @@ takes plain rows so that the term-close benchmark runs the very same code over a
 
 from __future__ import annotations
 
-import gc
-import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
 from django.db.models import Count
 from django.http import Http404
 
 from giaoducso.directory.models import SchoolClass, Student
-from giaoducso.directory.ordering import NAME_ORDER
 from rules import assessment_primary as primary
 from rules import assessment_secondary as secondary
 
 from ..models import Absence, Conduct, GradeSubject, Mark, MarkKind, QualityMark, Subject, SubjectKind
-from ..services.marks import IN_CLASS_STATUSES, regular_for
+from ..services.marks import regular_for
 from .access import class_access_or_404
 from .gradebook import Row, _students, columns_of, derive
 
@@ -92,6 +88,12 @@ def summarise_secondary(
         row = Row(result.student, cells=cells.get(subject_id, {}))  # type: ignore[arg-type]
         derive(row, subject, columns_of(regular[subject_id]))
         result.subjects[subject_id] = row
+    conclude_secondary(result, subjects)
+
+
+def conclude_secondary(result: StudentResult, subjects: list[Subject]) -> None:
+    """The learning result, year conduct, promotion, re-tests and award from the subjects' averages and
+    results already in `result.subjects` (from the marks by `derive`, or from the SQL aggregation)."""
     for term in (1, 2, YEAR):
         result.learning[term] = _learning(subjects, result.subjects, term)
     one, two = result.conduct.get(1), result.conduct.get(2)
@@ -177,149 +179,3 @@ def class_summary(*, user: Any, school_class: SchoolClass) -> ClassSummary:
         else:
             summarise_secondary(result, subjects, grade, cells[student_id], regular)
     return ClassSummary(school_class, subjects, list(results.values()))
-
-
-def results_for_classes(
-    classes: Iterable[SchoolClass], *, chunk_size: int = 20_000
-) -> Iterator[ClassSummary]:
-    """Every class's results, class by class, through the same `summarise_*` as `class_summary` — for
-    work that is not a request (closing a term, year-end jobs, the term-close benchmark), so with no user
-    and no scoping: the caller decides which classes. A fixed number of queries whatever the count: the
-    grades' subjects, the students, conduct, absences, qualities, and the marks streamed ordered by class
-    (a server-side cursor), so that memory holds one class's marks at a time."""
-    classes = sorted(classes, key=lambda c: c.pk)
-    if not classes:
-        return
-    # Millions of small dicts and tuples set off the cyclic garbage collector again and again, each pass
-    # walking every live object (half the time at district scale); nothing here makes a cycle, so it
-    # rests while the classes are worked out and resumes when the caller is done or stops early.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield from _results(classes, chunk_size)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _results(classes: list[SchoolClass], chunk_size: int) -> Iterator[ClassSummary]:
-    ids = [c.pk for c in classes]
-    by_grade: dict[int, list[GradeSubject]] = defaultdict(list)
-    for gs in GradeSubject.objects.filter(grade__in={c.grade for c in classes}).select_related("subject"):
-        by_grade[gs.grade].append(gs)
-    students: dict[int, list[Student]] = defaultdict(list)
-    for student in (
-        Student.objects.filter(current_class_id__in=ids, status__in=IN_CLASS_STATUSES)
-        .order_by("current_class_id", *NAME_ORDER)
-        .only("pk", "full_name", "date_of_birth", "school_id", "current_class_id")
-    ):
-        students[student.current_class_id].append(student)  # type: ignore[index]
-    conduct: dict[int, dict[int, secondary.Level]] = defaultdict(dict)
-    for student_id, term, level in Conduct.objects.filter(school_class_id__in=ids).values_list(
-        "student_id", "term", "level"
-    ):
-        conduct[student_id][term] = secondary.Level(level)
-    absences: dict[int, int] = {}
-    for year_id in {c.year_id for c in classes}:
-        year = next(c.year for c in classes if c.year_id == year_id)
-        for student_id, n in (
-            Absence.objects.filter(
-                student__current_class_id__in=ids, date__range=(year.start_date, year.end_date)
-            )
-            .order_by()
-            .values("student_id")
-            .annotate(n=Count("id"))
-            .values_list("student_id", "n")
-        ):
-            absences[student_id] = n
-    qualities: dict[int, list[int]] = defaultdict(list)
-    if any(c.grade < 6 for c in classes):
-        for student_id, level in QualityMark.objects.filter(
-            school_class_id__in=ids, term=2, kind=MarkKind.FINAL
-        ).values_list("student_id", "level"):
-            qualities[student_id].append(level)
-    by_id = {c.pk: c for c in classes}
-    pending = iter(ids)
-    current: int | None = None
-    cells: dict[int, dict[int, dict[Any, Cell]]] = {}
-    student_cells: dict[int, dict[Any, Cell]] = {}
-    subject_cells: dict[Any, Cell] = {}
-    last_student = last_subject = None
-    make = tuple.__new__  # a Cell without the NamedTuple's Python-level __new__: millions of them
-    for chunk in _marks_ordered(ids, chunk_size):
-        for class_id, student_id, subject_id, term, kind, index, value, level in chunk:
-            if class_id != current:
-                if current is not None:
-                    yield from _flush(
-                        pending, current, by_id, by_grade, students, cells, conduct, absences, qualities
-                    )
-                current, cells, last_student = class_id, {}, None
-            if student_id != last_student:
-                student_cells = cells.setdefault(student_id, {})
-                last_student, last_subject = student_id, None
-            if subject_id != last_subject:
-                subject_cells = student_cells.setdefault(subject_id, {})
-                last_subject = subject_id
-            subject_cells[(term, kind, index)] = make(Cell, (value, level))
-    if current is not None:
-        yield from _flush(pending, current, by_id, by_grade, students, cells, conduct, absences, qualities)
-    yield from _flush(pending, None, by_id, by_grade, students, {}, conduct, absences, qualities)
-
-
-def _marks_ordered(ids: list[int], chunk_size: int) -> Iterator[list[tuple[Any, ...]]]:
-    """The classes' marks ordered by class, student and subject, in chunks of rows read through a
-    server-side cursor where the database has one (PostgreSQL), so that memory holds a chunk, not the
-    district; whole chunks, because a Python step per row is what costs at millions of rows."""
-    queryset = (
-        Mark.objects.filter(school_class_id__in=ids)
-        .order_by("school_class_id", "student_id", "subject_id")
-        .values_list("school_class_id", "student_id", "subject_id", "term", "kind", "index", "value", "level")
-    )
-    if connection.vendor != "postgresql":
-        rows = queryset.iterator(chunk_size=chunk_size)
-        while chunk := list(itertools.islice(rows, chunk_size)):
-            yield chunk
-        return
-    sql, params = queryset.query.sql_with_params()
-    with transaction.atomic():
-        connection.ensure_connection()
-        with connection.connection.cursor(name="records_marks_ordered") as cursor:  # type: ignore[union-attr]
-            cursor.execute(sql, params)
-            while chunk := cursor.fetchmany(chunk_size):
-                yield chunk
-
-
-def _flush(
-    pending: Iterator[int],
-    upto: int | None,
-    by_id: dict[int, SchoolClass],
-    by_grade: dict[int, list[GradeSubject]],
-    students: dict[int, list[Student]],
-    cells: dict[int, dict[int, dict[Any, Cell]]],
-    conduct: dict[int, dict[int, secondary.Level]],
-    absences: dict[int, int],
-    qualities: dict[int, list[int]],
-) -> Iterator[ClassSummary]:
-    """The summaries of the classes up to `upto` (every one left when None): those without marks come
-    out too, empty, so every class is answered; `cells` holds the marks of `upto`."""
-    for class_id in pending:
-        school_class = by_id[class_id]
-        grade_subjects = by_grade[school_class.grade]
-        subjects = [gs.subject for gs in grade_subjects]
-        regular = {gs.subject_id: regular_for(gs.subject.kind, gs.periods_per_year) for gs in grade_subjects}
-        is_primary = any(s.kind == SubjectKind.LEVEL for s in subjects)
-        mine = cells if class_id == upto else {}
-        results = []
-        for student in students.get(class_id, []):
-            result = StudentResult(student)
-            result.conduct.update(conduct.get(student.pk, {}))
-            result.absences = absences.get(student.pk, 0)
-            student_cells = mine.get(student.pk, {})
-            if is_primary:
-                summarise_primary(result, subjects, student_cells, qualities.get(student.pk, []))  # type: ignore[arg-type]
-            else:
-                summarise_secondary(result, subjects, school_class.grade, student_cells, regular)  # type: ignore[arg-type]
-            results.append(result)
-        yield ClassSummary(school_class, subjects, results)
-        if class_id == upto:
-            return

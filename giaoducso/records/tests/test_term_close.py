@@ -7,7 +7,8 @@ import pytest
 
 from giaoducso.core.roles import Role
 from giaoducso.records import services
-from giaoducso.records.selectors.summary import class_summary, results_for_classes
+from giaoducso.records.selectors.summary import class_summary
+from giaoducso.records.selectors.term_close import results_for_classes
 from rules.assessment_secondary import Level
 
 from .test_summary import fill, setup  # noqa: F401
