@@ -23,6 +23,8 @@ class Role(models.TextChoices):
     # "Học sinh" is also the Students menu; the role is one student.
     STUDENT = "student", pgettext_lazy("role", "Học sinh")
     INTEGRATION = "integration", _("Hệ thống tích hợp (API)")
+    # Writes the pages and news of the unit's public site; the principal (or department leader) publishes.
+    PORTAL_EDITOR = "portal_editor", _("Biên tập viên cổng thông tin")
 
 
 class Perm:
@@ -140,6 +142,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STUDENT: frozenset({Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.VIEW_RECORDS}),
     # An integration's reach is cut further by its token's scopes.
     Role.INTEGRATION: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL, Perm.VIEW_STUDENT, Perm.VIEW_STAFF}),
+    # The portal app grants the editing itself; in the shared database an editor reads only the unit.
+    Role.PORTAL_EDITOR: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL}),
 }
 
 # Roles whose personal-data permissions reach only the people they are related to, not the subtree.

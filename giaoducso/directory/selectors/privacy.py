@@ -90,6 +90,7 @@ RULES: dict[str, tuple[Reach, Reach]] = {
     Role.PARENT: (Reach.RELATION, Reach.RELATION),
     Role.STUDENT: (Reach.RELATION, Reach.RELATION),
     Role.INTEGRATION: (Reach.NONE, Reach.NONE),
+    Role.PORTAL_EDITOR: (Reach.NONE, Reach.NONE),
 }
 
 _NOWHERE = (Reach.NONE, Reach.NONE)
