@@ -30,6 +30,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Con của tôi"), "directory:my_children", None, frozenset({Role.PARENT})),
     NavItem(_("Hồ sơ của em"), "directory:my_record", None, frozenset({Role.STUDENT})),
     NavItem(_("Kết quả học tập"), "records:class_list", None, frozenset({Role.PARENT, Role.STUDENT})),
+    NavItem(_("Sổ liên lạc"), "records:family_home", None, frozenset({Role.PARENT, Role.STUDENT})),
     NavItem(_("Lớp của tôi"), "directory:my_classes", Perm.HOMEROOM),
     NavItem(_("Đơn vị"), "core:unit_list", Perm.VIEW_UNIT),
     NavItem(_("Trường học"), "directory:school_list", Perm.VIEW_SCHOOL),

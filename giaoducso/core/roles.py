@@ -58,6 +58,9 @@ class Perm:
     KEEP_HOMEROOM = "records.keep_homeroom"  # conduct and attendance of the teacher's own class
     MANAGE_TEACHING = "records.manage_teaching"  # teaching assignments
     LOCK_TERM = "records.lock_term"  # closing and reopening a term, deciding corrections
+    # records — the contact book and the end of the year (issue 10)
+    CONTACT_BOOK = "records.contact_book"  # messages and leave requests between families and homeroom
+    CLOSE_YEAR = "records.close_year"  # the end-of-year decisions and the rollover to the next year
 
 
 _DEPARTMENT_READ = {
@@ -145,6 +148,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # The portal app grants the editing itself; in the shared database an editor reads only the unit.
     Role.PORTAL_EDITOR: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL}),
 }
+
+# records — the contact book and the end of the year (issue 10)
+for _role, _perms in {
+    Role.PARENT: {Perm.CONTACT_BOOK},
+    Role.HOMEROOM_TEACHER: {Perm.CONTACT_BOOK},
+    Role.PRINCIPAL: {Perm.CLOSE_YEAR},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
 # Roles whose personal-data permissions reach only the people they are related to, not the subtree.
 RELATION_ROLES: frozenset[str] = frozenset({Role.PARENT, Role.STUDENT})

@@ -43,6 +43,8 @@ SCOPES: dict[str, Any] = {
     "jobs:read": gettext_lazy("Xem tiến độ công việc nền"),
     "records:read": gettext_lazy("Đọc sổ điểm, kết quả học tập và điểm danh"),
     "records:write": gettext_lazy("Nhập điểm và điểm danh"),
+    # records — contact book (issue 10)
+    "contactbook:write": gettext_lazy("Gửi tin nhắn, đơn xin nghỉ và duyệt đơn trong sổ liên lạc"),
 }
 
 # The permissions that make a scope worth having: a token's user needs at least one of them somewhere,
@@ -59,6 +61,8 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "records:read": frozenset({Perm.VIEW_RECORDS}),
     # Teachers enter their subjects' marks, the homeroom teacher the roll; readers never write.
     "records:write": frozenset({Perm.ENTER_MARKS, Perm.KEEP_HOMEROOM}),
+    # records — contact book (issue 10)
+    "contactbook:write": frozenset({Perm.CONTACT_BOOK}),
 }
 MAX_ALLOWED_IPS = 50
 

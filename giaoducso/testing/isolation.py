@@ -181,6 +181,44 @@ def _records_correction(tenant: Tenant) -> Any:
     return tenant.records["correction"]
 
 
+def _records_leave(tenant: Tenant) -> Any:
+    """A pending leave request of the tenant's student (records — contact book, issue 10)."""
+    from giaoducso.records.models import LeaveRequest
+
+    if "leave" not in tenant.records:
+        tenant.records["leave"] = LeaveRequest.objects.create(
+            school=tenant.school,
+            school_class=tenant.school_class,
+            student=tenant.student,
+            date_from=dt.date(2026, 10, 5),
+            date_to=dt.date(2026, 10, 5),
+            reason=f"Ốm {tenant.marker}",
+            requested_by=tenant.users[Role.PARENT],
+        )
+    return tenant.records["leave"]
+
+
+def _records_attachment(tenant: Tenant) -> Any:
+    """A file attached to the tenant's leave request (records — contact book, issue 10)."""
+    from django.core.files.base import ContentFile
+
+    from giaoducso.records.models import ContactAttachment
+
+    if "attachment" not in tenant.records:
+        attachment = ContactAttachment(
+            school=tenant.school,
+            leave_request=_records_leave(tenant),
+            name="giay.pdf",
+            content_type="application/pdf",
+            size=9,
+            sha256=f"{tenant.tag:0>64}"[-64:],
+        )
+        attachment.file.save("giay.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        attachment.save()
+        tenant.records["attachment"] = attachment
+    return tenant.records["attachment"]
+
+
 # How to fill a route's parameters with a tenant's ids: by "route name:parameter", else by parameter.
 Fill = Callable[[Tenant], Any]
 PARAMS: dict[str, Fill] = {
@@ -249,6 +287,12 @@ PARAMS: dict[str, Fill] = {
     "records:import_detail:pk": lambda t: t.job.pk,
     "records:import_status:pk": lambda t: t.job.pk,
     "records:import_commit:pk": lambda t: t.job.pk,
+    # records — contact book (issue 10)
+    "records:contact_inbox:pk": lambda t: t.school_class.pk,
+    "records:contact_thread:pk": lambda t: t.school_class.pk,
+    "leave_pk": lambda t: _records_leave(t).pk,
+    "attachment_pk": lambda t: _records_attachment(t).pk,
+    "leave_id": lambda t: _records_leave(t).pk,
     # Subjects are the national programme's, the same for every tenant: the class is what is guarded.
     "subject_pk": lambda t: Subject.objects.get(code="toan_thcs").pk,
     # The API (OpenAPI path parameters).

@@ -189,4 +189,5 @@ def test_scope_vocabulary_is_small_and_fixed():
         "jobs:read",
         "records:read",
         "records:write",
+        "contactbook:write",
     }
