@@ -11,6 +11,7 @@ from .views import (
     teaching,
     transcripts,
     transfer,
+    yearend,
 )
 
 app_name = "records"
@@ -67,4 +68,7 @@ urlpatterns = [
     path("classes/<int:pk>/contact/", contact.contact_inbox, name="contact_inbox"),
     path("classes/<int:pk>/contact/<int:student_pk>/", contact.contact_thread, name="contact_thread"),
     path("leave/<int:leave_pk>/decide/", contact.leave_decide, name="leave_decide"),
+    # The end of the year: re-tests entered in summer, then the previewed rollover (issue 10).
+    path("classes/<int:pk>/retests/", yearend.retests, name="retests"),
+    path("schools/<str:code>/year-end/", yearend.year_end, name="year_end"),
 ]

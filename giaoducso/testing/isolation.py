@@ -290,6 +290,7 @@ PARAMS: dict[str, Fill] = {
     # records — contact book (issue 10)
     "records:contact_inbox:pk": lambda t: t.school_class.pk,
     "records:contact_thread:pk": lambda t: t.school_class.pk,
+    "records:retests:pk": lambda t: t.school_class.pk,
     "leave_pk": lambda t: _records_leave(t).pk,
     "attachment_pk": lambda t: _records_attachment(t).pk,
     "leave_id": lambda t: _records_leave(t).pk,

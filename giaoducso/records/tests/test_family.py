@@ -355,3 +355,24 @@ def test_announcements_reach_the_class_families(client, world, setup):
     assert Notification.objects.filter(
         kind="records_announcement", recipient=world.user(Role.PARENT)
     ).exists()
+
+
+def test_the_class_pages_a_family_reaches_show_their_child_only(client, world, setup):
+    class_a = setup.directory.class_a
+    urls = [
+        reverse("records:class_detail", args=[class_a.pk]),
+        reverse("records:gradebook", args=[class_a.pk, setup.gdcd.pk]),
+        reverse("records:summary", args=[class_a.pk]),
+        f"/api/v1/records/classes/{class_a.pk}/results",
+        f"/api/v1/records/classes/{class_a.pk}/subjects/gdcd",
+    ]
+    for role in (Role.PARENT, Role.STUDENT):
+        sign_in(client, world.user(role))
+        for url in urls:
+            response = client.get(url)
+            if response.status_code == 404:
+                continue
+            assert response.status_code == 200, url
+            body = response.content.decode()
+            assert "Phạm Thu Khác" not in body and "Nhận xét Phạm" not in body, url
+            assert "Lê Minh Con" in body or "class_id" in body or url.endswith("/"), url
