@@ -58,6 +58,11 @@ class Perm:
     KEEP_HOMEROOM = "records.keep_homeroom"  # conduct and attendance of the teacher's own class
     MANAGE_TEACHING = "records.manage_teaching"  # teaching assignments
     LOCK_TERM = "records.lock_term"  # closing and reopening a term, deciding corrections
+    # --- office (e-office, Decree 30/2020) ---
+    OFFICE_VIEW = "office.view"  # the unit's documents, outgoing and incoming
+    OFFICE_DRAFT = "office.draft"  # drafting outgoing documents, handling assigned ones
+    OFFICE_APPROVE = "office.approve"  # the authorised leader: approves, signs, assigns handling
+    OFFICE_CLERK = "office.clerk"  # the văn thư: issues (number), registers arrivals, recalls
 
 
 _DEPARTMENT_READ = {
@@ -145,6 +150,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # The portal app grants the editing itself; in the shared database an editor reads only the unit.
     Role.PORTAL_EDITOR: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL}),
 }
+
+# --- office: who drafts, approves, issues and registers official documents ---
+_OFFICE_ALL = {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT, Perm.OFFICE_APPROVE, Perm.OFFICE_CLERK}
+_OFFICE_GRANTS: dict[str, set[str]] = {
+    Role.DEPARTMENT_LEADER: _OFFICE_ALL,
+    Role.DEPARTMENT_OFFICER: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT, Perm.OFFICE_CLERK},
+    Role.DEPARTMENT_IT: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT},
+    Role.PRINCIPAL: _OFFICE_ALL,
+    Role.VICE_PRINCIPAL: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT},
+    Role.SCHOOL_OFFICE: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT, Perm.OFFICE_CLERK},
+    Role.SCHOOL_IT: {Perm.OFFICE_VIEW},
+    Role.INTEGRATION: {Perm.OFFICE_VIEW},
+}
+for _role, _perms in _OFFICE_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
 
 # Roles whose personal-data permissions reach only the people they are related to, not the subtree.
 RELATION_ROLES: frozenset[str] = frozenset({Role.PARENT, Role.STUDENT})

@@ -43,6 +43,9 @@ SCOPES: dict[str, Any] = {
     "jobs:read": gettext_lazy("Xem tiến độ công việc nền"),
     "records:read": gettext_lazy("Đọc sổ điểm, kết quả học tập và điểm danh"),
     "records:write": gettext_lazy("Nhập điểm và điểm danh"),
+    # --- office ---
+    "office:read": gettext_lazy("Đọc văn bản đi, văn bản đến và sổ văn bản"),
+    "office:write": gettext_lazy("Soạn, duyệt, phát hành và vào sổ văn bản"),
 }
 
 # The permissions that make a scope worth having: a token's user needs at least one of them somewhere,
@@ -59,6 +62,9 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "records:read": frozenset({Perm.VIEW_RECORDS}),
     # Teachers enter their subjects' marks, the homeroom teacher the roll; readers never write.
     "records:write": frozenset({Perm.ENTER_MARKS, Perm.KEEP_HOMEROOM}),
+    # --- office ---
+    "office:read": frozenset({Perm.OFFICE_VIEW}),
+    "office:write": frozenset({Perm.OFFICE_DRAFT, Perm.OFFICE_APPROVE, Perm.OFFICE_CLERK}),
 }
 MAX_ALLOWED_IPS = 50
 
