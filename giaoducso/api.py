@@ -16,6 +16,7 @@ from giaoducso.core.api.docs import LocalSwagger
 from giaoducso.core.api.routes import router as core_router
 from giaoducso.directory.api import router as directory_router
 from giaoducso.exchange.api import router as exchange_router
+from giaoducso.office.api import router as office_router
 from giaoducso.records.api import router as records_router
 
 # Modules split out of an older single module keep that module's operation ids
@@ -43,6 +44,7 @@ TAG_NAMES = {
     "quality": "Chất lượng dữ liệu",
     "open-data": "Dữ liệu mở",
     "records": "Sổ điểm, hồ sơ điện tử",
+    "office": "Văn bản điện tử",
 }
 SUMMARIES = {
     "giaoducso_core_api_routes_audit_list": "Các dòng nhật ký hệ thống",
@@ -128,3 +130,6 @@ api.add_router("", exchange_router)
 
 # --- records: grade books, results, attendance ------------------------------------------------------
 api.add_router("", records_router)
+
+# --- office: outgoing and incoming official documents (Decree 30/2020) --------------------------------
+api.add_router("", office_router)

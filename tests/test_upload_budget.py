@@ -305,9 +305,9 @@ def test_every_upload_route_has_a_budget() -> None:
     found = upload_routes()
     # The finder must find the routes known today, else an empty "found" would pass everything.
     assert {"directory:import_start", "directory:ministry_import"} <= found
-    missing = found - set(CASES)
+    missing = found - set(CASES) - set(ATTACHMENT_CASES)
     assert not missing, f"upload routes without a budget case in CASES: {sorted(missing)}"
-    assert not set(CASES) - found, "CASES names a route that no longer takes files"
+    assert not (set(CASES) | set(ATTACHMENT_CASES)) - found, "CASES names a route that no longer takes files"
 
 
 def test_the_finder_knows_an_upload_view_when_it_sees_one() -> None:
@@ -395,3 +395,96 @@ def test_the_largest_allowed_file_fits_its_budget_and_one_past_it_is_refused(
     assert job.result["data_rows"] == ROWS
     assert case.written(world) > records
     assert elapsed < BUDGET_SECONDS, f"{case.name}: {elapsed:.1f} s for {ROWS} rows"
+
+
+# --- office: attachments of official documents (one file kept as it is, no rows to read) -------------
+# The budget of a kept file is its size: the largest allowed is stored with its SHA-256, one byte more is
+# refused with a message and leaves nothing behind (no draft, no register line, no file row).
+
+
+def _office_world(world: World) -> None:
+    from giaoducso.office.models import OfficeSettings
+
+    OfficeSettings.objects.get_or_create(unit=world.department, defaults={"abbreviation": "PGDĐT"})
+
+
+def _office_draft_data(world: World) -> dict[str, Any]:
+    return {
+        "doc_type": "CV",
+        "summary": "Về việc ngân sách tệp",
+        "urgency": "thuong",
+        "recipients": [world.school_a.code],
+    }
+
+
+def _office_incoming_data(world: World) -> dict[str, Any]:
+    return {
+        "sender_name": "Sở Giáo dục và Đào tạo",
+        "notation": f"{Job.objects.count() + 1}/SGDĐT-VP",
+        "doc_date": "20/11/2026",
+        "doc_type": "CV",
+        "summary": "Về việc ngân sách tệp",
+        "urgency": "thuong",
+        "source": "paper",
+    }
+
+
+def _office_written() -> int:
+    from giaoducso.office.models import Attachment, Document, Incoming
+
+    return Attachment.objects.count() + Document.objects.count() + Incoming.objects.count()
+
+
+# route -> (role, file field, the form's other fields, route args)
+ATTACHMENT_CASES: dict[
+    str, tuple[str, str, Callable[[World], dict[str, Any]], Callable[[World], list[Any]]]
+] = {
+    "office:document_new": (Role.DEPARTMENT_OFFICER, "main_file", _office_draft_data, lambda w: []),
+    "office:document_edit": (
+        Role.DEPARTMENT_OFFICER,
+        "main_file",
+        _office_draft_data,
+        lambda w: [_office_existing_draft(w).pk],
+    ),
+    "office:incoming_new": (Role.SCHOOL_OFFICE, "file", _office_incoming_data, lambda w: []),
+}
+
+
+def _office_existing_draft(world: World) -> Any:
+    from giaoducso.office import services as office_services
+    from giaoducso.office.models import Document
+
+    found = Document.objects.filter(summary="Bản nháp có sẵn").first()
+    return found or office_services.document_create(
+        actor=world.user(Role.DEPARTMENT_OFFICER),
+        issuer=world.department,
+        recipients=[world.school_a.code],
+        doc_type="CV",
+        summary="Bản nháp có sẵn",
+    )
+
+
+@pytest.mark.parametrize("route", sorted(ATTACHMENT_CASES))
+def test_an_office_file_at_its_limit_is_kept_and_one_byte_more_is_refused(
+    route: str, client: Any, world: World, monkeypatch: Any
+) -> None:
+    from giaoducso.office.models import Attachment
+    from giaoducso.office.services import documents as office_documents
+
+    _office_world(world)
+    role, field, data, args = ATTACHMENT_CASES[route]
+    sign_in(client, world.user(role))
+    url = reverse(route, args=args(world))
+    limit = 4096
+    monkeypatch.setattr(office_documents, "MAX_ATTACHMENT_BYTES", limit)
+    largest = b"%PDF-1.4\n" + b"0" * (limit - 9)
+    before = _office_written()
+    started = time.perf_counter()
+    refused = client.post(url, {**data(world), field: SimpleUploadedFile("van-ban.pdf", largest + b"0")})
+    assert refused.status_code == 400 and "Tệp quá lớn" in refused.content.decode()
+    assert _office_written() == before
+    kept = client.post(url, {**data(world), field: SimpleUploadedFile("van-ban.pdf", largest)})
+    assert kept.status_code == 302, kept.content.decode()[:500]
+    stored = Attachment.objects.latest("pk")
+    assert stored.size == limit and len(stored.sha256) == 64
+    assert time.perf_counter() - started < BUDGET_SECONDS

@@ -61,6 +61,11 @@ class Perm:
     # records — the contact book and the end of the year (issue 10)
     CONTACT_BOOK = "records.contact_book"  # messages and leave requests between families and homeroom
     CLOSE_YEAR = "records.close_year"  # the end-of-year decisions and the rollover to the next year
+    # --- office (e-office, Decree 30/2020) ---
+    OFFICE_VIEW = "office.view"  # the unit's documents, outgoing and incoming
+    OFFICE_DRAFT = "office.draft"  # drafting outgoing documents, handling assigned ones
+    OFFICE_APPROVE = "office.approve"  # the authorised leader: approves, signs, assigns handling
+    OFFICE_CLERK = "office.clerk"  # the văn thư: issues (number), registers arrivals, recalls
 
 
 _DEPARTMENT_READ = {
@@ -156,6 +161,20 @@ for _role, _perms in {
     Role.PRINCIPAL: {Perm.CLOSE_YEAR},
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+# --- office: who drafts, approves, issues and registers official documents ---
+_OFFICE_ALL = {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT, Perm.OFFICE_APPROVE, Perm.OFFICE_CLERK}
+_OFFICE_GRANTS: dict[str, set[str]] = {
+    Role.DEPARTMENT_LEADER: _OFFICE_ALL,
+    Role.DEPARTMENT_OFFICER: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT, Perm.OFFICE_CLERK},
+    Role.DEPARTMENT_IT: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT},
+    Role.PRINCIPAL: _OFFICE_ALL,
+    Role.VICE_PRINCIPAL: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT},
+    Role.SCHOOL_OFFICE: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT, Perm.OFFICE_CLERK},
+    Role.SCHOOL_IT: {Perm.OFFICE_VIEW},
+    Role.INTEGRATION: {Perm.OFFICE_VIEW},
+}
+for _role, _perms in _OFFICE_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
 
 # Roles whose personal-data permissions reach only the people they are related to, not the subtree.
 RELATION_ROLES: frozenset[str] = frozenset({Role.PARENT, Role.STUDENT})

@@ -45,6 +45,9 @@ SCOPES: dict[str, Any] = {
     "records:write": gettext_lazy("Nhập điểm và điểm danh"),
     # records — contact book (issue 10)
     "contactbook:write": gettext_lazy("Gửi tin nhắn, đơn xin nghỉ và duyệt đơn trong sổ liên lạc"),
+    # --- office ---
+    "office:read": gettext_lazy("Đọc văn bản đi, văn bản đến và sổ văn bản"),
+    "office:write": gettext_lazy("Soạn, duyệt, phát hành và vào sổ văn bản"),
 }
 
 # The permissions that make a scope worth having: a token's user needs at least one of them somewhere,
@@ -63,6 +66,9 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "records:write": frozenset({Perm.ENTER_MARKS, Perm.KEEP_HOMEROOM}),
     # records — contact book (issue 10)
     "contactbook:write": frozenset({Perm.CONTACT_BOOK}),
+    # --- office ---
+    "office:read": frozenset({Perm.OFFICE_VIEW}),
+    "office:write": frozenset({Perm.OFFICE_DRAFT, Perm.OFFICE_APPROVE, Perm.OFFICE_CLERK}),
 }
 MAX_ALLOWED_IPS = 50
 

@@ -217,6 +217,34 @@ def _records_attachment(tenant: Tenant) -> Any:
         attachment.save()
         tenant.records["attachment"] = attachment
     return tenant.records["attachment"]
+def _office(tenant: Tenant) -> Any:
+    """A document issued by the tenant's department to its school (the marker in its summary), with an
+    attachment, and the school's copy of it in its incoming queue."""
+    from django.core.files.base import ContentFile
+
+    from giaoducso.office import services as office_services
+    from giaoducso.office.models import Attachment, Incoming
+
+    if "office_document" not in tenant.records:
+        officer, leader = tenant.users[Role.DEPARTMENT_OFFICER], tenant.users[Role.DEPARTMENT_LEADER]
+        document = office_services.document_create(
+            actor=officer,
+            issuer=tenant.department,
+            recipients=[tenant.school.code],
+            doc_type="KH",
+            summary=f"Kế hoạch {tenant.marker}",
+        )
+        attachment = Attachment(
+            document=document, name="ke-hoach.pdf", content_type="application/pdf", size=9, sha256="0" * 64
+        )
+        attachment.file.save("ke-hoach.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        attachment.save()
+        office_services.document_approve(actor=leader, document=document)
+        document = office_services.document_issue(actor=officer, document=document)
+        tenant.records["office_document"] = document
+        tenant.records["office_attachment"] = attachment
+        tenant.records["office_incoming"] = Incoming.objects.get(document=document)
+    return tenant.records
 
 
 # How to fill a route's parameters with a tenant's ids: by "route name:parameter", else by parameter.
@@ -309,6 +337,18 @@ PARAMS: dict[str, Fill] = {
     "subject_code": lambda t: "toan_thcs",
     "date": lambda t: "2026-10-05",
     "session": lambda t: "am",
+    # --- office: a document of the tenant's department sent to its school, and the school's copy ---
+    "office:document_detail:pk": lambda t: _office(t)["office_document"].pk,
+    "office:document_edit:pk": lambda t: _office(t)["office_document"].pk,
+    "office:document_pdf:pk": lambda t: _office(t)["office_document"].pk,
+    "office:document_action:pk": lambda t: _office(t)["office_document"].pk,
+    "office:document_action:action": lambda t: "recall",
+    "office:attachment:pk": lambda t: _office(t)["office_attachment"].pk,
+    "office:incoming_detail:pk": lambda t: _office(t)["office_incoming"].pk,
+    "office:incoming_action:pk": lambda t: _office(t)["office_incoming"].pk,
+    "office:incoming_action:action": lambda t: "register",
+    "document_id": lambda t: _office(t)["office_document"].pk,
+    "incoming_id": lambda t: _office(t)["office_incoming"].pk,
 }
 
 # Routes the matrix does not request, each with the reason; everything else must be described above.

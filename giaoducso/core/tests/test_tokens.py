@@ -190,4 +190,7 @@ def test_scope_vocabulary_is_small_and_fixed():
         "records:read",
         "records:write",
         "contactbook:write",
+        # --- office ---
+        "office:read",
+        "office:write",
     }
