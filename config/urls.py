@@ -14,6 +14,7 @@ urlpatterns = [
     path("directory/", include("giaoducso.directory.urls")),
     path("open-data/", include("giaoducso.exchange.urls")),
     path("records/", include("giaoducso.records.urls")),
+    path("admissions/", include("giaoducso.admissions.urls")),
     path("", include("giaoducso.core.urls")),
 ]
 

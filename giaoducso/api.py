@@ -11,6 +11,7 @@ from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
+from giaoducso.admissions.api import router as admissions_router
 from giaoducso.core.api import errors
 from giaoducso.core.api.docs import LocalSwagger
 from giaoducso.core.api.routes import router as core_router
@@ -43,6 +44,7 @@ TAG_NAMES = {
     "quality": "Chất lượng dữ liệu",
     "open-data": "Dữ liệu mở",
     "records": "Sổ điểm, hồ sơ điện tử",
+    "admissions": "Tuyển sinh đầu cấp",
 }
 SUMMARIES = {
     "giaoducso_core_api_routes_audit_list": "Các dòng nhật ký hệ thống",
@@ -128,3 +130,6 @@ api.add_router("", exchange_router)
 
 # --- records: grade books, results, attendance ------------------------------------------------------
 api.add_router("", records_router)
+
+# --- admissions: campaigns, applications, results -----------------------------------------------------
+api.add_router("", admissions_router)

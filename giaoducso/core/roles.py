@@ -58,6 +58,10 @@ class Perm:
     KEEP_HOMEROOM = "records.keep_homeroom"  # conduct and attendance of the teacher's own class
     MANAGE_TEACHING = "records.manage_teaching"  # teaching assignments
     LOCK_TERM = "records.lock_term"  # closing and reopening a term, deciding corrections
+    # --- admissions: campaigns and results (department), verifying applications and enrolling (schools)
+    VIEW_ADMISSIONS = "admissions.view"
+    MANAGE_ADMISSIONS = "admissions.manage"
+    VERIFY_ADMISSIONS = "admissions.verify"
 
 
 _DEPARTMENT_READ = {
@@ -145,6 +149,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # The portal app grants the editing itself; in the shared database an editor reads only the unit.
     Role.PORTAL_EDITOR: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL}),
 }
+
+# --- admissions: the department runs campaigns; school leaders and the office verify and enrol.
+_ADMISSIONS_GRANTS: dict[str, frozenset[str]] = {
+    Role.DEPARTMENT_LEADER: frozenset({Perm.VIEW_ADMISSIONS}),
+    Role.DEPARTMENT_OFFICER: frozenset({Perm.VIEW_ADMISSIONS, Perm.MANAGE_ADMISSIONS}),
+    Role.PRINCIPAL: frozenset({Perm.VIEW_ADMISSIONS, Perm.VERIFY_ADMISSIONS}),
+    Role.VICE_PRINCIPAL: frozenset({Perm.VIEW_ADMISSIONS, Perm.VERIFY_ADMISSIONS}),
+    Role.SCHOOL_OFFICE: frozenset({Perm.VIEW_ADMISSIONS, Perm.VERIFY_ADMISSIONS}),
+    Role.INTEGRATION: frozenset({Perm.VIEW_ADMISSIONS}),
+}
+for _role, _perms in _ADMISSIONS_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
 # Roles whose personal-data permissions reach only the people they are related to, not the subtree.
 RELATION_ROLES: frozenset[str] = frozenset({Role.PARENT, Role.STUDENT})

@@ -43,6 +43,9 @@ SCOPES: dict[str, Any] = {
     "jobs:read": gettext_lazy("Xem tiến độ công việc nền"),
     "records:read": gettext_lazy("Đọc sổ điểm, kết quả học tập và điểm danh"),
     "records:write": gettext_lazy("Nhập điểm và điểm danh"),
+    # --- admissions
+    "admissions:read": gettext_lazy("Đọc kì tuyển sinh, hồ sơ và kết quả tuyển sinh"),
+    "admissions:write": gettext_lazy("Tạo và sửa kì tuyển sinh"),
 }
 
 # The permissions that make a scope worth having: a token's user needs at least one of them somewhere,
@@ -59,6 +62,9 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "records:read": frozenset({Perm.VIEW_RECORDS}),
     # Teachers enter their subjects' marks, the homeroom teacher the roll; readers never write.
     "records:write": frozenset({Perm.ENTER_MARKS, Perm.KEEP_HOMEROOM}),
+    # --- admissions
+    "admissions:read": frozenset({Perm.VIEW_ADMISSIONS}),
+    "admissions:write": frozenset({Perm.MANAGE_ADMISSIONS}),
 }
 MAX_ALLOWED_IPS = 50
 
