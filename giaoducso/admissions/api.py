@@ -28,18 +28,18 @@ WRITE = "admissions:write"
 router = Router(tags=["admissions"])
 
 
-class GroupIO(Schema):
+class AdmissionGroup(Schema):
     label: str = Field(..., min_length=1, max_length=200)
     rule: Literal["in_area", "in_area_completed", "local_priority", "any"]
 
 
-class CampaignSchoolOut(Schema):
+class AdmissionSchoolOut(Schema):
     school: UnitRef
     seats: int
     wards: list[str]
 
 
-class CampaignOut(Schema):
+class AdmissionCampaignOut(Schema):
     id: int
     unit: UnitRef
     name: str
@@ -50,7 +50,7 @@ class CampaignOut(Schema):
     area_rule: str
     residence_only: bool
     choices_allowed: int
-    groups: list[GroupIO]
+    groups: list[AdmissionGroup]
     review_end: str
     apply_start: str
     apply_end: str
@@ -60,7 +60,7 @@ class CampaignOut(Schema):
     unconfirmed_policy: str
     state: str
     seed: str
-    schools: list[CampaignSchoolOut]
+    schools: list[AdmissionSchoolOut]
 
     @staticmethod
     def resolve_schools(obj: Campaign) -> list[Any]:
@@ -73,13 +73,15 @@ class CampaignOut(Schema):
 
 for _day in ("review_end", "apply_start", "apply_end", "verify_end", "publish_date", "confirm_deadline"):
     setattr(
-        CampaignOut, f"resolve_{_day}", staticmethod(lambda obj, _day=_day: getattr(obj, _day).isoformat())
+        AdmissionCampaignOut,
+        f"resolve_{_day}",
+        staticmethod(lambda obj, _day=_day: getattr(obj, _day).isoformat()),
     )
 
 
 @router.get(
     "/admissions/campaigns",
-    response={200: list[CampaignOut], **ERRORS},
+    response={200: list[AdmissionCampaignOut], **ERRORS},
     auth=auth_for(READ),
     summary="Danh sách kì tuyển sinh",
 )
@@ -90,7 +92,7 @@ def campaign_list(request: HttpRequest) -> Any:
 
 @router.get(
     "/admissions/campaigns/{campaign_id}",
-    response={200: CampaignOut, **ERRORS},
+    response={200: AdmissionCampaignOut, **ERRORS},
     auth=auth_for(READ),
     summary="Một kì tuyển sinh",
 )
@@ -98,7 +100,7 @@ def campaign_detail(request: HttpRequest, campaign_id: Id) -> Campaign:
     return selectors.campaign_get(user=request.user, pk=campaign_id)
 
 
-class CampaignIn(Strict):
+class AdmissionCampaignIn(Strict):
     unit: Code
     name: text(200, blank=False)  # type: ignore[valid-type]
     school_year: SchoolYearName
@@ -109,7 +111,7 @@ class CampaignIn(Strict):
     radius_km: float | None = Field(None, ge=0.1, le=100)
     residence_only: bool = False
     choices_allowed: int = Field(3, ge=1, le=10)
-    groups: list[GroupIO] = Field(..., min_length=1, max_length=6)
+    groups: list[AdmissionGroup] = Field(..., min_length=1, max_length=6)
     review_end: Day
     apply_start: Day
     apply_end: Day
@@ -127,11 +129,11 @@ def _general(request: HttpRequest, pk: int | None) -> Campaign | None:
 
 @router.post(
     "/admissions/campaigns",
-    response={201: CampaignOut, **ERRORS},
+    response={201: AdmissionCampaignOut, **ERRORS},
     auth=auth_for(WRITE),
     summary="Tạo kì tuyển sinh",
 )
-def campaign_create(request: HttpRequest, body: CampaignIn) -> Status[Campaign]:
+def campaign_create(request: HttpRequest, body: AdmissionCampaignIn) -> Status[Campaign]:
     data = body.model_dump()
     unit = get_scoped_or_404(
         Unit.objects.exclude(kind=UnitKind.SCHOOL),
@@ -144,10 +146,10 @@ def campaign_create(request: HttpRequest, body: CampaignIn) -> Status[Campaign]:
     return Status(201, campaign)
 
 
-class CampaignPatch(Strict):
+class AdmissionCampaignPatch(Strict):
     name: text(200, blank=False) = None  # type: ignore[valid-type]
     choices_allowed: int = Field(None, ge=1, le=10)
-    groups: list[GroupIO] = Field(None, min_length=1, max_length=6)
+    groups: list[AdmissionGroup] = Field(None, min_length=1, max_length=6)
     review_end: Day = None
     apply_start: Day = None
     apply_end: Day = None
@@ -159,11 +161,11 @@ class CampaignPatch(Strict):
 
 @router.patch(
     "/admissions/campaigns/{campaign_id}",
-    response={200: CampaignOut, **ERRORS},
+    response={200: AdmissionCampaignOut, **ERRORS},
     auth=auth_for(WRITE),
     summary="Sửa kì tuyển sinh",
 )
-def campaign_patch(request: HttpRequest, campaign_id: Id, body: CampaignPatch) -> Campaign:
+def campaign_patch(request: HttpRequest, campaign_id: Id, body: AdmissionCampaignPatch) -> Campaign:
     campaign = selectors.campaign_get(user=request.user, pk=campaign_id, perm=Perm.MANAGE_ADMISSIONS)
     fields = patch_fields(body)
     if not fields:
@@ -171,7 +173,7 @@ def campaign_patch(request: HttpRequest, campaign_id: Id, body: CampaignPatch) -
     return services.campaign_update(actor=request.user, campaign=campaign, **fields)
 
 
-class ApplicationOut(Schema):
+class AdmissionApplicationOut(Schema):
     code: str
     full_name: str
     date_of_birth: str
@@ -197,7 +199,7 @@ class ApplicationOut(Schema):
 
 @router.get(
     "/admissions/campaigns/{campaign_id}/applications",
-    response={200: list[ApplicationOut], **ERRORS},
+    response={200: list[AdmissionApplicationOut], **ERRORS},
     auth=auth_for(READ),
     summary="Hồ sơ và kết quả của một kì tuyển sinh",
 )
@@ -211,7 +213,7 @@ def application_list(request: HttpRequest, campaign_id: Id) -> Any:
     )
 
 
-class StatisticsOut(Schema):
+class AdmissionStatisticsOut(Schema):
     applicants: int
     seats: int
     assigned: int
@@ -222,7 +224,7 @@ class StatisticsOut(Schema):
 
 @router.get(
     "/admissions/campaigns/{campaign_id}/statistics",
-    response={200: StatisticsOut, **ERRORS},
+    response={200: AdmissionStatisticsOut, **ERRORS},
     auth=auth_for(READ),
     summary="Thống kê tuyển sinh",
 )

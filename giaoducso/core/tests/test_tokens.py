@@ -189,4 +189,7 @@ def test_scope_vocabulary_is_small_and_fixed():
         "jobs:read",
         "records:read",
         "records:write",
+        # admissions
+        "admissions:read",
+        "admissions:write",
     }
