@@ -150,7 +150,9 @@ class RateLimiter:
             return count <= self.limit
 
 
-LIMITER = RateLimiter(limit=getattr(settings, "ADMISSIONS_LOOKUP_LIMIT", 30), seconds=10.0)
+# Per process: with W workers a client gets up to W × this many answers per window, far above a family's
+# need and far below what a script sends.
+LIMITER = RateLimiter(limit=getattr(settings, "ADMISSIONS_LOOKUP_LIMIT", 10), seconds=10.0)
 
 
 def client_address(environ: dict[str, Any]) -> str:
