@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "giaoducso.exchange",
     "giaoducso.records",
     "giaoducso.office",
+    "giaoducso.admissions",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("open-data/", include("giaoducso.exchange.urls")),
     path("records/", include("giaoducso.records.urls")),
     path("office/", include("giaoducso.office.urls")),
+    path("admissions/", include("giaoducso.admissions.urls")),
     path("", include("giaoducso.core.urls")),
 ]
 

@@ -11,6 +11,7 @@ from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
+from giaoducso.admissions.api import router as admissions_router
 from giaoducso.core.api import errors
 from giaoducso.core.api.docs import LocalSwagger
 from giaoducso.core.api.routes import router as core_router
@@ -45,6 +46,7 @@ TAG_NAMES = {
     "open-data": "Dữ liệu mở",
     "records": "Sổ điểm, hồ sơ điện tử",
     "office": "Văn bản điện tử",
+    "admissions": "Tuyển sinh đầu cấp",
 }
 SUMMARIES = {
     "giaoducso_core_api_routes_audit_list": "Các dòng nhật ký hệ thống",
@@ -133,3 +135,5 @@ api.add_router("", records_router)
 
 # --- office: outgoing and incoming official documents (Decree 30/2020) --------------------------------
 api.add_router("", office_router)
+# --- admissions: campaigns, applications, results -----------------------------------------------------
+api.add_router("", admissions_router)

@@ -49,6 +49,7 @@ NAV_ITEMS: list[NavItem] = [
         (Perm.CHANGE_STUDENT, Perm.CHANGE_SCHOOL, Perm.CHANGE_STAFF),
     ),
     NavItem(_("Văn bản"), "office:home", Perm.OFFICE_VIEW),
+    NavItem(_("Tuyển sinh"), "admissions:campaign_list", Perm.VIEW_ADMISSIONS),
     NavItem(_("Người dùng"), "core:user_list", Perm.VIEW_USER),
     NavItem(_("Nhật ký hệ thống"), "core:audit_list", Perm.VIEW_AUDIT),
     NavItem(_("Công việc nền"), "core:job_list", Perm.RUN_JOB),

@@ -66,6 +66,10 @@ class Perm:
     OFFICE_DRAFT = "office.draft"  # drafting outgoing documents, handling assigned ones
     OFFICE_APPROVE = "office.approve"  # the authorised leader: approves, signs, assigns handling
     OFFICE_CLERK = "office.clerk"  # the văn thư: issues (number), registers arrivals, recalls
+    # --- admissions: campaigns and results (department), verifying applications and enrolling (schools)
+    VIEW_ADMISSIONS = "admissions.view"
+    MANAGE_ADMISSIONS = "admissions.manage"
+    VERIFY_ADMISSIONS = "admissions.verify"
 
 
 _DEPARTMENT_READ = {
@@ -175,6 +179,17 @@ _OFFICE_GRANTS: dict[str, set[str]] = {
 }
 for _role, _perms in _OFFICE_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
+# --- admissions: the department runs campaigns; school leaders and the office verify and enrol.
+_ADMISSIONS_GRANTS: dict[str, frozenset[str]] = {
+    Role.DEPARTMENT_LEADER: frozenset({Perm.VIEW_ADMISSIONS}),
+    Role.DEPARTMENT_OFFICER: frozenset({Perm.VIEW_ADMISSIONS, Perm.MANAGE_ADMISSIONS}),
+    Role.PRINCIPAL: frozenset({Perm.VIEW_ADMISSIONS, Perm.VERIFY_ADMISSIONS}),
+    Role.VICE_PRINCIPAL: frozenset({Perm.VIEW_ADMISSIONS, Perm.VERIFY_ADMISSIONS}),
+    Role.SCHOOL_OFFICE: frozenset({Perm.VIEW_ADMISSIONS, Perm.VERIFY_ADMISSIONS}),
+    Role.INTEGRATION: frozenset({Perm.VIEW_ADMISSIONS}),
+}
+for _role, _perms in _ADMISSIONS_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
 # Roles whose personal-data permissions reach only the people they are related to, not the subtree.
 RELATION_ROLES: frozenset[str] = frozenset({Role.PARENT, Role.STUDENT})

@@ -48,6 +48,9 @@ SCOPES: dict[str, Any] = {
     # --- office ---
     "office:read": gettext_lazy("Đọc văn bản đi, văn bản đến và sổ văn bản"),
     "office:write": gettext_lazy("Soạn, duyệt, phát hành và vào sổ văn bản"),
+    # --- admissions
+    "admissions:read": gettext_lazy("Đọc kì tuyển sinh, hồ sơ và kết quả tuyển sinh"),
+    "admissions:write": gettext_lazy("Tạo và sửa kì tuyển sinh"),
 }
 
 # The permissions that make a scope worth having: a token's user needs at least one of them somewhere,
@@ -69,6 +72,9 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     # --- office ---
     "office:read": frozenset({Perm.OFFICE_VIEW}),
     "office:write": frozenset({Perm.OFFICE_DRAFT, Perm.OFFICE_APPROVE, Perm.OFFICE_CLERK}),
+    # --- admissions
+    "admissions:read": frozenset({Perm.VIEW_ADMISSIONS}),
+    "admissions:write": frozenset({Perm.MANAGE_ADMISSIONS}),
 }
 MAX_ALLOWED_IPS = 50
 

@@ -245,6 +245,30 @@ def _office(tenant: Tenant) -> Any:
         tenant.records["office_attachment"] = attachment
         tenant.records["office_incoming"] = Incoming.objects.get(document=document)
     return tenant.records
+def _admissions(tenant: Tenant) -> Any:
+    """A grade-1 campaign of the tenant's department with one application (marker in the child's name)
+    and a pending correction with its proof."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from giaoducso.testing.admissions import apply, campaign_of
+
+    if "admission" not in tenant.records:
+        campaign = campaign_of(tenant.department, [tenant.school])
+        ward = UnitFactory(
+            kind=UnitKind.WARD, code=f"PXTS{tenant.tag}", name="Phường", parent=tenant.department
+        )
+        proof = SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        application = apply(
+            campaign,
+            [tenant.school],
+            ward=ward,
+            name=f"Lê Thu {tenant.marker}",
+            data_confirmed=False,
+            correction={"field": "address", "value": f"9 Hẻm {tenant.marker}", "note": ""},
+            proof=proof,
+        )
+        tenant.records["admission"] = application
+    return tenant.records["admission"]
 
 
 # How to fill a route's parameters with a tenant's ids: by "route name:parameter", else by parameter.
@@ -322,6 +346,21 @@ PARAMS: dict[str, Fill] = {
     "leave_pk": lambda t: _records_leave(t).pk,
     "attachment_pk": lambda t: _records_attachment(t).pk,
     "leave_id": lambda t: _records_leave(t).pk,
+    # --- admissions
+    "admissions:receipt:code": lambda t: _admissions(t).code,
+    "admissions:receipt_pdf:code": lambda t: _admissions(t).code,
+    "admissions:campaign_detail:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:campaign_edit:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:campaign_action:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:campaign_action:action": lambda t: "open",
+    "admissions:campaign_inputs:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:campaign_stats:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:application_list:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:queue:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:enrol:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:application_detail:pk": lambda t: _admissions(t).pk,
+    "admissions:proof_download:pk": lambda t: _admissions(t).corrections.get().proofs.get().pk,
+    "campaign_id": lambda t: _admissions(t).campaign_id,
     # Subjects are the national programme's, the same for every tenant: the class is what is guarded.
     "subject_pk": lambda t: Subject.objects.get(code="toan_thcs").pk,
     # The API (OpenAPI path parameters).
@@ -360,6 +399,9 @@ SKIPPED: dict[str, str] = {
     "core:logout": "signs the user out, which ends the matrix's session",
     "core:password_reset_confirm": "a signed link from an e-mail: its token, not the session, names the account",
     "set_language": "changes the session's language only",
+    "admissions:apply_start": "public admission form of an open campaign: no personal data until identified",
+    "admissions:apply_form": "public admission form: reached only after identifying a child in this session",
+    "admissions:school_list": "public admission list: masked names and years of birth, by design",
 }
 
 

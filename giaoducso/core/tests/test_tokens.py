@@ -193,4 +193,7 @@ def test_scope_vocabulary_is_small_and_fixed():
         # --- office ---
         "office:read",
         "office:write",
+        # admissions
+        "admissions:read",
+        "admissions:write",
     }
