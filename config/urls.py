@@ -15,6 +15,10 @@ urlpatterns = [
     path("open-data/", include("giaoducso.exchange.urls")),
     path("records/", include("giaoducso.records.urls")),
     path("", include("giaoducso.core.urls")),
+    # portal: the editors' screens, then the public site (`/`, /truong/<code>/ …) last of all, so that its
+    # patterns never shadow another app's address.
+    path("cong-thong-tin/", include("giaoducso.portal.urls")),
+    path("", include("giaoducso.portal.urls_public")),
 ]
 
 handler400 = "giaoducso.core.views.errors.bad_request"
