@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "giaoducso.records",
     "giaoducso.office",
     "giaoducso.admissions",
+    "giaoducso.portal",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ from giaoducso.directory import ministry
 from giaoducso.directory.importing import schools, staff, students
 from giaoducso.directory.models import SchoolClass, Staff, Student
 from giaoducso.directory.tests.import_helpers import pid, setup_directory, student_row
+from giaoducso.portal.tests import upload_cases as portal_upload_cases
 from giaoducso.records import importing as records_importing
 from giaoducso.records.models import Mark, Subject
 from giaoducso.testing.auth import sign_in
@@ -315,6 +316,9 @@ def test_every_upload_route_has_a_budget() -> None:
     missing = found - set(CASES) - set(SINGLE_FILE_ROUTES)
     assert not missing, f"upload routes without a budget case in CASES: {sorted(missing)}"
     assert not (set(CASES) | set(ATTACHMENT_CASES)) - found, "CASES names a route that no longer takes files"
+    missing = found - set(CASES) - set(FILE_CASES)
+    assert not missing, f"upload routes without a budget case in CASES or FILE_CASES: {sorted(missing)}"
+    assert not (set(CASES) | set(FILE_CASES)) - found, "CASES names a route that no longer takes files"
 
 
 def test_the_finder_knows_an_upload_view_when_it_sees_one() -> None:
@@ -494,4 +498,44 @@ def test_an_office_file_at_its_limit_is_kept_and_one_byte_more_is_refused(
     assert kept.status_code == 302, kept.content.decode()[:500]
     stored = Attachment.objects.latest("pk")
     assert stored.size == limit and len(stored.sha256) == 64
+# --- single files kept as they are (documents, pictures), not imports ------------------------------------
+# Each app describes its routes (see giaoducso/portal/tests/upload_cases.py): the role sending (None: no
+# account), the address, the file field, the form's other fields, the setting that bounds the size, what
+# counts the files kept, and a good file.
+
+FILE_CASES: dict[str, dict[str, Any]] = {**portal_upload_cases.CASES}
+# A Windows program renamed to look like the route's kind: refused by its content, whatever its name.
+DISGUISED = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
+
+
+@pytest.mark.parametrize("route", sorted(FILE_CASES))
+def test_a_file_past_its_limit_or_in_disguise_is_refused_with_a_message_and_a_good_one_kept(
+    route: str, client: Any, world: World, settings: Any
+) -> None:
+    case = FILE_CASES[route]
+    prepared = portal_upload_cases.prepare(world) if route.startswith(("portal:", "site:")) else {}
+    if case["role"] is not None:
+        sign_in(client, world.user(case["role"]))
+    url = case["url"](world, prepared)
+    name, build = case["good"]
+    good = build()
+    extension = name.rsplit(".", 1)[-1]
+
+    def send(file_name: str, content: bytes) -> Any:
+        data = {**case["data"], case["field"]: SimpleUploadedFile(file_name, content)}
+        return client.post(url, data)
+
+    kept = case["written"](world)
+    setattr(settings, case["limit"], len(good) - 1)
+    response = send(name, good)
+    assert response.status_code == 400 and "Tệp quá lớn" in response.content.decode()
+    assert case["written"](world) == kept
+    setattr(settings, case["limit"], len(good) + 1024)
+    response = send(f"tai-lieu.{extension}", DISGUISED)
+    assert response.status_code == 400 and "không phải loại được nhận" in response.content.decode()
+    assert case["written"](world) == kept
+    started = time.perf_counter()
+    response = send(name, good)
+    assert response.status_code in (200, 302), response.content.decode()[:2000]
+    assert case["written"](world) == kept + 1
     assert time.perf_counter() - started < BUDGET_SECONDS

@@ -55,6 +55,18 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Công việc nền"), "core:job_list", Perm.RUN_JOB),
     NavItem(_("Thông báo"), "core:notification_list", None),
     NavItem(_("Tài khoản của tôi"), "core:my_account", None),
+    # portal
+    NavItem(
+        _("Cổng thông tin"),
+        "portal:dashboard",
+        (
+            Perm.PORTAL_EDIT,
+            Perm.PORTAL_PUBLISH,
+            Perm.PORTAL_DISCLOSURE,
+            Perm.PORTAL_REQUESTS,
+            Perm.PORTAL_OVERSEE,
+        ),
+    ),
 ]
 
 

@@ -70,6 +70,15 @@ class Perm:
     VIEW_ADMISSIONS = "admissions.view"
     MANAGE_ADMISSIONS = "admissions.manage"
     VERIFY_ADMISSIONS = "admissions.verify"
+    # Portal. Held through a membership on the site's own unit only (portal.access): a department role
+    # does not write the schools' sites, nor a school's the department's.
+    PORTAL_EDIT = "portal.edit"  # write pages, news, events, images; submit them for review
+    PORTAL_PUBLISH = "portal.publish"  # publish (or return) submitted content; publish the disclosure
+    PORTAL_DISCLOSURE = "portal.disclosure"  # prepare the legal disclosure items
+    PORTAL_REQUESTS = "portal.requests"  # handle the procedures' requests sent to the unit
+    PORTAL_CONSENT = "portal.consent"  # record pupils' (and parents') consent to publish their images
+    # Over the subtree: the department's board of disclosures and the catalogue's unconfirmed items.
+    PORTAL_OVERSEE = "portal.oversee"
 
 
 _DEPARTMENT_READ = {
@@ -189,6 +198,27 @@ _ADMISSIONS_GRANTS: dict[str, frozenset[str]] = {
     Role.INTEGRATION: frozenset({Perm.VIEW_ADMISSIONS}),
 }
 for _role, _perms in _ADMISSIONS_GRANTS.items():
+# portal: who writes, publishes, discloses and answers on a unit's public site.
+_PORTAL_GRANTS: dict[str, set[str]] = {
+    Role.PORTAL_EDITOR: {Perm.PORTAL_EDIT},
+    Role.PRINCIPAL: {
+        Perm.PORTAL_EDIT,
+        Perm.PORTAL_PUBLISH,
+        Perm.PORTAL_DISCLOSURE,
+        Perm.PORTAL_REQUESTS,
+        Perm.PORTAL_CONSENT,
+    },
+    Role.VICE_PRINCIPAL: {
+        Perm.PORTAL_EDIT,
+        Perm.PORTAL_DISCLOSURE,
+        Perm.PORTAL_REQUESTS,
+        Perm.PORTAL_CONSENT,
+    },
+    Role.SCHOOL_OFFICE: {Perm.PORTAL_DISCLOSURE, Perm.PORTAL_REQUESTS, Perm.PORTAL_CONSENT},
+    Role.DEPARTMENT_LEADER: {Perm.PORTAL_EDIT, Perm.PORTAL_PUBLISH, Perm.PORTAL_OVERSEE},
+    Role.DEPARTMENT_OFFICER: {Perm.PORTAL_REQUESTS, Perm.PORTAL_OVERSEE},
+}
+for _role, _perms in _PORTAL_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
 # Roles whose personal-data permissions reach only the people they are related to, not the subtree.

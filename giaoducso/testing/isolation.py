@@ -269,6 +269,31 @@ def _admissions(tenant: Tenant) -> Any:
         )
         tenant.records["admission"] = application
     return tenant.records["admission"]
+def _portal(tenant: Tenant) -> dict[str, Any]:
+    """The tenant's school site with a draft article, an image and a citizen's request with its file."""
+    from giaoducso.portal.models import Article, Image, Procedure, ProcedureRequest, RequestFile, Site
+
+    if "portal" not in tenant.records:
+        site, _created = Site.objects.get_or_create(
+            unit=tenant.school, defaults={"title": f"Trang {tenant.marker}"}
+        )
+        article = Article.objects.create(site=site, title=f"Tin {tenant.marker}", slug=f"tin-{tenant.tag}")
+        stored = {"file": "portal/none", "content_type": "image/png", "size": 1, "sha256": "0" * 64}
+        image = Image.objects.create(site=site, name="a.png", alt_text=f"Ảnh {tenant.marker}", **stored)
+        request = ProcedureRequest.objects.create(
+            unit=tenant.school,
+            procedure=Procedure.objects.get(code="xin-nghi-hoc"),
+            tracking_code=f"HS-ISOLATION{tenant.tag}",
+            applicant_name=f"Lê Văn {tenant.marker}",
+            applicant_phone="0901234567",
+            details=f"Nghỉ {tenant.marker}",
+            due_on=dt.date(2026, 12, 31),
+        )
+        file = RequestFile.objects.create(
+            request=request, name="don.pdf", **{**stored, "content_type": "application/pdf"}
+        )
+        tenant.records["portal"] = {"article": article, "image": image, "request": request, "file": file}
+    return tenant.records["portal"]
 
 
 # How to fill a route's parameters with a tenant's ids: by "route name:parameter", else by parameter.
@@ -388,7 +413,30 @@ PARAMS: dict[str, Fill] = {
     "office:incoming_action:action": lambda t: "register",
     "document_id": lambda t: _office(t)["office_document"].pk,
     "incoming_id": lambda t: _office(t)["office_incoming"].pk,
+    # portal: the editors' screens name the unit by its code (above) and the content by kind and id.
+    "portal:content_new:kind": lambda t: "tin",
+    "portal:content_edit:kind": lambda t: "tin",
+    "portal:content_edit:pk": lambda t: _portal(t)["article"].pk,
+    "portal:attachment_add:kind": lambda t: "tin",
+    "portal:attachment_add:pk": lambda t: _portal(t)["article"].pk,
+    "portal:content_action:kind": lambda t: "tin",
+    "portal:content_action:pk": lambda t: _portal(t)["article"].pk,
+    "portal:content_action:action": lambda t: "dang",
+    "portal:image:pk": lambda t: _portal(t)["image"].pk,
+    "portal:image_file:pk": lambda t: _portal(t)["image"].pk,
+    "portal:request:pk": lambda t: _portal(t)["request"].pk,
+    "portal:request_file:pk": lambda t: _portal(t)["request"].pk,
+    "portal:request_file:file_pk": lambda t: _portal(t)["file"].pk,
+    # The catalogue's items are national: the school (its code) is what is guarded.
+    "portal:disclosure_item:pk": lambda t: _requirement_pk(),
 }
+
+
+def _requirement_pk() -> int:
+    from giaoducso.portal.models import Requirement
+
+    return Requirement.objects.get(code="d4-thong-tin-chung").pk
+
 
 # Routes the matrix does not request, each with the reason; everything else must be described above.
 # Screens are named by their URL name, API operations by "api:" and their operation id.
@@ -402,6 +450,8 @@ SKIPPED: dict[str, str] = {
     "admissions:apply_start": "public admission form of an open campaign: no personal data until identified",
     "admissions:apply_form": "public admission form: reached only after identifying a child in this session",
     "admissions:school_list": "public admission list: masked names and years of birth, by design",
+    "site:": "the public portal: published pages any visitor reads; portal/tests check drafts stay hidden",
+    "portal:requirement_edit": "the national catalogue of disclosure items, no tenant's; portal/tests check who edits it",
 }
 
 
