@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "giaoducso.directory",
     "giaoducso.exchange",
     "giaoducso.records",
+    "giaoducso.reporting",
 ]
 
 MIDDLEWARE = [

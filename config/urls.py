@@ -14,6 +14,7 @@ urlpatterns = [
     path("directory/", include("giaoducso.directory.urls")),
     path("open-data/", include("giaoducso.exchange.urls")),
     path("records/", include("giaoducso.records.urls")),
+    path("reporting/", include("giaoducso.reporting.urls")),
     path("", include("giaoducso.core.urls")),
 ]
 

@@ -58,6 +58,12 @@ class Perm:
     KEEP_HOMEROOM = "records.keep_homeroom"  # conduct and attendance of the teacher's own class
     MANAGE_TEACHING = "records.manage_teaching"  # teaching assignments
     LOCK_TERM = "records.lock_term"  # closing and reopening a term, deciding corrections
+    # reporting: report forms and campaigns, the IT plan cycle, the digital-transformation index, IT assets.
+    VIEW_REPORTS = "reporting.view"
+    MANAGE_REPORTS = "reporting.manage"  # a department's forms, campaigns, reviews, deadline exceptions
+    SUBMIT_REPORTS = "reporting.submit"  # a school fills in and submits its reports and self-assessments
+    VIEW_ASSETS = "reporting.view_assets"
+    CHANGE_ASSETS = "reporting.change_assets"
 
 
 _DEPARTMENT_READ = {
@@ -145,6 +151,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # The portal app grants the editing itself; in the shared database an editor reads only the unit.
     Role.PORTAL_EDITOR: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL}),
 }
+
+# --- reporting: campaigns, reviews and the asset inventory ---------------------------------------------
+_REPORTING_GRANTS: dict[str, set[str]] = {
+    Role.DEPARTMENT_LEADER: {Perm.VIEW_REPORTS, Perm.VIEW_ASSETS},
+    Role.DEPARTMENT_OFFICER: {Perm.VIEW_REPORTS, Perm.MANAGE_REPORTS, Perm.VIEW_ASSETS},
+    Role.DEPARTMENT_IT: {Perm.VIEW_REPORTS, Perm.MANAGE_REPORTS, Perm.VIEW_ASSETS, Perm.CHANGE_ASSETS},
+    Role.PRINCIPAL: {Perm.VIEW_REPORTS, Perm.SUBMIT_REPORTS, Perm.VIEW_ASSETS, Perm.CHANGE_ASSETS},
+    Role.VICE_PRINCIPAL: {Perm.VIEW_REPORTS, Perm.SUBMIT_REPORTS, Perm.VIEW_ASSETS},
+    Role.SCHOOL_OFFICE: {Perm.VIEW_REPORTS, Perm.SUBMIT_REPORTS},
+    Role.SCHOOL_IT: {Perm.VIEW_REPORTS, Perm.SUBMIT_REPORTS, Perm.VIEW_ASSETS, Perm.CHANGE_ASSETS},
+    Role.INTEGRATION: {Perm.VIEW_REPORTS, Perm.VIEW_ASSETS, Perm.CHANGE_ASSETS},
+}
+for _role, _granted in _REPORTING_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 
 # Roles whose personal-data permissions reach only the people they are related to, not the subtree.
 RELATION_ROLES: frozenset[str] = frozenset({Role.PARENT, Role.STUDENT})

@@ -43,6 +43,11 @@ SCOPES: dict[str, Any] = {
     "jobs:read": gettext_lazy("Xem tiến độ công việc nền"),
     "records:read": gettext_lazy("Đọc sổ điểm, kết quả học tập và điểm danh"),
     "records:write": gettext_lazy("Nhập điểm và điểm danh"),
+    # reporting
+    "reporting:read": gettext_lazy("Đọc đợt báo cáo và báo cáo của đơn vị"),
+    "reporting:write": gettext_lazy("Lưu và nộp báo cáo của đơn vị"),
+    "assets:read": gettext_lazy("Đọc danh mục thiết bị CNTT, website và kết quả kiểm tra"),
+    "assets:write": gettext_lazy("Ghi danh mục thiết bị CNTT, đăng ký website"),
 }
 
 # The permissions that make a scope worth having: a token's user needs at least one of them somewhere,
@@ -59,6 +64,11 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "records:read": frozenset({Perm.VIEW_RECORDS}),
     # Teachers enter their subjects' marks, the homeroom teacher the roll; readers never write.
     "records:write": frozenset({Perm.ENTER_MARKS, Perm.KEEP_HOMEROOM}),
+    # reporting
+    "reporting:read": frozenset({Perm.VIEW_REPORTS}),
+    "reporting:write": frozenset({Perm.SUBMIT_REPORTS}),
+    "assets:read": frozenset({Perm.VIEW_ASSETS}),
+    "assets:write": frozenset({Perm.CHANGE_ASSETS}),
 }
 MAX_ALLOWED_IPS = 50
 

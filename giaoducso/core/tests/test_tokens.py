@@ -189,4 +189,9 @@ def test_scope_vocabulary_is_small_and_fixed():
         "jobs:read",
         "records:read",
         "records:write",
+        # reporting
+        "reporting:read",
+        "reporting:write",
+        "assets:read",
+        "assets:write",
     }
