@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models import Count, FloatField, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -110,21 +110,25 @@ class ChoiceTotal:
 def totals(
     campaign: Campaign, *, statuses: tuple[str, ...] = DONE_STATUSES
 ) -> tuple[list[NumberTotal], list[ChoiceTotal]]:
-    """Sum, count and mean of every number (and computed) field in one query; the distribution of every
-    choice and yes/no field in one grouped query each (multiple choice: counted per option in one
-    query). Over submitted and accepted reports by default."""
+    """Sum, count and mean of every number (and computed) field; the distribution of every choice, yes/no
+    and multiple-choice field. Over submitted and accepted reports by default.
+
+    On PostgreSQL two queries whatever the form's size: each reads every answer document once (jsonb_each),
+    where one expression per field would unpack the whole document again for each field."""
+    from django.db import connection
+
     schema = schema_for(campaign)
-    rows = Submission.objects.filter(campaign=campaign, status__in=statuses)
     numbers = [f for f in schema.fields() if f.numeric]
-    aggregates: dict[str, Any] = {}
-    for index, f in enumerate(numbers):
-        value = Cast(KT(f"answers__{f.key}"), FloatField())
-        aggregates[f"s{index}"] = Sum(value)
-        aggregates[f"c{index}"] = Count(value)
-    found = rows.aggregate(**aggregates) if aggregates else {}
+    categories = [f for f in schema.fields() if f.type in ("choice", "yesno", "multi")]
+    if connection.vendor == "postgresql":
+        sums, counted = _totals_postgres(
+            campaign, statuses, [f.key for f in numbers], [f.key for f in categories]
+        )
+    else:
+        sums, counted = _totals_portable(campaign, statuses, numbers, categories)
     number_totals = []
-    for index, f in enumerate(numbers):
-        count, total = found.get(f"c{index}") or 0, found.get(f"s{index}")
+    for f in numbers:
+        count, total = sums.get(f.key, (0, None))
         number_totals.append(
             NumberTotal(
                 key=f.key,
@@ -135,58 +139,84 @@ def totals(
                 mean=round(total / count, 4) if count and total is not None else None,
             )
         )
+    labels = {"true": "Có", "false": "Không"}
     choice_totals = []
-    for f in schema.fields():
-        if f.type in ("choice", "yesno"):
-            grouped: Counter[str] = Counter()
-            for value, n in (
-                rows.annotate(v=KT(f"answers__{f.key}"))
-                .exclude(v=None)
-                .values_list("v")
-                .annotate(n=Count("pk"))
-                .values_list("v", "n")
-            ):
-                # SQLite reads a JSON true as 1, PostgreSQL as "true".
-                text = str(value)
-                grouped[{"1": "true", "0": "false"}.get(text, text) if f.type == "yesno" else text] += n
-            options = list(f.choices) if f.type == "choice" else ["true", "false"]
-            labels = {"true": "Có", "false": "Không"}
-            choice_totals.append(
-                ChoiceTotal(
-                    key=f.key, label=f.label, counts=[(labels.get(o, o), grouped.get(o, 0)) for o in options]
-                )
+    for f in categories:
+        options = list(f.choices) if f.type != "yesno" else ["true", "false"]
+        found = counted.get(f.key, {})
+        choice_totals.append(
+            ChoiceTotal(
+                key=f.key, label=f.label, counts=[(labels.get(o, o), found.get(o, 0)) for o in options]
             )
-        elif f.type == "multi":
-            counted = (
-                rows.aggregate(
-                    **{
-                        f"o{i}": Count("pk", filter=Q(**{f"answers__{f.key}__contains": [o]}))
-                        for i, o in enumerate(f.choices)
-                    }
-                )
-                if _json_contains_supported()
-                else _multi_in_python(rows, f.key, f.choices)
-            )
-            choice_totals.append(
-                ChoiceTotal(
-                    key=f.key, label=f.label, counts=[(o, counted[f"o{i}"]) for i, o in enumerate(f.choices)]
-                )
-            )
+        )
     return number_totals, choice_totals
 
 
-def _json_contains_supported() -> bool:
+# One pass over the answer documents: a number is summed under its key (value NULL); a choice or a yes/no
+# is counted under (key, value); a multiple choice under (key, the whole array), split per option after.
+# A lateral unnest of each array per row cost twice as much; the distinct arrays of a key are few.
+_TOTALS_SQL = """
+SELECT e.key,
+       CASE jsonb_typeof(e.value) WHEN 'number' THEN NULL WHEN 'array' THEN e.value::text
+            ELSE e.value #>> '{}' END,
+       count(*),
+       sum(CASE WHEN jsonb_typeof(e.value) = 'number' THEN e.value::double precision END),
+       jsonb_typeof(e.value) = 'array'
+FROM reporting_submission s CROSS JOIN LATERAL jsonb_each(s.answers) e
+WHERE s.campaign_id = %s AND s.status = ANY(%s) AND e.key = ANY(%s)
+GROUP BY 1, 2, 5
+"""
+
+
+def _totals_postgres(
+    campaign: Campaign, statuses: tuple[str, ...], number_keys: list[str], category_keys: list[str]
+) -> tuple[dict[str, tuple[int, float | None]], dict[str, dict[str, int]]]:
+    import json
+
     from django.db import connection
 
-    return bool(connection.features.supports_json_field_contains)
+    sums: dict[str, tuple[int, float | None]] = {}
+    counted: dict[str, dict[str, int]] = {}
+    if not number_keys and not category_keys:
+        return sums, counted
+    numeric = set(number_keys)
+    with connection.cursor() as cursor:
+        cursor.execute(_TOTALS_SQL, [campaign.pk, list(statuses), number_keys + category_keys])
+        for key, value, n, total, is_array in cursor.fetchall():
+            if key in numeric:
+                if value is None:
+                    sums[key] = (n, total)
+                continue
+            found = counted.setdefault(key, {})
+            options = json.loads(value) if is_array else [value]
+            for option in options:
+                found[str(option)] = found.get(str(option), 0) + n
+    return sums, counted
 
 
-def _multi_in_python(rows: QuerySet[Submission], key: str, choices: tuple[str, ...]) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for answer in rows.values_list(F(f"answers__{key}"), flat=True):
-        for option in answer or []:
-            counts[option] += 1
-    return {f"o{i}": counts.get(o, 0) for i, o in enumerate(choices)}
+def _totals_portable(
+    campaign: Campaign, statuses: tuple[str, ...], numbers: list[Any], categories: list[Any]
+) -> tuple[dict[str, tuple[int, float | None]], dict[str, dict[str, int]]]:
+    """SQLite (development): the numbers in one aggregate, the categories counted from the answers."""
+    rows = Submission.objects.filter(campaign=campaign, status__in=statuses)
+    aggregates: dict[str, Any] = {}
+    for index, f in enumerate(numbers):
+        value = Cast(KT(f"answers__{f.key}"), FloatField())
+        aggregates[f"s{index}"] = Sum(value)
+        aggregates[f"c{index}"] = Count(value)
+    found = rows.aggregate(**aggregates) if aggregates else {}
+    sums = {f.key: (found[f"c{i}"] or 0, found[f"s{i}"]) for i, f in enumerate(numbers)}
+    counted: dict[str, dict[str, int]] = {}
+    keys = [f.key for f in categories]
+    for answers in rows.values_list("answers", flat=True):
+        for key in keys:
+            value = answers.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if item is None:
+                    continue
+                text = ("true" if item else "false") if isinstance(item, bool) else str(item)
+                counted.setdefault(key, {})[text] = counted.get(key, {}).get(text, 0) + 1
+    return sums, counted
 
 
 # --- what the platform already knows about a school ----------------------------------------------------------

@@ -307,6 +307,7 @@ PARAMS: dict[str, Fill] = {
     "reporting:submission_detail:pk": lambda t: _reporting(t)["submission"].pk,
     "reporting:submission_file:pk": lambda t: _reporting(t)["submission"].pk,
     "reporting:submission_file:file_pk": lambda t: _reporting(t)["file"].pk,
+    "submission_id": lambda t: _reporting(t)["submission"].pk,
     # Subjects are the national programme's, the same for every tenant: the class is what is guarded.
     "subject_pk": lambda t: Subject.objects.get(code="toan_thcs").pk,
     # The API (OpenAPI path parameters).

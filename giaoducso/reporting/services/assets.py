@@ -227,7 +227,7 @@ def website_add(*, actor: Actor, school: Unit, url: str) -> Website:
             site = Website.objects.create(school=school, url=clean, is_official=is_official_host(host))
     except IntegrityError:
         raise ValidationError(
-            {"url": _("Website này đã có trong danh mục của trường.")}, code="duplicate"
+            {"url": ValidationError(_("Website này đã có trong danh mục của trường."), code="duplicate")}
         ) from None
     audit.record_create(actor=actor, obj=site)
     return site
