@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "giaoducso.office",
     "giaoducso.admissions",
     "giaoducso.portal",
+    "giaoducso.reporting",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ from giaoducso.directory.api import router as directory_router
 from giaoducso.exchange.api import router as exchange_router
 from giaoducso.office.api import router as office_router
 from giaoducso.records.api import router as records_router
+from giaoducso.reporting.api import router as reporting_router
 
 # Modules split out of an older single module keep that module's operation ids
 # (`giaoducso_directory_api_student_list`), so clients generated from the document do not change.
@@ -47,6 +48,9 @@ TAG_NAMES = {
     "records": "Sổ điểm, hồ sơ điện tử",
     "office": "Văn bản điện tử",
     "admissions": "Tuyển sinh đầu cấp",
+    # reporting
+    "reporting": "Báo cáo",
+    "assets": "Thiết bị CNTT, website",
 }
 SUMMARIES = {
     "giaoducso_core_api_routes_audit_list": "Các dòng nhật ký hệ thống",
@@ -137,3 +141,5 @@ api.add_router("", records_router)
 api.add_router("", office_router)
 # --- admissions: campaigns, applications, results -----------------------------------------------------
 api.add_router("", admissions_router)
+# --- reporting: campaigns, submissions, the IT asset inventory ------------------------------------------
+api.add_router("", reporting_router)

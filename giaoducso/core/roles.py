@@ -79,6 +79,12 @@ class Perm:
     PORTAL_CONSENT = "portal.consent"  # record pupils' (and parents') consent to publish their images
     # Over the subtree: the department's board of disclosures and the catalogue's unconfirmed items.
     PORTAL_OVERSEE = "portal.oversee"
+    # reporting: report forms and campaigns, the IT plan cycle, the digital-transformation index, IT assets.
+    VIEW_REPORTS = "reporting.view"
+    MANAGE_REPORTS = "reporting.manage"  # a department's forms, campaigns, reviews, deadline exceptions
+    SUBMIT_REPORTS = "reporting.submit"  # a school fills in and submits its reports and self-assessments
+    VIEW_ASSETS = "reporting.view_assets"
+    CHANGE_ASSETS = "reporting.change_assets"
 
 
 _DEPARTMENT_READ = {
@@ -220,6 +226,19 @@ _PORTAL_GRANTS: dict[str, set[str]] = {
 }
 for _role, _perms in _PORTAL_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+# --- reporting: campaigns, reviews and the asset inventory ---------------------------------------------
+_REPORTING_GRANTS: dict[str, set[str]] = {
+    Role.DEPARTMENT_LEADER: {Perm.VIEW_REPORTS, Perm.VIEW_ASSETS},
+    Role.DEPARTMENT_OFFICER: {Perm.VIEW_REPORTS, Perm.MANAGE_REPORTS, Perm.VIEW_ASSETS},
+    Role.DEPARTMENT_IT: {Perm.VIEW_REPORTS, Perm.MANAGE_REPORTS, Perm.VIEW_ASSETS, Perm.CHANGE_ASSETS},
+    Role.PRINCIPAL: {Perm.VIEW_REPORTS, Perm.SUBMIT_REPORTS, Perm.VIEW_ASSETS, Perm.CHANGE_ASSETS},
+    Role.VICE_PRINCIPAL: {Perm.VIEW_REPORTS, Perm.SUBMIT_REPORTS, Perm.VIEW_ASSETS},
+    Role.SCHOOL_OFFICE: {Perm.VIEW_REPORTS, Perm.SUBMIT_REPORTS},
+    Role.SCHOOL_IT: {Perm.VIEW_REPORTS, Perm.SUBMIT_REPORTS, Perm.VIEW_ASSETS, Perm.CHANGE_ASSETS},
+    Role.INTEGRATION: {Perm.VIEW_REPORTS, Perm.VIEW_ASSETS, Perm.CHANGE_ASSETS},
+}
+for _role, _granted in _REPORTING_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 
 # Roles whose personal-data permissions reach only the people they are related to, not the subtree.
 RELATION_ROLES: frozenset[str] = frozenset({Role.PARENT, Role.STUDENT})

@@ -51,6 +51,11 @@ SCOPES: dict[str, Any] = {
     # --- admissions
     "admissions:read": gettext_lazy("Đọc kì tuyển sinh, hồ sơ và kết quả tuyển sinh"),
     "admissions:write": gettext_lazy("Tạo và sửa kì tuyển sinh"),
+    # reporting
+    "reporting:read": gettext_lazy("Đọc đợt báo cáo và báo cáo của đơn vị"),
+    "reporting:write": gettext_lazy("Lưu và nộp báo cáo của đơn vị"),
+    "assets:read": gettext_lazy("Đọc danh mục thiết bị CNTT, website và kết quả kiểm tra"),
+    "assets:write": gettext_lazy("Ghi danh mục thiết bị CNTT, đăng ký website"),
 }
 
 # The permissions that make a scope worth having: a token's user needs at least one of them somewhere,
@@ -75,6 +80,11 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     # --- admissions
     "admissions:read": frozenset({Perm.VIEW_ADMISSIONS}),
     "admissions:write": frozenset({Perm.MANAGE_ADMISSIONS}),
+    # reporting
+    "reporting:read": frozenset({Perm.VIEW_REPORTS}),
+    "reporting:write": frozenset({Perm.SUBMIT_REPORTS}),
+    "assets:read": frozenset({Perm.VIEW_ASSETS}),
+    "assets:write": frozenset({Perm.CHANGE_ASSETS}),
 }
 MAX_ALLOWED_IPS = 50
 

@@ -294,6 +294,55 @@ def _portal(tenant: Tenant) -> dict[str, Any]:
         )
         tenant.records["portal"] = {"article": article, "image": image, "request": request, "file": file}
     return tenant.records["portal"]
+def _reporting(tenant: Tenant) -> dict[str, Any]:
+    """A report form, a campaign to the tenant's school, its submission with one file (reporting)."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from giaoducso.reporting import services as reporting_services
+
+    if "reporting" not in tenant.records:
+        form = reporting_services.form_create(
+            actor=None,
+            owner=tenant.department,
+            title=f"Biểu mẫu {tenant.marker}",
+            schema={
+                "sections": [
+                    {
+                        "title": "Chung",
+                        "fields": [
+                            {"key": "ghi_chu", "label": "Ghi chú", "type": "text"},
+                            {"key": "tep", "label": "Tệp", "type": "file", "kinds": ["pdf"]},
+                        ],
+                    }
+                ]
+            },
+        )
+        campaign = reporting_services.campaign_create(
+            actor=None,
+            owner=tenant.department,
+            form=form,
+            title=f"Đợt {tenant.marker}",
+            opens_on=dt.date(2026, 1, 1),
+            deadline=dt.date(2099, 1, 1),
+            schools=[tenant.school],
+        )
+        submission = campaign.submissions.get()
+        reporting_services.submission_save(
+            actor=None,
+            submission=submission,
+            answers={"ghi_chu": f"Ghi {tenant.marker}"},
+            files={"tep": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")},
+            submit=False,
+        )
+        tenant.records["reporting"] = {
+            "form": form,
+            "campaign": campaign,
+            "submission": submission,
+            "file": submission.files.get(),
+        }
+    return tenant.records["reporting"]
 
 
 # How to fill a route's parameters with a tenant's ids: by "route name:parameter", else by parameter.
@@ -386,6 +435,14 @@ PARAMS: dict[str, Fill] = {
     "admissions:application_detail:pk": lambda t: _admissions(t).pk,
     "admissions:proof_download:pk": lambda t: _admissions(t).corrections.get().proofs.get().pk,
     "campaign_id": lambda t: _admissions(t).campaign_id,
+    # reporting
+    "reporting:form_detail:pk": lambda t: _reporting(t)["form"].pk,
+    "reporting:campaign_detail:pk": lambda t: _reporting(t)["campaign"].pk,
+    "reporting:campaign_export:pk": lambda t: _reporting(t)["campaign"].pk,
+    "reporting:submission_detail:pk": lambda t: _reporting(t)["submission"].pk,
+    "reporting:submission_file:pk": lambda t: _reporting(t)["submission"].pk,
+    "reporting:submission_file:file_pk": lambda t: _reporting(t)["file"].pk,
+    "submission_id": lambda t: _reporting(t)["submission"].pk,
     # Subjects are the national programme's, the same for every tenant: the class is what is guarded.
     "subject_pk": lambda t: Subject.objects.get(code="toan_thcs").pk,
     # The API (OpenAPI path parameters).

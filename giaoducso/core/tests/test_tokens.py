@@ -196,4 +196,9 @@ def test_scope_vocabulary_is_small_and_fixed():
         # admissions
         "admissions:read",
         "admissions:write",
+        # reporting
+        "reporting:read",
+        "reporting:write",
+        "assets:read",
+        "assets:write",
     }

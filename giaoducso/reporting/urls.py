@@ -1,0 +1,16 @@
+from django.urls import path
+
+from .views import campaigns, forms, submissions
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", campaigns.campaign_list, name="campaign_list"),
+    path("forms/", forms.form_list, name="form_list"),
+    path("forms/<int:pk>/", forms.form_detail, name="form_detail"),
+    path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/export.xlsx", campaigns.campaign_export, name="campaign_export"),
+    path("submissions/<int:pk>/", submissions.submission_detail, name="submission_detail"),
+    path("submissions/<int:pk>/files/<int:file_pk>/", submissions.submission_file, name="submission_file"),
+]
