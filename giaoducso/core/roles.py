@@ -204,6 +204,7 @@ _ADMISSIONS_GRANTS: dict[str, frozenset[str]] = {
     Role.INTEGRATION: frozenset({Perm.VIEW_ADMISSIONS}),
 }
 for _role, _perms in _ADMISSIONS_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 # portal: who writes, publishes, discloses and answers on a unit's public site.
 _PORTAL_GRANTS: dict[str, set[str]] = {
     Role.PORTAL_EDITOR: {Perm.PORTAL_EDIT},

@@ -217,6 +217,8 @@ def _records_attachment(tenant: Tenant) -> Any:
         attachment.save()
         tenant.records["attachment"] = attachment
     return tenant.records["attachment"]
+
+
 def _office(tenant: Tenant) -> Any:
     """A document issued by the tenant's department to its school (the marker in its summary), with an
     attachment, and the school's copy of it in its incoming queue."""
@@ -245,6 +247,8 @@ def _office(tenant: Tenant) -> Any:
         tenant.records["office_attachment"] = attachment
         tenant.records["office_incoming"] = Incoming.objects.get(document=document)
     return tenant.records
+
+
 def _admissions(tenant: Tenant) -> Any:
     """A grade-1 campaign of the tenant's department with one application (marker in the child's name)
     and a pending correction with its proof."""
@@ -269,6 +273,8 @@ def _admissions(tenant: Tenant) -> Any:
         )
         tenant.records["admission"] = application
     return tenant.records["admission"]
+
+
 def _portal(tenant: Tenant) -> dict[str, Any]:
     """The tenant's school site with a draft article, an image and a citizen's request with its file."""
     from giaoducso.portal.models import Article, Image, Procedure, ProcedureRequest, RequestFile, Site
@@ -294,6 +300,8 @@ def _portal(tenant: Tenant) -> dict[str, Any]:
         )
         tenant.records["portal"] = {"article": article, "image": image, "request": request, "file": file}
     return tenant.records["portal"]
+
+
 def _reporting(tenant: Tenant) -> dict[str, Any]:
     """A report form, a campaign to the tenant's school, its submission with one file (reporting)."""
     import datetime as dt
