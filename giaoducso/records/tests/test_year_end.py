@@ -242,3 +242,20 @@ def test_the_year_end_page_previews_and_applies(client, world, school):
     assert SchoolClass.objects.get(year__name="2027-2028", name="9/1").homeroom_teacher is None
     done = client.get(url).content.decode()
     assert "Học Sinh graduate" in done and "Đã chuyển năm học" in done
+
+
+def test_the_decisions_and_the_graduates_go_to_excel(client, world, school):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sign_in(client, world.user(Role.PRINCIPAL))
+    url = reverse("records:year_end_export", args=[world.school_a.code])
+    sheet = load_workbook(BytesIO(client.get(url).content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "Học Sinh promoted" in names and len(names) == 6
+    graduates = load_workbook(BytesIO(client.get(url + "?graduates=1").content)).active
+    rows = list(graduates.iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[3]) for r in rows] == [("Học Sinh graduate", "Hoàn thành chương trình cấp học")]
+    sign_in(client, world.user(Role.HOMEROOM_TEACHER))
+    assert client.get(url).status_code == 404
