@@ -259,3 +259,17 @@ def test_the_decisions_and_the_graduates_go_to_excel(client, world, school):
     assert [(r[1], r[3]) for r in rows] == [("Học Sinh graduate", "Hoàn thành chương trình cấp học")]
     sign_in(client, world.user(Role.HOMEROOM_TEACHER))
     assert client.get(url).status_code == 404
+
+
+def test_the_api_previews_for_the_principal_only(client, world, school):
+    url = f"/api/v1/records/schools/{world.school_a.code}/year-end"
+    sign_in(client, world.user(Role.HOMEROOM_TEACHER))
+    assert client.get(url).status_code == 404
+    sign_in(client, world.user(Role.PARENT))
+    assert client.get(url).status_code == 404
+    sign_in(client, world.user(Role.PRINCIPAL))
+    body = client.get(url).json()
+    assert body["applied"] is False and body["to_year"] == "2027-2028"
+    decisions = {s["name"]: s["decision"] for s in body["students"]}
+    assert decisions["Học Sinh graduate"] == "graduated" and decisions["Học Sinh pending"] == "pending"
+    assert client.get(f"/api/v1/records/schools/{world.school_b.code}/year-end").status_code == 404
