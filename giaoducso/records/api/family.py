@@ -226,7 +226,7 @@ def _thread_student(request: HttpRequest, student_id: int) -> tuple[Student, boo
         raise Http404
     if selectors.is_parent_of(request.user, student):
         return student, True
-    if services._homeroom_of(request.user, student.current_class):
+    if services.is_homeroom_of(request.user, student.current_class):
         return student, False
     raise Http404
 
@@ -343,7 +343,7 @@ class DecisionIn(Strict):
 )
 def records_leave_decide(request: HttpRequest, leave_id: LeaveId, body: DecisionIn) -> Any:
     leave = get_object_or_404(LeaveRequest.objects.select_related("school_class"), pk=leave_id)
-    if not services._homeroom_of(request.user, leave.school_class):
+    if not services.is_homeroom_of(request.user, leave.school_class):
         raise Http404
     try:
         return services.leave_decide(actor=request.user, leave=leave, approve=body.approve, note=body.note)
