@@ -273,3 +273,48 @@ def test_the_api_previews_for_the_principal_only(client, world, school):
     decisions = {s["name"]: s["decision"] for s in body["students"]}
     assert decisions["Học Sinh graduate"] == "graduated" and decisions["Học Sinh pending"] == "pending"
     assert client.get(f"/api/v1/records/schools/{world.school_b.code}/year-end").status_code == 404
+
+
+def test_a_primary_school_s_fifth_grade_completes_and_leaves(world):
+    from giaoducso.records.models import QualityMark
+    from rules import qualities as rules_qualities
+
+    directory = build_directory(world)
+    School.objects.filter(unit=world.school_a).update(level="primary")
+    Student.objects.filter(current_class__isnull=False).update(status=StudentStatus.TRANSFERRED_OUT)
+    five = ClassFactory(school=world.school_a, year=directory.year, name="5/1")
+    done, not_done = StudentFactory(school=world.school_a), StudentFactory(school=world.school_a)
+    for student, level in ((done, 1), (not_done, 0)):
+        put_in_class(student, five)
+        Mark.objects.bulk_create(
+            Mark(
+                school=world.school_a,
+                school_class=five,
+                student=student,
+                subject=gs.subject,
+                term=2,
+                kind="ck",
+                index=1,
+                level=level,
+            )
+            for gs in GradeSubject.objects.filter(grade=5).select_related("subject")
+        )
+        QualityMark.objects.bulk_create(
+            QualityMark(
+                school=world.school_a,
+                school_class=five,
+                student=student,
+                term=2,
+                kind="ck",
+                item=item.code,
+                level=1,
+            )
+            for item in rules_qualities.ITEMS
+        )
+    plan = yearend.year_end_preview(school=world.school_a)
+    decisions = {row.student_id: (row.decision, row.to_class) for row in plan.students}
+    assert decisions == {done.pk: ("graduated", ""), not_done.pk: ("repeat", "5/1")}
+    yearend.year_end_apply(actor=world.user(Role.PRINCIPAL), school=world.school_a)
+    assert Student.objects.get(pk=done.pk).status == StudentStatus.GRADUATED
+    stays = Student.objects.get(pk=not_done.pk)
+    assert stays.current_class.name == "5/1" and stays.current_class.year.name == "2027-2028"
