@@ -285,6 +285,13 @@ def leave_request_create(
     )
     if not leave_sessions(leave):
         raise _refused("date_from", _("Những ngày này không có buổi học (Chủ nhật)."), "no_sessions")
+    overlapping = LeaveRequest.objects.filter(
+        student=student, date_from__lte=date_to, date_to__gte=date_from
+    ).exclude(status=LeaveStatus.REFUSED)
+    if overlapping.exists():
+        raise _refused(
+            "date_from", _("Đã có đơn xin nghỉ (chờ duyệt hoặc đã duyệt) cho những ngày này."), "overlapping"
+        )
     leave.save()
     audit.record_create(actor=actor, obj=leave)
     _attach(actor, student.school_id, uploads, leave_request=leave)

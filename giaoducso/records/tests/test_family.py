@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -173,6 +174,16 @@ def test_a_refused_leave_changes_nothing(world, setup):
         reason="Việc gia đình",
         today=TODAY,
     )
+    # A second request for a day already asked is refused while the first is pending.
+    with pytest.raises(ValidationError, match="Đã có đơn xin nghỉ"):
+        family_services.leave_request_create(
+            actor=world.user(Role.PARENT),
+            student=world.child,
+            date_from=MONDAY,
+            date_to=MONDAY,
+            reason="Lại",
+            today=TODAY,
+        )
     family_services.leave_decide(
         actor=world.user(Role.HOMEROOM_TEACHER), leave=leave, approve=False, note="Thi"
     )
