@@ -316,6 +316,9 @@ def test_every_upload_route_has_a_budget() -> None:
     missing = found - known
     assert not missing, f"upload routes without a budget case: {sorted(missing)}"
     assert not known - found, "a budget case names a route that no longer takes files"
+    missing = found - set(CASES) - set(ATTACHMENT_CASES)
+    assert not missing, f"upload routes without a budget case in CASES: {sorted(missing)}"
+    assert not (set(CASES) | set(ATTACHMENT_CASES)) - found, "CASES names a route that no longer takes files"
 
 
 def test_the_finder_knows_an_upload_view_when_it_sees_one() -> None:
@@ -538,4 +541,72 @@ def test_a_file_past_its_limit_or_in_disguise_is_refused_with_a_message_and_a_go
     response = send(name, good)
     assert response.status_code in (200, 302), response.content.decode()[:2000]
     assert case["written"](world) == kept + 1
+# --- records — attachments of the contact book (issue 10) ------------------------------------------------
+# A message's or leave request's attachment is one small file, bounded by bytes (no rows, no job): one byte
+# over the limit is refused with a message and nothing written; a file at the limit is kept.
+
+PNG_HEAD = b"\x89PNG\r\n\x1a\n"
+ATTACHMENT_LIMIT = 4096
+
+
+@dataclass
+class AttachmentCase:
+    role: str
+    route_args: Callable[[World, Any], list[Any]]
+    data: dict[str, str]
+    written: Callable[[], int]
+
+
+def _messages_count() -> int:
+    from giaoducso.records.models import Message
+
+    return Message.objects.count()
+
+
+def _leave_count() -> int:
+    from giaoducso.records.models import LeaveRequest
+
+    return LeaveRequest.objects.count()
+
+
+ATTACHMENT_CASES: dict[str, AttachmentCase] = {
+    "records:family_messages": AttachmentCase(
+        Role.PARENT, lambda w, r: [w.child.pk], {"body": "Giấy khám bệnh"}, _messages_count
+    ),
+    "records:family_attendance": AttachmentCase(
+        Role.PARENT,
+        lambda w, r: [w.child.pk],
+        {"date_from": "16/11/2026", "date_to": "16/11/2026", "sessions": "am", "reason": "Ốm"},
+        _leave_count,
+    ),
+    "records:contact_thread": AttachmentCase(
+        Role.HOMEROOM_TEACHER,
+        lambda w, r: [r.directory.class_a.pk, w.child.pk],
+        {"body": "Lịch thi"},
+        _messages_count,
+    ),
+}
+
+
+@pytest.mark.parametrize("route", sorted(ATTACHMENT_CASES))
+def test_an_attachment_past_its_limit_is_refused_and_one_at_it_kept(
+    route: str, client: Any, world: World, monkeypatch: Any
+) -> None:
+    from giaoducso.records.services import family
+    from giaoducso.records.tests.records_fixtures import build_records
+
+    records = build_records(world)
+    monkeypatch.setattr(family, "ATTACHMENT_MAX_BYTES", ATTACHMENT_LIMIT)
+    case = ATTACHMENT_CASES[route]
+    sign_in(client, world.user(case.role))
+    url = reverse(route, args=case.route_args(world, records))
+    before = case.written()
+    too_big = PNG_HEAD + b"\x00" * (ATTACHMENT_LIMIT + 1 - len(PNG_HEAD))
+    response = client.post(url, {**case.data, "attachment": SimpleUploadedFile("giay.png", too_big)})
+    assert response.status_code == 400 and "Tệp quá lớn" in response.content.decode()
+    assert case.written() == before
+    at_limit = PNG_HEAD + b"\x00" * (ATTACHMENT_LIMIT - len(PNG_HEAD))
+    started = time.perf_counter()
+    response = client.post(url, {**case.data, "attachment": SimpleUploadedFile("giay.png", at_limit)})
+    assert response.status_code == 302 and case.written() == before + 1
     assert time.perf_counter() - started < BUDGET_SECONDS

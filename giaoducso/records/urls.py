@@ -71,4 +71,5 @@ urlpatterns = [
     # The end of the year: re-tests entered in summer, then the previewed rollover (issue 10).
     path("classes/<int:pk>/retests/", yearend.retests, name="retests"),
     path("schools/<str:code>/year-end/", yearend.year_end, name="year_end"),
+    path("schools/<str:code>/year-end/export/", yearend.year_end_export, name="year_end_export"),
 ]

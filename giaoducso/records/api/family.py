@@ -226,7 +226,7 @@ def _thread_student(request: HttpRequest, student_id: int) -> tuple[Student, boo
         raise Http404
     if selectors.is_parent_of(request.user, student):
         return student, True
-    if services._homeroom_of(request.user, student.current_class):
+    if services.is_homeroom_of(request.user, student.current_class):
         return student, False
     raise Http404
 
@@ -343,9 +343,82 @@ class DecisionIn(Strict):
 )
 def records_leave_decide(request: HttpRequest, leave_id: LeaveId, body: DecisionIn) -> Any:
     leave = get_object_or_404(LeaveRequest.objects.select_related("school_class"), pk=leave_id)
-    if not services._homeroom_of(request.user, leave.school_class):
+    if not services.is_homeroom_of(request.user, leave.school_class):
         raise Http404
     try:
         return services.leave_decide(actor=request.user, leave=leave, approve=body.approve, note=body.note)
     except ValidationError as error:
         return refusal(error)
+
+
+# --- the end of the year (preview) -----------------------------------------------------------------------
+
+
+class YearEndClassOut(Schema):
+    key: str = Field(description="Lớp cũ (id), hoặc `r:<tên>` cho lớp mở cho học sinh ở lại lớp.")
+    name: str
+    grade: int
+    teacher_id: int | None
+    teacher_name: str
+    from_name: str
+
+
+class YearEndStudentOut(Schema):
+    student_id: int
+    name: str
+    from_class: str
+    decision: str = Field(description="promoted, repeat, graduated, pending.")
+    reason: str
+    to_class: str
+
+
+class YearEndOut(Schema):
+    from_year: str
+    to_year: str
+    to_year_exists: bool
+    applied: bool = Field(description="Trường đã chuyển năm học này (kết quả là kế hoạch đã thực hiện).")
+    classes: list[YearEndClassOut]
+    students: list[YearEndStudentOut]
+    errors: list[str]
+
+
+SchoolCode = Annotated[str, Path(..., pattern=r"^[A-Za-z0-9_.-]{1,32}$", description="Mã trường.")]
+
+
+@router.get(
+    "/records/schools/{code}/year-end",
+    response={200: YearEndOut, **ERRORS},
+    auth=auth_for(READ),
+    summary="Xem trước xét lên lớp và chuyển năm học của trường (Hiệu trưởng)",
+    description="Không ghi gì. Khi trường đã chuyển năm học, trả kế hoạch đã thực hiện (`applied`).",
+)
+def records_year_end_preview(request: HttpRequest, code: SchoolCode) -> dict[str, Any]:
+    from giaoducso.core.models import Unit
+    from giaoducso.core.roles import Perm
+    from giaoducso.core.scoping import has_perm
+    from giaoducso.directory.selectors import current_year_for
+
+    from ..models import YearEndRun
+    from ..services import yearend
+
+    school = Unit.objects.filter(code=code).first()
+    if school is None or not has_perm(request.user, Perm.CLOSE_YEAR, school):
+        raise Http404
+    year = current_year_for(school)
+    done = YearEndRun.objects.filter(school=school, from_year=year).first() if year else None
+    if done is not None:
+        plan = done.plan
+    else:
+        try:
+            plan = yearend.year_end_preview(school=school).as_json()
+        except ValidationError:
+            raise Http404 from None
+    return {
+        "from_year": plan["from_year"],
+        "to_year": plan["to_year"],
+        "to_year_exists": done is not None or plan["to_year_id"] is not None,
+        "applied": done is not None,
+        "classes": plan["classes"],
+        "students": plan["students"],
+        "errors": plan["errors"],
+    }

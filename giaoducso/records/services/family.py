@@ -83,7 +83,7 @@ def clean_text(field: str, value: str, limit: int, *, required: bool = True) -> 
     return text
 
 
-def _homeroom_of(actor: Actor, school_class: SchoolClass) -> bool:
+def is_homeroom_of(actor: Actor, school_class: SchoolClass) -> bool:
     if not has_perm(actor, Perm.CONTACT_BOOK, school_class.school):
         return False
     access = class_access(actor, school_class)
@@ -141,7 +141,7 @@ def _check_uploads(uploads: list[UploadedFile]) -> None:
 
 @transaction.atomic
 def announcement_post(*, actor: Actor, school_class: SchoolClass, title: str, body: str) -> Announcement:
-    if not _homeroom_of(actor, school_class):
+    if not is_homeroom_of(actor, school_class):
         raise PermissionDenied(_("Chỉ giáo viên chủ nhiệm lớp được đăng thông báo cho lớp."))
     title = clean_text("title", title, 200)
     body = clean_text("body", body, ANNOUNCEMENT_MAX)
@@ -171,7 +171,7 @@ def message_send(
     school_class = _class_of(student)
     if is_parent_of(actor, student):
         from_family = True
-    elif _homeroom_of(actor, school_class):
+    elif is_homeroom_of(actor, school_class):
         from_family = False
     else:
         raise PermissionDenied(_("Chỉ cha mẹ học sinh và giáo viên chủ nhiệm được nhắn trong sổ liên lạc."))
@@ -273,7 +273,7 @@ def leave_request_create(
     _check_leave_dates(school_class, date_from, date_to, today or timezone.localdate())
     uploads = list(attachments)
     _check_uploads(uploads)
-    leave = LeaveRequest.objects.create(
+    leave = LeaveRequest(
         school_id=student.school_id,
         school_class=school_class,
         student=student,
@@ -285,6 +285,14 @@ def leave_request_create(
     )
     if not leave_sessions(leave):
         raise _refused("date_from", _("Những ngày này không có buổi học (Chủ nhật)."), "no_sessions")
+    overlapping = LeaveRequest.objects.filter(
+        student=student, date_from__lte=date_to, date_to__gte=date_from
+    ).exclude(status=LeaveStatus.REFUSED)
+    if overlapping.exists():
+        raise _refused(
+            "date_from", _("Đã có đơn xin nghỉ (chờ duyệt hoặc đã duyệt) cho những ngày này."), "overlapping"
+        )
+    leave.save()
     audit.record_create(actor=actor, obj=leave)
     _attach(actor, student.school_id, uploads, leave_request=leave)
     notifications.notify(
@@ -307,7 +315,7 @@ def leave_decide(*, actor: Actor, leave: LeaveRequest, approve: bool, note: str 
         LeaveRequest.objects.select_for_update().select_related("school_class", "student").get(pk=leave.pk)
     )
     school_class = leave.school_class
-    if not _homeroom_of(actor, school_class):
+    if not is_homeroom_of(actor, school_class):
         raise PermissionDenied(_("Chỉ giáo viên chủ nhiệm lớp được duyệt đơn xin nghỉ."))
     if leave.status != LeaveStatus.PENDING:
         raise _refused("status", _("Đơn này đã được xử lí."), "already_decided")
@@ -376,7 +384,7 @@ def results_publish(*, actor: Actor, school_class: SchoolClass, term: int) -> Re
     returns the publication already made)."""
     if term not in Term.values:
         raise _refused("term", _("Học kì phải là I hoặc II."), "invalid_term")
-    if not (_homeroom_of(actor, school_class) or has_perm(actor, Perm.LOCK_TERM, school_class.school)):
+    if not (is_homeroom_of(actor, school_class) or has_perm(actor, Perm.LOCK_TERM, school_class.school)):
         raise PermissionDenied(_("Chỉ giáo viên chủ nhiệm hoặc Hiệu trưởng được công bố kết quả."))
     existing = ResultsPublication.objects.filter(school_class=school_class, term=term).first()
     if existing is not None:

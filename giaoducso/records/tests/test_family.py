@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -173,6 +174,16 @@ def test_a_refused_leave_changes_nothing(world, setup):
         reason="Việc gia đình",
         today=TODAY,
     )
+    # A second request for a day already asked is refused while the first is pending.
+    with pytest.raises(ValidationError, match="Đã có đơn xin nghỉ"):
+        family_services.leave_request_create(
+            actor=world.user(Role.PARENT),
+            student=world.child,
+            date_from=MONDAY,
+            date_to=MONDAY,
+            reason="Lại",
+            today=TODAY,
+        )
     family_services.leave_decide(
         actor=world.user(Role.HOMEROOM_TEACHER), leave=leave, approve=False, note="Thi"
     )
@@ -376,3 +387,22 @@ def test_the_class_pages_a_family_reaches_show_their_child_only(client, world, s
             body = response.content.decode()
             assert "Phạm Thu Khác" not in body and "Nhận xét Phạm" not in body, url
             assert "Lê Minh Con" in body or "class_id" in body or url.endswith("/"), url
+
+
+def test_a_parent_of_two_switches_between_them(client, world, setup):
+    from giaoducso.testing.factories import GuardianFactory
+
+    parent = world.user(Role.PARENT)
+    GuardianFactory(student=setup.pupil, user=parent)  # a second child, in the primary class 5/1
+    sign_in(client, parent)
+    home = client.get(reverse("records:family_home"))
+    assert home.status_code == 200
+    body = home.content.decode()
+    assert world.child.full_name in body and setup.pupil.full_name in body
+    assert world.other_student_a.full_name not in body
+    page = client.get(reverse("records:family_child", args=[setup.pupil.pk])).content.decode()
+    # The switcher names both children; the page is the younger one's (the primary class's subjects).
+    assert 'aria-current="page">Ngô Bé Năm' in page and world.child.full_name in page
+    assert "Tiếng Việt" in page and setup.pupil2.full_name not in page
+    ids = [c["id"] for c in client.get("/api/v1/records/family/children").json()]
+    assert sorted(ids) == sorted([world.child.pk, setup.pupil.pk])

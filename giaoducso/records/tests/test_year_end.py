@@ -242,3 +242,79 @@ def test_the_year_end_page_previews_and_applies(client, world, school):
     assert SchoolClass.objects.get(year__name="2027-2028", name="9/1").homeroom_teacher is None
     done = client.get(url).content.decode()
     assert "Học Sinh graduate" in done and "Đã chuyển năm học" in done
+
+
+def test_the_decisions_and_the_graduates_go_to_excel(client, world, school):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sign_in(client, world.user(Role.PRINCIPAL))
+    url = reverse("records:year_end_export", args=[world.school_a.code])
+    sheet = load_workbook(BytesIO(client.get(url).content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "Học Sinh promoted" in names and len(names) == 6
+    graduates = load_workbook(BytesIO(client.get(url + "?graduates=1").content)).active
+    rows = list(graduates.iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[3]) for r in rows] == [("Học Sinh graduate", "Hoàn thành chương trình cấp học")]
+    sign_in(client, world.user(Role.HOMEROOM_TEACHER))
+    assert client.get(url).status_code == 404
+
+
+def test_the_api_previews_for_the_principal_only(client, world, school):
+    url = f"/api/v1/records/schools/{world.school_a.code}/year-end"
+    sign_in(client, world.user(Role.HOMEROOM_TEACHER))
+    assert client.get(url).status_code == 404
+    sign_in(client, world.user(Role.PARENT))
+    assert client.get(url).status_code == 404
+    sign_in(client, world.user(Role.PRINCIPAL))
+    body = client.get(url).json()
+    assert body["applied"] is False and body["to_year"] == "2027-2028"
+    decisions = {s["name"]: s["decision"] for s in body["students"]}
+    assert decisions["Học Sinh graduate"] == "graduated" and decisions["Học Sinh pending"] == "pending"
+    assert client.get(f"/api/v1/records/schools/{world.school_b.code}/year-end").status_code == 404
+
+
+def test_a_primary_school_s_fifth_grade_completes_and_leaves(world):
+    from giaoducso.records.models import QualityMark
+    from rules import qualities as rules_qualities
+
+    directory = build_directory(world)
+    School.objects.filter(unit=world.school_a).update(level="primary")
+    Student.objects.filter(current_class__isnull=False).update(status=StudentStatus.TRANSFERRED_OUT)
+    five = ClassFactory(school=world.school_a, year=directory.year, name="5/1")
+    done, not_done = StudentFactory(school=world.school_a), StudentFactory(school=world.school_a)
+    for student, level in ((done, 1), (not_done, 0)):
+        put_in_class(student, five)
+        Mark.objects.bulk_create(
+            Mark(
+                school=world.school_a,
+                school_class=five,
+                student=student,
+                subject=gs.subject,
+                term=2,
+                kind="ck",
+                index=1,
+                level=level,
+            )
+            for gs in GradeSubject.objects.filter(grade=5).select_related("subject")
+        )
+        QualityMark.objects.bulk_create(
+            QualityMark(
+                school=world.school_a,
+                school_class=five,
+                student=student,
+                term=2,
+                kind="ck",
+                item=item.code,
+                level=1,
+            )
+            for item in rules_qualities.ITEMS
+        )
+    plan = yearend.year_end_preview(school=world.school_a)
+    decisions = {row.student_id: (row.decision, row.to_class) for row in plan.students}
+    assert decisions == {done.pk: ("graduated", ""), not_done.pk: ("repeat", "5/1")}
+    yearend.year_end_apply(actor=world.user(Role.PRINCIPAL), school=world.school_a)
+    assert Student.objects.get(pk=done.pk).status == StudentStatus.GRADUATED
+    stays = Student.objects.get(pk=not_done.pk)
+    assert stays.current_class.name == "5/1" and stays.current_class.year.name == "2027-2028"

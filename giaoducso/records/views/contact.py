@@ -25,7 +25,7 @@ def _homeroom_class(request: HttpRequest, pk: int) -> SchoolClass:
     school_class = get_object_or_404(
         SchoolClass.objects.select_related("school", "year", "homeroom_teacher"), pk=pk
     )
-    if not services._homeroom_of(request.user, school_class):
+    if not services.is_homeroom_of(request.user, school_class):
         raise Http404
     return school_class
 

@@ -34,9 +34,7 @@ def _child(request: HttpRequest, student_pk: int) -> tuple[Student, list[Student
     return child, children, selectors.is_parent_of(request.user, child)
 
 
-def _context(
-    request: HttpRequest, child: Student, children: list[Student], parent: bool, tab: str
-) -> dict[str, Any]:
+def _context(child: Student, children: list[Student], parent: bool, tab: str) -> dict[str, Any]:
     return {
         "child": child,
         "children": children,
@@ -60,7 +58,7 @@ def family_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def family_child(request: HttpRequest, student_pk: int) -> HttpResponse:
     child, children, parent = _child(request, student_pk)
-    context = _context(request, child, children, parent, "scores")
+    context = _context(child, children, parent, "scores")
     context["scores"] = selectors.child_scores(child)
     context["results"] = selectors.child_results(request.user, child)
     context["terms"] = [(t, Term(t).label) for t in context["results"].published]
@@ -96,7 +94,7 @@ def family_attendance(request: HttpRequest, student_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã gửi đơn xin nghỉ; giáo viên chủ nhiệm sẽ duyệt."))
             return redirect("records:family_attendance", child.pk)
-    context = _context(request, child, children, parent, "attendance")
+    context = _context(child, children, parent, "attendance")
     absences = list(selectors.child_absences(child))
     context.update(
         absences=absences,
@@ -130,7 +128,7 @@ def family_messages(request: HttpRequest, student_pk: int) -> HttpResponse:
             messages.success(request, _("Đã gửi tin nhắn."))
             return redirect("records:family_messages", child.pk)
     services.thread_mark_read(actor=request.user, student=child, family_side=True)
-    context = _context(request, child, children, parent, "messages")
+    context = _context(child, children, parent, "messages")
     context.update(thread=selectors.thread(child), error=error, body=body)
     return render(request, "records/family/messages.html", context, status=400 if error else 200)
 
@@ -138,7 +136,7 @@ def family_messages(request: HttpRequest, student_pk: int) -> HttpResponse:
 @login_required
 def family_announcements(request: HttpRequest, student_pk: int) -> HttpResponse:
     child, children, parent = _child(request, student_pk)
-    context = _context(request, child, children, parent, "announcements")
+    context = _context(child, children, parent, "announcements")
     context["announcements"] = selectors.class_announcements(child.current_class)[:50]  # type: ignore[arg-type]
     return render(request, "records/family/announcements.html", context)
 
@@ -161,4 +159,4 @@ def _may_read_contact(request: HttpRequest, student: Student) -> bool:
     if selectors.is_parent_of(request.user, student):
         return True
     school_class = student.current_class
-    return school_class is not None and services._homeroom_of(request.user, school_class)
+    return school_class is not None and services.is_homeroom_of(request.user, school_class)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from giaoducso.core import exports
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 from giaoducso.directory.models import Staff
@@ -185,3 +186,37 @@ def retests(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context = {"school_class": school_class, "rows": rows, "levels": LEVELS, "error": error}
     return render(request, "records/yearend/retests.html", context, status=400 if error else 200)
+
+
+@login_required
+def year_end_export(request: HttpRequest, code: str) -> HttpResponse:
+    """The year-end decisions to Excel (as previewed, or as applied); `?graduates=1`: the list of those who
+    completed the school's programme (for the certificates)."""
+    school = school_or_404(request, code, Perm.CLOSE_YEAR)
+    year = current_year_for(school)
+    done = YearEndRun.objects.filter(school=school, from_year=year).first() if year else None
+    try:
+        plan = done.plan if done is not None else services.year_end_preview(school=school).as_json()
+    except ValidationError:
+        raise Http404 from None
+    rows = plan["students"]
+    graduates = request.GET.get("graduates") == "1"
+    if graduates:
+        rows = [r for r in rows if r["decision"] == services.GRADUATED]
+    labels = services.DECISION_LABELS
+    columns: list[exports.Column] = [
+        (_("STT"), lambda r: r["n"]),
+        (_("Họ và tên"), lambda r: r["name"]),
+        (_("Lớp"), lambda r: r["from_class"]),
+        (_("Quyết định"), lambda r: labels.get(r["decision"], r["decision"])),
+        (_("Căn cứ"), lambda r: r["reason"]),
+        (_("Lớp năm học mới"), lambda r: r["to_class"]),
+    ]
+    return exports.xlsx_response(
+        actor=request.user,
+        what="records.yearendrun",
+        filename=("hoan-thanh-chuong-trinh-" if graduates else "xet-len-lop-") + plan["from_year"],
+        columns=columns,
+        rows=[{**r, "n": n} for n, r in enumerate(rows, start=1)],
+        unit=school,
+    )
