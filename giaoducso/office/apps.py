@@ -8,9 +8,12 @@ class OfficeConfig(AppConfig):
     verbose_name = _("Văn bản điện tử")
 
     def ready(self) -> None:
-        from giaoducso.core import notifications, periodic
+        from giaoducso.core import demo, notifications, periodic
 
         from . import digest, widgets
+        from .demo import OfficeDemo
+
+        demo.register(OfficeDemo())
 
         notifications.register_kind("office_urgent", _("Văn bản khẩn, văn bản bị thu hồi"))
         notifications.register_kind("office_review", _("Văn bản chờ duyệt, chờ phát hành"))

@@ -55,8 +55,9 @@ def home(world):
 
 
 def shown(user):
-    """The directory's and core's cards (the records' are tested in records/tests/test_widgets.py)."""
-    return [w for w in widgets_for(user) if not w.key.startswith("records.")]
+    """The directory's and core's cards (the records' are tested in records/tests/test_widgets.py, the
+    office's in office/tests)."""
+    return [w for w in widgets_for(user) if not w.key.startswith(("records.", "office."))]
 
 
 def keys(user):
@@ -123,10 +124,10 @@ def test_a_second_child_shows_too(client, home):
     ("role", "budget"),
     [
         # The page shell (session, user, memberships, navigation, unread count) is about 6 of these; the
-        # records' cards add a fixed few (principal 5, teacher 1, parent 1).
-        (Role.DEPARTMENT_LEADER, 19),
-        (Role.PRINCIPAL, 28),
-        (Role.SCHOOL_OFFICE, 22),
+        # records' cards add a fixed few (principal 5, teacher 1, parent 1); the office's card 2.
+        (Role.DEPARTMENT_LEADER, 21),
+        (Role.PRINCIPAL, 30),
+        (Role.SCHOOL_OFFICE, 24),
         (Role.HOMEROOM_TEACHER, 9),
         (Role.PARENT, 8),
         (Role.STUDENT, 7),
