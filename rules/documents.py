@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from typing import Final
 
+from .text import fold
+
 # Appendix III: type code -> (name as printed, abbreviation). "CV" (công văn) and "TCg" (thư công) have no
 # abbreviation of their own; the code here is only how the system names them.
 DOC_TYPES: Final[dict[str, tuple[str, str]]] = {
@@ -121,3 +123,12 @@ def edxml_document_id(organ_id: str, day: dt.date, code_notation: str) -> str:
 
 def is_organ_code(code: str) -> bool:
     return bool(ORGAN_CODE.match(code))
+
+
+def type_code_of(name: str, default: str = "CV") -> str:
+    """The type code of a type named in words ("Kế hoạch", "KE HOACH" → "KH"), or `default`."""
+    wanted = fold(name)
+    for code, (type_name_, _abbreviation) in DOC_TYPES.items():
+        if fold(type_name_) == wanted:
+            return code
+    return default

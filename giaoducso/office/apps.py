@@ -8,13 +8,18 @@ class OfficeConfig(AppConfig):
     verbose_name = _("Văn bản điện tử")
 
     def ready(self) -> None:
-        from giaoducso.core import notifications
+        from giaoducso.core import demo, notifications, periodic
 
-        from . import widgets
+        from . import digest, widgets
+        from .demo import OfficeDemo
+
+        demo.register(OfficeDemo())
 
         notifications.register_kind("office_urgent", _("Văn bản khẩn, văn bản bị thu hồi"))
         notifications.register_kind("office_review", _("Văn bản chờ duyệt, chờ phát hành"))
         notifications.register_kind("office_assigned", _("Văn bản được giao xử lý"))
         notifications.register_kind("office_digest", _("Tổng hợp văn bản đầu giờ sáng và chiều"))
-        notifications.register_kind("office_overdue", _("Văn bản quá hạn xử lý"))
         widgets.register()
+        periodic.register_schedule(
+            "office.digest", _("Tổng hợp văn bản đầu giờ sáng và chiều"), digest.send_digest, digest.TIMES
+        )

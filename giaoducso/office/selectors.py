@@ -152,6 +152,33 @@ def pending_for(user: Any, today: Any = None, limit: int = 20) -> Pending:
     return Pending(queue, assigned, due_soon, overdue, to_approve, to_issue)
 
 
+def pending_counts(user: Any, today: dt.date | None = None) -> dict[str, int]:
+    """The home card's counts in two queries whatever the volume: queue (and urgent in it), due soon,
+    overdue, drafts waiting for approval or issue."""
+    from django.db.models import Count
+
+    today = today or timezone.localdate()
+    clerk = [u.pk for u in office_units(user, Perm.OFFICE_CLERK)]
+    leader = [u.pk for u in office_units(user, Perm.OFFICE_APPROVE)]
+    open_ = Q(status__in=OPEN_STATUSES)
+    mine = Q(lead_user=user) | Q(unit_id__in=leader)
+    counts = Incoming.objects.filter(Q(unit_id__in=clerk) | mine).aggregate(
+        queue=Count("pk", filter=Q(unit_id__in=clerk, status=InStatus.PENDING)),
+        urgent=Count("pk", filter=Q(unit_id__in=clerk, status=InStatus.PENDING) & ~Q(urgency="thuong")),
+        overdue=Count("pk", filter=mine & open_ & Q(deadline__lt=today)),
+        due_soon=Count(
+            "pk", filter=mine & open_ & Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=2))
+        ),
+    )
+    counts.update(
+        Document.objects.filter(Q(issuer_id__in=leader) | Q(issuer_id__in=clerk)).aggregate(
+            to_approve=Count("pk", filter=Q(issuer_id__in=leader, status=DocStatus.REVIEW)),
+            to_issue=Count("pk", filter=Q(issuer_id__in=clerk, status=DocStatus.APPROVED)),
+        )
+    )
+    return counts
+
+
 # --- full-text search ---------------------------------------------------------------------------
 
 

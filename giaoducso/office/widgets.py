@@ -20,10 +20,9 @@ OFFICE_ROLES = (
 
 
 def pending_card(user: Any, memberships: list[Membership]) -> dict[str, Any] | None:
-    from .selectors import pending_for
+    from .selectors import pending_counts
 
-    pending = pending_for(user, limit=5)
-    return {"pending": pending}
+    return {"counts": pending_counts(user)}
 
 
 def register() -> None:

@@ -260,4 +260,27 @@ def office_document_pdf(request: HttpRequest, document_id: DocumentId) -> HttpRe
     return document_pdf_response(request.user, document)
 
 
+@router.get(
+    "/office/documents/{document_id}/edxml",
+    response={200: None, **ERRORS},
+    auth=auth_for(READ),
+    summary="Gói tin edXML (QCVN 102:2016) của văn bản đã phát hành",
+)
+def office_document_edxml(request: HttpRequest, document_id: DocumentId) -> HttpResponse:
+    from giaoducso.core import audit
+
+    from ..edxml import export_document
+
+    document = selectors.document_or_404(request.user, document_id)
+    try:
+        content = export_document(document)
+    except ValidationError as error:
+        return refusal(error)
+    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=document, note="gói tin edXML")
+    response = HttpResponse(content, content_type="application/xml; charset=utf-8")
+    name = document.notation.replace("/", "-").encode("ascii", "ignore").decode() or "van-ban"
+    response["Content-Disposition"] = f'attachment; filename="{name}.edxml"'
+    return response
+
+
 __all__ = ["DocStatus", "Urgency"]

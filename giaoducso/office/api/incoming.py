@@ -72,6 +72,14 @@ class OfficeExternalIn(Strict):
     confirm_duplicate: bool = Field(False, description="Vẫn vào sổ dù trùng số, ký hiệu và cơ quan ban hành.")
 
 
+class OfficeEnvelopeIn(Strict):
+    envelope: Annotated[str, StringConstraints(min_length=1, max_length=30_000_000)] = Field(
+        description="Gói tin edXML (QCVN 102:2016), nguyên văn XML."
+    )
+    unit: Annotated[str, StringConstraints(max_length=32)] | None = None
+    confirm_duplicate: bool = False
+
+
 class OfficeAssignIn(Strict):
     lead_user_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
     supporter_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
@@ -149,6 +157,28 @@ def office_incoming_create(request: HttpRequest, payload: OfficeExternalIn) -> A
             urgency=payload.urgency,
             source=payload.source,
             deadline=payload.deadline,
+            allow_duplicate=payload.confirm_duplicate,
+        )
+    except ValidationError as error:
+        return refusal(error)
+    return 201, incoming_out(row)
+
+
+@router.post(
+    "/office/incoming/edxml",
+    response={201: OfficeIncomingOut, **ERRORS},
+    auth=auth_for(WRITE),
+    summary="Nhận gói tin edXML: vào sổ văn bản đến (gói tin thu hồi: hủy văn bản đã nhận)",
+)
+def office_incoming_edxml(request: HttpRequest, payload: OfficeEnvelopeIn) -> Any:
+    from ..edxml import import_envelope
+
+    unit = unit_for(request, Perm.OFFICE_CLERK, payload.unit)
+    try:
+        row = import_envelope(
+            actor=request.user,
+            unit=unit,
+            content=payload.envelope.encode("utf-8"),
             allow_duplicate=payload.confirm_duplicate,
         )
     except ValidationError as error:

@@ -99,3 +99,10 @@ def test_the_recipient_registers_and_the_registers_export(office: World) -> None
     outgoing = sign_in(Client(), office.user(Role.DEPARTMENT_LEADER)).get(reverse("office:register_outgoing"))
     assert document.notation in outgoing.content.decode()
     assert School.objects.count() == 2
+
+
+def test_the_home_card_counts_what_waits(office: World) -> None:
+    issued(office, urgency="khan")
+    body = sign_in(Client(), office.user(Role.SCHOOL_OFFICE)).get("/").content.decode()
+    assert "Văn bản chờ xử lý" in body and "1 khẩn" in body
+    assert "Văn bản chờ xử lý" not in sign_in(Client(), office.user(Role.TEACHER)).get("/").content.decode()
