@@ -2,6 +2,7 @@
 applications (scoped: a school's system sees its own), results and statistics. Token scopes
 `admissions:read` / `admissions:write`; every write goes through the services, audited like the screens."""
 
+import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -51,12 +52,12 @@ class AdmissionCampaignOut(Schema):
     residence_only: bool
     choices_allowed: int
     groups: list[AdmissionGroup]
-    review_end: str
-    apply_start: str
-    apply_end: str
-    verify_end: str
-    publish_date: str
-    confirm_deadline: str
+    review_end: dt.date
+    apply_start: dt.date
+    apply_end: dt.date
+    verify_end: dt.date
+    publish_date: dt.date
+    confirm_deadline: dt.date
     unconfirmed_policy: str
     state: str
     seed: str
@@ -69,14 +70,6 @@ class AdmissionCampaignOut(Schema):
     @staticmethod
     def resolve_groups(obj: Campaign) -> list[dict[str, str]]:
         return [{"label": g["label"], "rule": g["rule"]} for g in obj.groups]
-
-
-for _day in ("review_end", "apply_start", "apply_end", "verify_end", "publish_date", "confirm_deadline"):
-    setattr(
-        AdmissionCampaignOut,
-        f"resolve_{_day}",
-        staticmethod(lambda obj, _day=_day: getattr(obj, _day).isoformat()),
-    )
 
 
 @router.get(
