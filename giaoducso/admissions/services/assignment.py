@@ -389,7 +389,7 @@ def application_confirm(
     *, actor: Actor, application: Application, today: dt.date | None = None
 ) -> Application:
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("campaign", "assigned_school")
         .get(pk=application.pk)
     )
