@@ -11,6 +11,7 @@ class AdmissionsConfig(AppConfig):
         from giaoducso.core import demo
         from giaoducso.core.features import register_feature
 
+        from . import jobs  # noqa: F401  (registers the job kinds in every process, web and worker)
         from .demo import AdmissionsDemo
 
         demo.register(AdmissionsDemo())

@@ -198,3 +198,25 @@ def test_the_api_is_scoped_audited_and_refuses_in_words(world: World) -> None:
     )
     stranger = Client(HTTP_AUTHORIZATION=f"Bearer {raw_p}")
     assert stranger.get(f"/api/v1/admissions/campaigns/{campaign_id}").status_code in (200, 404)
+
+
+def test_the_department_runs_and_publishes_in_the_background(
+    world: World, ward: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    today = timezone.localdate()
+    campaign = campaign_of(world.department, [world.school_a], seats=1, today=today - dt.timedelta(days=6))
+    apply(campaign, [world.school_a], ward=ward, today=today - dt.timedelta(days=6))
+    client = sign_in(Client(), world.user(Role.DEPARTMENT_OFFICER))
+    from giaoducso.core.models import Job
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admissions:campaign_action", args=[campaign.pk, "run"]), {"seed": "công khai"}
+        )
+    job = Job.objects.get(kind="admissions_assign")
+    assert response.status_code == 302 and response["Location"] == reverse("core:job_detail", args=[job.pk])
+    assert job.status == "succeeded" and job.progress == 100 and "công khai" in job.message
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admissions:campaign_action", args=[campaign.pk, "publish"]))
+    campaign.refresh_from_db()
+    assert campaign.state == "published" and Job.objects.get(kind="admissions_publish").status == "succeeded"
