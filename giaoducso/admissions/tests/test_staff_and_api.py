@@ -184,6 +184,8 @@ def test_the_api_is_scoped_audited_and_refuses_in_words(world: World) -> None:
     assert bad.status_code == 422 and bad.json()["error"]["fields"]["confirm_deadline"]
     assert api.get("/api/v1/admissions/campaigns").json()["count"] == 1
     assert api.get(f"/api/v1/admissions/campaigns/{campaign_id}/statistics").json()["applicants"] == 0
+    assert api.get(f"/api/v1/admissions/campaigns/{campaign_id}/applications").json()["count"] == 0
+    assert AuditEntry.objects.filter(action="export", object_type="admissions.applications").exists()
     # A principal's token reads nothing of the department's campaigns it may not see, and writes nothing.
     _t, raw_p = api_token_create(
         actor=None,
