@@ -15,6 +15,9 @@ class AdmissionsConfig(AppConfig):
         from .demo import AdmissionsDemo
 
         demo.register(AdmissionsDemo())
+        from . import widgets
+
+        widgets.register()
         register_feature(
             "admissions.online",
             title=_("Tuyển sinh đầu cấp trực tuyến"),

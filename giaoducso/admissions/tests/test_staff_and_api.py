@@ -222,3 +222,18 @@ def test_the_department_runs_and_publishes_in_the_background(
         client.post(reverse("admissions:campaign_action", args=[campaign.pk, "publish"]))
     campaign.refresh_from_db()
     assert campaign.state == "published" and Job.objects.get(kind="admissions_publish").status == "succeeded"
+
+
+def test_home_cards_show_what_waits(world: World, ward: Any) -> None:
+    from giaoducso.core.widgets import widgets_for
+
+    campaign = campaign_of(world.department, [world.school_a, world.school_b])
+    apply(campaign, [world.school_a], ward=ward)
+    apply(campaign, [world.school_b], ward=ward)
+    school = {w.key: w.context for w in widgets_for(world.user(Role.PRINCIPAL))}
+    assert school["admissions.school_queue"]["rows"][0]["n"] == 1
+    department = {w.key: w.context for w in widgets_for(world.user(Role.DEPARTMENT_OFFICER))}
+    card = department["admissions.department_campaigns"]["campaigns"][0]
+    assert card.n_applications == 2 and card.n_waiting == 2
+    page = sign_in(Client(), world.user(Role.PRINCIPAL)).get("/")
+    assert "Hồ sơ tuyển sinh chờ xác minh" in page.content.decode()
