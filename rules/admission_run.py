@@ -94,3 +94,24 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def main(argv: Sequence[str]) -> int:
+    """`python -m rules.admission_run inputs.json`: re-runs a published assignment and prints its digest,
+    to compare with the one the department published beside the file."""
+    if len(argv) != 1:
+        print("usage: python -m rules.admission_run INPUTS.json")
+        return 2
+    with open(argv[0], encoding="utf-8") as handle:
+        document = json.load(handle)
+    result = rerun(document)
+    placed = sum(1 for school in result.values() if school is not None)
+    print(f"applicants {len(result)}, placed {placed}, not placed {len(result) - placed}")
+    print(f"result sha256 {result_digest(result)}")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))

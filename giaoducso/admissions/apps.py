@@ -11,9 +11,13 @@ class AdmissionsConfig(AppConfig):
         from giaoducso.core import demo
         from giaoducso.core.features import register_feature
 
+        from . import jobs  # noqa: F401  (registers the job kinds in every process, web and worker)
         from .demo import AdmissionsDemo
 
         demo.register(AdmissionsDemo())
+        from . import widgets
+
+        widgets.register()
         register_feature(
             "admissions.online",
             title=_("Tuyển sinh đầu cấp trực tuyến"),

@@ -346,7 +346,9 @@ def application_verify(
     *, actor: Actor, application: Application, local_priority_verified: bool = False
 ) -> Application:
     application = (
-        Application.objects.select_for_update().select_related("campaign", "school").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("campaign", "school")
+        .get(pk=application.pk)
     )
     check_may_verify(actor, application)
     _check_still_open(application)
@@ -364,7 +366,9 @@ def application_verify(
 @transaction.atomic
 def application_refuse(*, actor: Actor, application: Application, reason: str) -> Application:
     application = (
-        Application.objects.select_for_update().select_related("campaign", "school").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("campaign", "school")
+        .get(pk=application.pk)
     )
     check_may_verify(actor, application)
     _check_still_open(application)
@@ -382,7 +386,7 @@ def application_refuse(*, actor: Actor, application: Application, reason: str) -
 @transaction.atomic
 def correction_decide(*, actor: Actor, correction: Correction, accept: bool, reason: str = "") -> Correction:
     correction = (
-        Correction.objects.select_for_update()
+        Correction.objects.select_for_update(of=("self",))
         .select_related("application__campaign", "application__school")
         .get(pk=correction.pk)
     )

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -201,7 +201,12 @@ def _apply(
 
 @transaction.atomic
 def assignment_run(
-    *, actor: Actor, campaign: Campaign, seed: str = "", today: dt.date | None = None
+    *,
+    actor: Actor,
+    campaign: Campaign,
+    seed: str = "",
+    today: dt.date | None = None,
+    progress: Callable[[float, str], Any] | None = None,
 ) -> AssignmentRun:
     """Assigns every application not refused. The seed is the campaign's once set (published before the
     run, or drawn here); running again before publication gives the same result."""
@@ -240,8 +245,12 @@ def assignment_run(
     rows = list(campaign.schools.select_related("school"))
     capacity = {row.school.code: row.seats for row in rows}
     units = {row.school.code: row.school for row in rows}
+    report = progress or (lambda percent, message="": None)
+    report(20, _("Đang lập dữ liệu phân tuyến (%(n)s hồ sơ)…") % {"n": len(applications)})
     document = build_document(campaign, applications, capacity, campaign.seed)
+    report(50, _("Đang phân tuyến…"))
     result = rerun(document)
+    report(70, _("Đang ghi kết quả…"))
     counts = _apply(actor, applications, result, units, _("Phân tuyến kì %(name)s") % {"name": campaign.name})
     raw = document_bytes(document)
     run = AssignmentRun.objects.create(
@@ -336,7 +345,9 @@ def result_refresh(application: Application) -> None:
 
 
 @transaction.atomic
-def campaign_publish(*, actor: Actor, campaign: Campaign) -> int:
+def campaign_publish(
+    *, actor: Actor, campaign: Campaign, progress: Callable[[float, str], Any] | None = None
+) -> int:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     check_may_manage(actor, campaign.unit)
     if campaign.state != CampaignState.ASSIGNED:
@@ -362,6 +373,8 @@ def campaign_publish(*, actor: Actor, campaign: Campaign) -> int:
             PublishedResult.objects.bulk_create(published_rows(campaign, batch))
             total += len(batch)
             batch = []
+            if progress is not None:
+                progress(min(95, 5 + total // 2500), _("Đã công bố %(n)s kết quả…") % {"n": total})
     PublishedResult.objects.bulk_create(published_rows(campaign, batch))
     total += len(batch)
     audit.record_update(actor=actor, obj=campaign, before=before, note=f"{total} kết quả")
@@ -389,7 +402,7 @@ def application_confirm(
     *, actor: Actor, application: Application, today: dt.date | None = None
 ) -> Application:
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("campaign", "assigned_school")
         .get(pk=application.pk)
     )

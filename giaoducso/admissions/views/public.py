@@ -37,7 +37,11 @@ def _campaign(pk: int) -> Campaign:
     )
 
 
+PAGE = ("GET", "HEAD")
+
+
 @require_safe
+@throttled("page", methods=PAGE)
 def public_index(request: HttpRequest) -> HttpResponse:
     campaigns = list(selectors.public_campaigns()[:50])
     for campaign in campaigns:
@@ -46,6 +50,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@throttled("page", methods=PAGE)
 @throttled("identify")
 def apply_start(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(pk)
@@ -91,6 +96,7 @@ def _wards(campaign: Campaign) -> list[tuple[str, str]]:
 
 
 @require_http_methods(["GET", "POST"])
+@throttled("page", methods=PAGE)
 @throttled("apply")
 def apply_form(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(pk)
@@ -157,12 +163,14 @@ def _own_application(request: HttpRequest, code: str) -> Application:
 
 
 @require_safe
+@throttled("page", methods=PAGE)
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     application = _own_application(request, code)
     return render(request, "admissions/public/receipt.html", {"application": application})
 
 
 @require_safe
+@throttled("apply", methods=PAGE)
 def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
     application = _own_application(request, code)
     pdf = render_pdf(
@@ -181,6 +189,7 @@ def _answer(code: str, day: Any, fresh: bool = False) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
+@throttled("page", methods=PAGE)
 @throttled("lookup")
 def result(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
@@ -232,6 +241,7 @@ def result_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@throttled("page", methods=PAGE)
 def school_list(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """A school's applicants, names masked and the year of birth only: who applied there first while the
     campaign takes applications, who was placed there once the results are published."""

@@ -19,6 +19,7 @@ from giaoducso.core.scoping import has_perm, scoped, units_for
 from giaoducso.core.uploads import file_response
 from giaoducso.core.views.decorators import require_perm
 
+from .. import jobs as admission_jobs
 from .. import selectors, services
 from ..charts import bar_chart
 from ..forms import CampaignForm, SchoolRowForm, attach, groups_text
@@ -192,21 +193,13 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.campaign_open(actor=request.user, campaign=campaign)
             messages.success(request, _("Đã mở nhận hồ sơ."))
         elif action == "run":
-            run = services.assignment_run(
-                actor=request.user, campaign=campaign, seed=request.POST.get("seed", "")[:100]
+            job = admission_jobs.job_start_assignment(
+                actor=request.user, campaign=campaign, seed=request.POST.get("seed", "")[:64]
             )
-            messages.success(
-                request,
-                _("Đã phân tuyến: %(a)s trúng tuyển, %(u)s chưa được xếp; hạt giống %(seed)s.")
-                % {
-                    "a": run.counts.get("assigned", 0),
-                    "u": run.counts.get("unassigned", 0),
-                    "seed": run.seed,
-                },
-            )
+            return redirect("core:job_detail", pk=job.pk)
         elif action == "publish":
-            total = services.campaign_publish(actor=request.user, campaign=campaign)
-            messages.success(request, _("Đã công bố %(n)s kết quả.") % {"n": total})
+            job = admission_jobs.job_start_publication(actor=request.user, campaign=campaign)
+            return redirect("core:job_detail", pk=job.pk)
         else:
             done = services.unconfirmed_release(actor=request.user, campaign=campaign)
             messages.success(

@@ -134,6 +134,10 @@ def test_a_second_child_shows_too(client, home):
         # student 2).
         (Role.DEPARTMENT_LEADER, 19),
         (Role.PRINCIPAL, 28),
+        # records' cards add a fixed few (principal 5, teacher 1, parent 1); the admissions' cards one each
+        # (the department's campaigns, the school's verification queue).
+        (Role.DEPARTMENT_LEADER, 20),
+        (Role.PRINCIPAL, 29),
         (Role.SCHOOL_OFFICE, 22),
         # records' cards add a fixed few (principal 5, teacher 1, parent 1); the office's card 2.
         (Role.DEPARTMENT_LEADER, 21),
