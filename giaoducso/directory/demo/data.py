@@ -202,6 +202,7 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("gvcn", Role.HOMEROOM_TEACHER, "school", "Giáo viên chủ nhiệm lớp 6/1"),
     ("phuhuynh", Role.PARENT, "school", "Cha mẹ học sinh"),
     ("hocsinh", Role.STUDENT, "school", "Học sinh lớp 6/1"),
+    ("bientap", Role.PORTAL_EDITOR, "school", "Biên tập viên trang thông tin của trường"),
 ]
 SUPERUSER_NAME = "admin"
 
