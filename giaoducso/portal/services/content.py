@@ -21,6 +21,7 @@ from giaoducso.core.notifications import NOTIFICATION_KINDS, notify, register_ki
 from giaoducso.core.roles import Perm, role_allows
 from giaoducso.core.uploads import DOCUMENT_KINDS, IMAGE_KINDS, check_upload
 from giaoducso.directory.models import Student
+from rules.text import fold
 
 from .. import cache
 from ..access import holds
@@ -83,7 +84,7 @@ def site_update(*, actor: Any, site: Site, **fields: Any) -> Site:
 
 
 def _unique_slug(model: type[Page] | type[Article], site: Site, wanted: str, pk: int | None) -> str:
-    base = slugify(wanted)[:70] or "bai"
+    base = slugify(fold(wanted))[:70] or "bai"  # fold first: "Đổng" becomes "dong", not "ong"
     slug, n = base, 2
     while model.objects.filter(site=site, slug=slug).exclude(pk=pk).exists():
         slug, n = f"{base}-{n}", n + 1

@@ -166,6 +166,7 @@ def test_pages_in_the_menu_rss_sitemap_and_search(portal, client):
     )  # fmt: skip
     services.content_publish(actor=portal.user(Role.PRINCIPAL), obj=page)
     article = _article(portal, title="Hội khỏe Phù Đổng", summary="Thể thao")
+    assert article.slug == "hoi-khoe-phu-dong"
     services.content_publish(actor=portal.user(Role.PRINCIPAL), obj=article)
     home = client.get(reverse("site:school_home", args=["TA01"])).content.decode()
     assert reverse("site:page", args=["TA01", page.slug]) in home
