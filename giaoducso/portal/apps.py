@@ -8,6 +8,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Cổng thông tin")
 
     def ready(self) -> None:
-        from . import widgets
+        from giaoducso.core import demo
 
+        from . import widgets
+        from .demo import PortalDemo
+
+        demo.register(PortalDemo())
         widgets.register()

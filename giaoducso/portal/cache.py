@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 GENERATION_KEY = "portal:generation"
+CACHED_PARAMETERS = frozenset({"trang", "chuyen-muc"})
 
 
 def generation() -> int:
@@ -43,7 +44,8 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method != "GET" or request.user.is_authenticated:
+        if request.method != "GET" or request.user.is_authenticated or set(request.GET) - CACHED_PARAMETERS:
+            # Only the parameters the pages read: random query strings must not fill the cache.
             return view(request, *args, **kwargs)
         path = request.get_full_path()[:500]
         key = f"portal:page:{generation()}:{translation.get_language()}:{request.get_host()}:{path}"

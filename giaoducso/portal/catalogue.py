@@ -4,6 +4,8 @@ so that the department can still correct them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 GENERAL = ["primary", "lower_secondary", "primary_lower_secondary", "multi"]
 PRESCHOOL = ["preschool", "multi"]
 
@@ -83,3 +85,13 @@ PROCEDURES: list[dict] = [
      "documents_needed": "Đơn xin chuyển trường; học bạ; ý kiến của trường nơi đi.",
      "description": "Chuyển trường giữa các địa bàn do Phòng giải quyết."},
 ]  # fmt: skip
+
+
+def sync(requirement_model: Any, procedure_model: Any) -> None:
+    """Writes the seed into the tables (the data migration's models, or the real ones when a database
+    flushed since the migration needs them back: a test server, the demo). Existing rows keep the
+    department's corrections to the fields it may edit: only missing items are created."""
+    for order, item in enumerate(REQUIREMENTS, start=1):
+        requirement_model.objects.get_or_create(code=item["code"], defaults={**item, "order": order * 10})
+    for order, item in enumerate(PROCEDURES, start=1):
+        procedure_model.objects.get_or_create(code=item["code"], defaults={**item, "order": order * 10})

@@ -4,14 +4,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from giaoducso.portal.catalogue import PROCEDURES, REQUIREMENTS
+    from giaoducso.portal.catalogue import sync
 
-    Requirement = apps.get_model("portal", "Requirement")
-    Procedure = apps.get_model("portal", "Procedure")
-    for order, item in enumerate(REQUIREMENTS, start=1):
-        Requirement.objects.update_or_create(code=item["code"], defaults={**item, "order": order * 10})
-    for order, item in enumerate(PROCEDURES, start=1):
-        Procedure.objects.update_or_create(code=item["code"], defaults={**item, "order": order * 10})
+    sync(apps.get_model("portal", "Requirement"), apps.get_model("portal", "Procedure"))
 
 
 class Migration(migrations.Migration):

@@ -166,6 +166,7 @@ def test_pages_in_the_menu_rss_sitemap_and_search(portal, client):
     )  # fmt: skip
     services.content_publish(actor=portal.user(Role.PRINCIPAL), obj=page)
     article = _article(portal, title="Hội khỏe Phù Đổng", summary="Thể thao")
+    assert article.slug == "hoi-khoe-phu-dong"
     services.content_publish(actor=portal.user(Role.PRINCIPAL), obj=article)
     home = client.get(reverse("site:school_home", args=["TA01"])).content.decode()
     assert reverse("site:page", args=["TA01", page.slug]) in home
@@ -225,3 +226,49 @@ def test_unknown_units_and_kinds_are_not_found(portal, client):
     assert editor.get("/cong-thong-tin/TA01/noi-dung/la/moi/").status_code == 404
     assert client.get(reverse("site:news", args=["TA01"]), {"chuyen-muc": "khong-co"}).status_code == 404
     assert client.get(reverse("site:news", args=["TA01"]), {"trang": "abc"}).status_code == 200
+
+
+def test_every_editor_screen_renders_for_the_principal(portal):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from giaoducso.portal.models import Requirement
+
+    from .conftest import png_bytes
+
+    site, _ = Site.objects.get_or_create(unit=portal.school_a)
+    article = _article(portal)
+    image = services.image_add(
+        actor=None, site=site, upload=SimpleUploadedFile("a.png", png_bytes()), alt_text="Sân"
+    )
+    principal = sign_in(Client(), portal.user(Role.PRINCIPAL))
+    urls = [
+        reverse("portal:dashboard"),
+        reverse("portal:site", args=["TA01"]),
+        reverse("portal:settings", args=["TA01"]),
+        reverse("portal:categories", args=["TA01"]),
+        reverse("portal:images", args=["TA01"]),
+        reverse("portal:image", args=["TA01", image.pk]),
+        reverse("portal:image_file", args=["TA01", image.pk]),
+        reverse("portal:content_edit", args=["TA01", "tin", article.pk]),
+        reverse("portal:content_new", args=["TA01", "su-kien"]),
+        reverse("portal:disclosure", args=["TA01"]),
+        reverse("portal:disclosure_item", args=["TA01", Requirement.objects.get(code="d8-doi-ngu").pk]),
+        reverse("portal:requests", args=["TA01"]),
+        reverse("portal:consents", args=["TA01"]),
+        reverse("portal:consent", args=["TA01", portal.child.pk]),
+    ]
+    for url in urls:
+        assert principal.get(url).status_code == 200, url
+    leader = sign_in(Client(), portal.user(Role.DEPARTMENT_LEADER))
+    for url in (reverse("portal:board"), reverse("portal:requirements"), reverse("portal:dashboard")):
+        assert leader.get(url).status_code == 200, url
+    added = principal.post(
+        reverse("portal:categories", args=["TA01"]), {"name": "Tin hoạt động", "slug": "hoat-dong"}
+    )
+    assert added.status_code == 302
+    assert (
+        principal.post(
+            reverse("portal:categories", args=["TA01"]), {"name": "Lặp", "slug": "hoat-dong"}
+        ).status_code
+        == 400
+    )

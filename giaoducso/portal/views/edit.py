@@ -320,8 +320,16 @@ def categories(request: HttpRequest, code: str) -> HttpResponse:
         site.save()
     form = CategoryForm(request.POST or None, instance=Category(site=site))
     if request.method == "POST" and form.is_valid():
-        audit.record_create(actor=request.user, obj=form.save())
-        messages.success(request, _("Đã thêm chuyên mục."))
-        return redirect(reverse("portal:categories", args=[code]))
+        category = form.save(commit=False)
+        try:
+            # The form leaves the site out, and with it the unique (site, slug) check: done here.
+            category.validate_constraints()
+        except ValidationError:
+            form.add_error("slug", _("Trang đã có chuyên mục với đường dẫn này."))
+        else:
+            category.save()
+            audit.record_create(actor=request.user, obj=category)
+            messages.success(request, _("Đã thêm chuyên mục."))
+            return redirect(reverse("portal:categories", args=[code]))
     context = {"site": site, "form": form, "categories": site.categories.all()}
     return render(request, "portal/edit/categories.html", context, status=400 if form.errors else 200)

@@ -248,9 +248,8 @@ def _public_image(unit: Unit, pk: int) -> Image:
 @require_GET
 def image(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     picture = _public_image(selectors.public_unit(code), pk)
-    response = file_response(picture, inline=True)
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    # file_response's "no-store" kept: a copy held by a proxy would outlive a withdrawn consent.
+    return file_response(picture, inline=True)
 
 
 @require_GET
