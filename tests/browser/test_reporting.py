@@ -114,7 +114,6 @@ def test_department_builds_sends_one_school_submits_board_counts(browser_context
     expect(page.locator("tr[data-state=missing]")).to_contain_text(school_b.name)
     expect(page.locator("svg.board-chart")).to_be_visible()
     expect(page.locator("table.data").last).to_contain_text("42")
-    page.screenshot(path="/tmp/reporting_board.png", full_page=True)
     # The refused submission answered 422 on purpose; nothing else may complain (CSP, scripts).
     assert page.console_errors == []
     assert [e for e in school.console_errors if "status of 422" not in e] == []
