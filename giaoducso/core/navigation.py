@@ -48,6 +48,7 @@ NAV_ITEMS: list[NavItem] = [
         (Perm.CHANGE_STUDENT, Perm.CHANGE_SCHOOL, Perm.CHANGE_STAFF),
     ),
     NavItem(_("Báo cáo"), "reporting:campaign_list", Perm.VIEW_REPORTS),
+    NavItem(_("Thiết bị CNTT"), "reporting:asset_index", Perm.VIEW_ASSETS),
     NavItem(_("Người dùng"), "core:user_list", Perm.VIEW_USER),
     NavItem(_("Nhật ký hệ thống"), "core:audit_list", Perm.VIEW_AUDIT),
     NavItem(_("Công việc nền"), "core:job_list", Perm.RUN_JOB),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import campaigns, forms, submissions
+from .views import assets, campaigns, forms, submissions
 
 app_name = "reporting"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/export.xlsx", campaigns.campaign_export, name="campaign_export"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission_detail"),
     path("submissions/<int:pk>/files/<int:file_pk>/", submissions.submission_file, name="submission_file"),
+    path("assets/", assets.asset_index, name="asset_index"),
+    path("assets/export.xlsx", assets.asset_export, name="asset_export"),
+    path("assets/<str:code>/", assets.asset_school, name="asset_school"),
 ]
