@@ -37,7 +37,7 @@ def computers_import(*, actor: Actor, school: Unit, upload: UploadedFile) -> int
     upload.seek(0)
     try:
         sheet = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1))
+        rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2))
     except Exception:
         raise ValidationError(_("Không đọc được tệp Excel.")) from None
     if not rows:
@@ -49,8 +49,8 @@ def computers_import(*, actor: Actor, school: Unit, upload: UploadedFile) -> int
             _("Thiếu cột %(columns)s. Các cột: %(all)s.")
             % {"columns": ", ".join(missing), "all": ", ".join(COLUMNS)}
         )
-    if len(rows) > MAX_ROWS:
-        raise ValidationError(_("Tối đa %(n)s dòng mỗi tệp.") % {"n": MAX_ROWS})
+    if len(rows) - 1 > MAX_ROWS:
+        raise ValidationError(_("Tệp có nhiều hơn %(n)s dòng máy tính.") % {"n": MAX_ROWS})
     problems: list[str] = []
     count = 0
     with transaction.atomic():

@@ -81,7 +81,7 @@ def asset_index(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/asset_index.html", context, status=422 if errors else 200)
 
 
-def _do(request: HttpRequest, school: Unit) -> None:
+def _do(request: HttpRequest, school: Unit, files: Any) -> None:
     action = request.POST.get("action", "")
     post = request.POST
     if action == "profile":
@@ -122,7 +122,7 @@ def _do(request: HttpRequest, school: Unit) -> None:
     elif action == "mail_domain":
         services.mail_domain_add(actor=request.user, school=school, domain=post.get("domain", ""))
     elif action == "import":
-        upload = request.FILES.get("file")
+        upload = files.get("file")
         if upload is None:
             raise ValidationError(_("Cần chọn tệp Excel."))
         n = computers_import(actor=request.user, school=school, upload=upload)
@@ -141,7 +141,7 @@ def asset_school(request: HttpRequest, code: str) -> HttpResponse:
         if not can_change:
             raise Http404
         try:
-            _do(request, school)
+            _do(request, school, request.FILES)
         except ValidationError as error:
             errors = errors_of(error)
         else:
