@@ -319,6 +319,9 @@ def test_every_upload_route_has_a_budget() -> None:
     missing = found - set(CASES) - set(ATTACHMENT_CASES)
     assert not missing, f"upload routes without a budget case in CASES: {sorted(missing)}"
     assert not (set(CASES) | set(ATTACHMENT_CASES)) - found, "CASES names a route that no longer takes files"
+    missing = found - set(CASES) - set(DIRECT_CASES)
+    assert not missing, f"upload routes without a budget case in CASES: {sorted(missing)}"
+    assert not (set(CASES) | set(DIRECT_CASES)) - found, "CASES names a route that no longer takes files"
 
 
 def test_the_finder_knows_an_upload_view_when_it_sees_one() -> None:
@@ -584,6 +587,91 @@ ATTACHMENT_CASES: dict[str, AttachmentCase] = {
         lambda w, r: [r.directory.class_a.pk, w.child.pk],
         {"body": "Lịch thi"},
         _messages_count,
+# --- reporting: uploads handled within the request (a report's attachment, a school's computers sheet) --
+
+
+@dataclass
+class DirectCase:
+    """A file checked and written in the request itself (no job): its limits are the module's constants."""
+
+    role: str
+    route_args: Callable[[World], list[Any]]
+    build: Callable[[int], tuple[str, bytes]]  # (field name, content) with this many data rows
+    data: dict[str, Any]
+    limits: str  # the module whose MAX_BYTES / MAX_ROWS hold
+    written: Callable[[World], int]
+    rows: bool  # whether a row limit applies
+
+
+def _computers_sheet(count: int) -> tuple[str, bytes]:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["loai_may", "tinh_trang", "cau_hinh", "so_luong"])
+    for n in range(count):
+        sheet.append(["desktop", "good", f"Core i5 số {n}", 1])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return "file", buffer.getvalue()
+
+
+def _report_attachment(count: int) -> tuple[str, bytes]:
+    return "f_tep", b"%PDF-1.4\n" + b"%" + b"x" * (count * 100) + b"\n%%EOF\n"
+
+
+def _report_submission(world: World) -> list[Any]:
+    import datetime as dt
+
+    from giaoducso.reporting.models import Submission
+    from giaoducso.reporting.services import campaign_create, form_create
+
+    found = Submission.objects.filter(school=world.school_a).first()
+    if found is None:
+        schema = {
+            "sections": [
+                {"title": "A", "fields": [{"key": "tep", "label": "Tệp", "type": "file", "kinds": ["pdf"]}]}
+            ]
+        }
+        form = form_create(actor=None, owner=world.department, title="Tệp", schema=schema)
+        campaign = campaign_create(
+            actor=None,
+            owner=world.department,
+            form=form,
+            title="Tệp",
+            opens_on=dt.date(2020, 1, 1),
+            deadline=dt.date(2099, 1, 1),
+            schools=[world.school_a],
+        )
+        found = campaign.submissions.get()
+    return [found.pk]
+
+
+def _count(model: str) -> Callable[[World], int]:
+    def count(world: World) -> int:
+        from django.apps import apps
+
+        return apps.get_model("reporting", model).objects.count()
+
+    return count
+
+
+DIRECT_CASES: dict[str, DirectCase] = {
+    "reporting:asset_school": DirectCase(
+        Role.SCHOOL_IT,
+        lambda w: [w.school_a.code],
+        _computers_sheet,
+        {"action": "import"},
+        "giaoducso.reporting.importing",
+        _count("Computer"),
+        True,
+    ),
+    "reporting:submission_detail": DirectCase(
+        Role.SCHOOL_IT,
+        _report_submission,
+        _report_attachment,
+        {"action": "save"},
+        "giaoducso.reporting.services.campaigns",
+        _count("SubmissionFile"),
+        False,
     ),
 }
 
@@ -609,4 +697,38 @@ def test_an_attachment_past_its_limit_is_refused_and_one_at_it_kept(
     started = time.perf_counter()
     response = client.post(url, {**case.data, "attachment": SimpleUploadedFile("giay.png", at_limit)})
     assert response.status_code == 302 and case.written() == before + 1
+@pytest.mark.parametrize("route", sorted(DIRECT_CASES))
+def test_direct_uploads_fit_their_budget_and_one_past_is_refused(
+    route: str, client: Any, world: World, monkeypatch: Any
+) -> None:
+    import importlib
+
+    case = DIRECT_CASES[route]
+    limits = importlib.import_module(case.limits)
+    sign_in(client, world.user(case.role))
+    url = reverse(route, args=case.route_args(world))
+    field, largest = case.build(ROWS)
+    size_name = "MAX_BYTES" if hasattr(limits, "MAX_BYTES") else "MAX_FILE_BYTES"
+    if case.rows:
+        monkeypatch.setattr(limits, "MAX_ROWS", ROWS)
+
+    def send(content: bytes) -> Any:
+        name = "may-tinh.xlsx" if case.rows else "bien-ban.pdf"
+        return client.post(url, {**case.data, field: SimpleUploadedFile(name, content)})
+
+    monkeypatch.setattr(limits, size_name, len(largest) - 1)
+    response = send(largest)
+    assert response.status_code == 422 and "Tệp quá lớn" in response.content.decode()
+    assert case.written(world) == 0
+    if case.rows:
+        _field, longer = case.build(ROWS + 1)
+        monkeypatch.setattr(limits, size_name, len(longer))
+        response = send(longer)
+        assert response.status_code == 422 and f"nhiều hơn {ROWS} dòng" in response.content.decode()
+        assert case.written(world) == 0
+    monkeypatch.setattr(limits, size_name, len(largest))
+    started = time.perf_counter()
+    response = send(largest)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert case.written(world) == (ROWS if case.rows else 1)
     assert time.perf_counter() - started < BUDGET_SECONDS

@@ -51,6 +51,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Văn bản"), "office:home", Perm.OFFICE_VIEW),
     NavItem(_("Tuyển sinh"), "admissions:campaign_list", Perm.VIEW_ADMISSIONS),
     NavItem(_("Báo cáo"), "reporting:campaign_list", Perm.VIEW_REPORTS),
+    NavItem(_("Thiết bị CNTT"), "reporting:asset_index", Perm.VIEW_ASSETS),
     NavItem(_("Người dùng"), "core:user_list", Perm.VIEW_USER),
     NavItem(_("Nhật ký hệ thống"), "core:audit_list", Perm.VIEW_AUDIT),
     NavItem(_("Công việc nền"), "core:job_list", Perm.RUN_JOB),

@@ -326,3 +326,92 @@ class ExpiryWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.website_id} {self.days}"
+
+
+# --- the yearly IT plan cycle ----------------------------------------------------------------------------
+
+
+class PlanCycle(models.Model):
+    """A school year's IT plan cycle of a department: its three campaigns (the schools' IT plans, the
+    mid-year report, the year-end report) and the department's evaluation of each school."""
+
+    owner = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    year_name = models.CharField(_("năm học"), max_length=9)
+    plan = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="+")
+    mid_year = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="+")
+    year_end = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    scope = Scope(unit_field="owner")
+
+    class Meta:
+        verbose_name = _("kế hoạch CNTT năm học")
+        verbose_name_plural = _("kế hoạch CNTT năm học")
+        ordering = ["-year_name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "year_name"], name="rep_cycle_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.year_name}"
+
+    def campaigns(self) -> list[Campaign]:
+        return [self.plan, self.mid_year, self.year_end]
+
+
+# --- checklists: the digital-transformation index and the IT-application model ------------------------------
+
+
+class ChecklistKind(models.TextChoices):
+    DT_INDEX = "dt_index", _("Bộ chỉ số chuyển đổi số (QĐ 4725/QĐ-BGDĐT)")
+    IT_MODEL = "it_model", _("Mô hình ứng dụng CNTT (mức cơ bản, nâng cao)")
+
+
+class Checklist(models.Model):
+    """One version of a checklist (groups, criteria, points, thresholds, mandatory flags), as the
+    department edits it; frozen once a school assesses against it."""
+
+    owner = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("loại"), max_length=16, choices=ChecklistKind.choices)
+    version = models.PositiveIntegerField(_("phiên bản"))
+    data = models.JSONField(default=dict)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    scope = Scope(unit_field="owner")
+
+    class Meta:
+        ordering = ["owner", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "kind", "version"], name="rep_checklist_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class Assessment(models.Model):
+    """A school's self-assessment against one checklist version for a school year, and its review."""
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="assessments")
+    school = models.ForeignKey(Unit, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="+")
+    year_name = models.CharField(_("năm học"), max_length=9)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
+    answers = models.JSONField(default=dict)
+    review_comment = models.TextField(_("nhận xét"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope = Scope(unit_field="school", also_unit_fields=("checklist__owner",))
+
+    class Meta:
+        ordering = ["school__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["checklist", "school", "year_name"], name="rep_assessment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.year_name}"

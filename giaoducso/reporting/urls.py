@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import campaigns, forms, submissions
+from .views import assets, campaigns, checklists, cycles, forms, submissions
 
 app_name = "reporting"
 
@@ -13,4 +13,14 @@ urlpatterns = [
     path("campaigns/<int:pk>/export.xlsx", campaigns.campaign_export, name="campaign_export"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission_detail"),
     path("submissions/<int:pk>/files/<int:file_pk>/", submissions.submission_file, name="submission_file"),
+    path("cycles/", cycles.cycle_list, name="cycle_list"),
+    path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/summary.pdf", cycles.cycle_pdf, name="cycle_pdf"),
+    path("cycles/<int:pk>/summary.docx", cycles.cycle_docx_view, name="cycle_docx"),
+    path("index/", checklists.checklist_board, name="checklist_board"),
+    path("index/checklists/<int:pk>/", checklists.checklist_edit, name="checklist_edit"),
+    path("index/<str:code>/", checklists.assessment_detail, name="assessment_detail"),
+    path("assets/", assets.asset_index, name="asset_index"),
+    path("assets/export.xlsx", assets.asset_export, name="asset_export"),
+    path("assets/<str:code>/", assets.asset_school, name="asset_school"),
 ]

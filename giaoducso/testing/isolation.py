@@ -344,7 +344,14 @@ def _reporting(tenant: Tenant) -> dict[str, Any]:
             files={"tep": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")},
             submit=False,
         )
+        from giaoducso.reporting.services.checklists import checklist_start
+        from giaoducso.reporting.services.cycles import plan_cycle_create
+
         tenant.records["reporting"] = {
+            "cycle": plan_cycle_create(
+                actor=None, owner=tenant.department, year_name="2026-2027", schools=[tenant.school]
+            ),
+            "checklist": checklist_start(actor=None, owner=tenant.department, kind="dt_index"),
             "form": form,
             "campaign": campaign,
             "submission": submission,
@@ -451,6 +458,10 @@ PARAMS: dict[str, Fill] = {
     "reporting:submission_file:pk": lambda t: _reporting(t)["submission"].pk,
     "reporting:submission_file:file_pk": lambda t: _reporting(t)["file"].pk,
     "submission_id": lambda t: _reporting(t)["submission"].pk,
+    "reporting:cycle_detail:pk": lambda t: _reporting(t)["cycle"].pk,
+    "reporting:cycle_pdf:pk": lambda t: _reporting(t)["cycle"].pk,
+    "reporting:cycle_docx:pk": lambda t: _reporting(t)["cycle"].pk,
+    "reporting:checklist_edit:pk": lambda t: _reporting(t)["checklist"].pk,
     # Subjects are the national programme's, the same for every tenant: the class is what is guarded.
     "subject_pk": lambda t: Subject.objects.get(code="toan_thcs").pk,
     # The API (OpenAPI path parameters).

@@ -159,5 +159,7 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "file_kinds": FILE_KINDS,
         "column_types": COLUMN_TYPES,
         "versions": form.versions.all(),
+        # A new field goes on in the section the last one went to, unless the builder names another.
+        "last_section": parsed.sections[-1].title if parsed and parsed.sections else "",
     }
     return render(request, "reporting/form_detail.html", context, status=422 if errors else 200)
