@@ -35,7 +35,8 @@ from ..models import (
     SubjectKind,
     Term,
 )
-from .gradebook import Row, columns_for, derive
+from ..services.marks import regular_for
+from .gradebook import Row, columns_of, derive
 from .summary import YEAR, class_summary
 
 LEVEL_SHOWN = {SubjectKind.COMMENT: {1: "Đ", 0: "CĐ"}, SubjectKind.LEVEL: {2: "T", 1: "H", 0: "C"}}
@@ -151,7 +152,7 @@ def child_scores(student: Student) -> list[SubjectScores]:
                 scores.terms.setdefault(mark.term, []).append(ShownCell(label, text, mark.comment))
             if mark.comment:
                 scores.comments.append(mark.comment)
-        derive(row, subject, columns_for(subject, school_class.grade))
+        derive(row, subject, columns_of(regular_for(subject.kind, gs.periods_per_year)))
         scores.term_average, scores.year_average = row.term_average, row.year_average
         scores.term_passed = row.term_passed
         result.append(scores)

@@ -406,3 +406,22 @@ def test_a_parent_of_two_switches_between_them(client, world, setup):
     assert "Tiếng Việt" in page and setup.pupil2.full_name not in page
     ids = [c["id"] for c in client.get("/api/v1/records/family/children").json()]
     assert sorted(ids) == sorted([world.child.pk, setup.pupil.pk])
+
+
+def test_the_child_s_pages_cost_a_fixed_number_of_queries(
+    client, world, setup, django_assert_max_num_queries
+):
+    """Whatever the class size and the marks entered: the page does not query per subject or student."""
+    from giaoducso.testing.factories import StudentFactory
+
+    homeroom = world.user(Role.HOMEROOM_TEACHER)
+    family_services.results_publish(actor=homeroom, school_class=setup.directory.class_a, term=1)
+    for n in range(15):
+        classmate = StudentFactory(school=world.school_a, full_name=f"Bạn Học {n}")
+        classmate.current_class = setup.directory.class_a
+        classmate.save(update_fields=["current_class"])
+    sign_in(client, world.user(Role.PARENT))
+    client.get(reverse("records:family_child", args=[world.child.pk]))
+    for name, budget in (("family_child", 22), ("family_attendance", 14), ("family_messages", 15)):
+        with django_assert_max_num_queries(budget):
+            assert client.get(reverse(f"records:{name}", args=[world.child.pk])).status_code == 200
