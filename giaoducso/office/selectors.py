@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from giaoducso.core.models import Unit
+from giaoducso.core.models import Unit, UnitKind
 from giaoducso.core.roles import Perm, role_allows
 from giaoducso.core.scoping import has_perm, memberships_for, scoped
 from rules.text import fold
@@ -35,20 +35,38 @@ def office_units(user: Any, perm: str = Perm.OFFICE_VIEW) -> list[Unit]:
     return [m.unit for m in memberships_for(user) if role_allows(m.role, perm)]
 
 
-def reach_q(user: Any) -> Q | None:
-    """The documents a user reaches: issued in their subtree, or sent to it. None: everything."""
+def _paths(user: Any) -> list[str] | None:
+    """The subtree paths the user reaches documents in; None: everything (a superuser)."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return None
-    units = office_units(user)
-    if not units:
+    return [unit.path for unit in office_units(user)]
+
+
+def _issued_q(paths: list[str]) -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(issuer_path__startswith=path)
+    return condition
+
+
+def _received(paths: list[str]) -> QuerySet[Incoming]:
+    """The incoming rows of the user's subtrees, by unit id (resolved first: an indexed IN, not a join on
+    the units' paths for every row)."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    unit_ids = list(Unit.objects.filter(condition).values_list("pk", flat=True))
+    return Incoming.objects.filter(unit_id__in=unit_ids)
+
+
+def reach_q(user: Any) -> Q | None:
+    """The documents a user reaches: issued in their subtree, or sent to it. None: everything."""
+    paths = _paths(user)
+    if paths is None:
+        return None
+    if not paths:
         return Q(pk__in=[])
-    issued = Q(pk__in=[])
-    received = Q(pk__in=[])
-    for unit in units:
-        issued |= Q(issuer_path__startswith=unit.path)
-        received |= Q(unit__path__startswith=unit.path)
-    sent_to = Incoming.objects.filter(received).values("document_id")
-    return issued | Q(pk__in=sent_to)
+    return _issued_q(paths) | Q(pk__in=_received(paths).values("document_id"))
 
 
 def documents_for(user: Any) -> QuerySet[Document]:
@@ -203,6 +221,84 @@ def _match_sql(words: list[str]) -> tuple[str, list[Any]]:
     ]
 
 
+def _matching(text: str) -> QuerySet[Document] | None:
+    words = query_words(text)
+    if not words:
+        return None
+    sql, params = _match_sql(words)
+    # The SQL is one of the constant conditions above; the words go in as parameters, never as text.
+    return Document.objects.extra(where=[sql], params=params)  # noqa: S610
+
+
+def _search_queryset(
+    user: Any, text: str, *, before_id: int | None = None, issued_only: bool = False
+) -> QuerySet[Document] | None:
+    """The GIN match and the scope in one query, newest first: the scope's OR tests the issuer's path
+    first and only then the hashed set of the subtree's incoming documents (built once, from an indexed
+    IN on unit ids), so neither a department nor a school pays for the other way of reaching a document."""
+    matching = _matching(text)
+    if matching is None:
+        return None
+    condition = reach_q(user)
+    if condition is not None:
+        matching = matching.filter(condition)
+    if issued_only:
+        matching = matching.exclude(status__in=(DocStatus.DRAFT, DocStatus.REVIEW, DocStatus.APPROVED))
+    if before_id:
+        matching = matching.filter(pk__lt=before_id)
+    return matching.order_by("-pk")
+
+
+# Id windows tried newest first: a common word matches a large share of all documents, and reading every
+# match's row to keep the newest 50 is what made search slow; within a window of recent ids PostgreSQL ANDs
+# the GIN bitmap with the primary key's range and reads only the matches in it. A window that yields a
+# full page holds the newest matches of all (every id in it is newer than any outside); one that does not
+# is widened, up to everything, so a rare word still finds its old documents.
+SEARCH_WINDOWS = (5_000, 50_000, None)
+
+
+def _is_narrow(user: Any) -> bool:
+    """A user whose documents are one school's: few enough to start from them rather than from the match."""
+    units = office_units(user)
+    return bool(units) and all(u.kind in (UnitKind.SCHOOL, UnitKind.SCHOOL_GROUP) for u in units)
+
+
+def _narrow_search(
+    user: Any, text: str, before_id: int | None, limit: int, issued_only: bool
+) -> list[Document]:
+    """A school's search in two indexed parts: its own documents (the match ANDed with the issuer-path
+    index) and those sent to it (the match joined to its incoming rows); each bounded by the school's own
+    volume, whatever the number of matches in the whole city."""
+    matching = _matching(text)
+    paths = _paths(user) or []
+    if matching is None or not paths:
+        return []
+    if issued_only:
+        matching = matching.exclude(status__in=(DocStatus.DRAFT, DocStatus.REVIEW, DocStatus.APPROVED))
+    if before_id:
+        matching = matching.filter(pk__lt=before_id)
+    issued = _issued_q(paths)
+    parts = [
+        matching.filter(issued),
+        matching.filter(pk__in=_received(paths).values("document_id")).exclude(issued),
+    ]
+    ids: set[int] = set()
+    for part in parts:
+        ids.update(part.order_by("-pk").values_list("pk", flat=True)[:limit])
+    chosen = sorted(ids, reverse=True)[:limit]
+    found = {d.pk: d for d in Document.objects.select_related("issuer").filter(pk__in=chosen)}
+    return [found[pk] for pk in chosen]
+
+
+# Id windows tried newest first for a department (whose documents are most of the city's): a common word
+# matches a large share of all documents, and reading every match's row to keep the newest 50 is what made
+# search slow; within a window of recent ids PostgreSQL ANDs the GIN bitmap with the primary key's range
+# and reads only the matches in it. A window that yields a full page holds the newest matches of all
+# (every id in it is newer than any outside); one that does not is widened, up to everything, so a rare
+# word still finds its old documents.
+SEARCH_WINDOWS = (5_000, 50_000, None)
+
+
 def search(
     user: Any,
     text: str,
@@ -214,14 +310,31 @@ def search(
     """Documents the user reaches whose metadata or text holds every word of `text`, diacritics aside;
     newest first, `limit` at a time (keyset: pass the last id seen as `before_id`). No COUNT of all matches:
     a page is all a screen shows."""
-    words = query_words(text)
-    if not words:
+    limit = max(1, min(limit, 200))
+    if _is_narrow(user):
+        return _narrow_search(user, text, before_id, limit, issued_only)
+    queryset = _search_queryset(user, text, issued_only=issued_only)
+    if queryset is None:
         return []
-    sql, params = _match_sql(words)
-    # The SQL is one of the constant conditions above; the words go in as parameters, never as text.
-    queryset = documents_for(user).extra(where=[sql], params=params)  # noqa: S610
-    if issued_only:
-        queryset = queryset.exclude(status__in=(DocStatus.DRAFT, DocStatus.REVIEW, DocStatus.APPROVED))
-    if before_id:
-        queryset = queryset.filter(pk__lt=before_id)
-    return list(queryset.order_by("-pk")[: max(1, min(limit, 200))])
+    if before_id is None:
+        newest = Document.objects.order_by("-pk").values_list("pk", flat=True).first()
+        if newest is None:
+            return []
+        before_id = newest + 1
+    queryset = queryset.select_related("issuer").filter(pk__lt=before_id)
+    found: list[Document] = []
+    for window in SEARCH_WINDOWS:
+        part = queryset if window is None else queryset.filter(pk__gte=before_id - window)
+        found = list(part[:limit])
+        if len(found) >= limit or window is None or before_id - window <= 1:
+            break
+    return found
+
+
+def search_sql(user: Any, text: str) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of a search's first page (for EXPLAIN in the benchmark)."""
+    queryset = _search_queryset(user, text)
+    if queryset is None:
+        raise ValueError("no words to search")
+    sql, params = queryset.select_related("issuer")[:SEARCH_LIMIT].query.sql_with_params()
+    return sql, params
