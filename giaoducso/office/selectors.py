@@ -205,11 +205,18 @@ def query_words(text: str) -> list[str]:
     return _WORD.findall(fold(text or ""))[:12]
 
 
-def _match_sql(words: list[str]) -> tuple[str, list[Any]]:
-    """A condition on office_document: every word, the last one as a prefix (typing as you go)."""
+def _match_sql(words: list[str], *, indexed: bool = True) -> tuple[str, list[Any]]:
+    """A condition on office_document: every word, the last one as a prefix (typing as you go).
+
+    `indexed=False` (PostgreSQL) writes the same test so that the GIN index cannot serve it: the check is
+    then made on each row of a set already small (a school's documents, the newest ids), which costs less
+    than intersecting the index's long lists of very common words ("kế hoạch") over the whole city."""
     if connection.vendor == "postgresql":
         terms = [*words[:-1], words[-1] + ":*"]
-        return "office_document.search_vector @@ to_tsquery('simple', %s)", [" & ".join(terms)]
+        vector = (
+            "office_document.search_vector" if indexed else "(office_document.search_vector || ''::tsvector)"
+        )
+        return f"{vector} @@ to_tsquery('simple', %s)", [" & ".join(terms)]
     if connection.vendor == "sqlite":
         terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
         sql = (
@@ -221,22 +228,22 @@ def _match_sql(words: list[str]) -> tuple[str, list[Any]]:
     ]
 
 
-def _matching(text: str) -> QuerySet[Document] | None:
+def _matching(text: str, *, indexed: bool = True) -> QuerySet[Document] | None:
     words = query_words(text)
     if not words:
         return None
-    sql, params = _match_sql(words)
+    sql, params = _match_sql(words, indexed=indexed)
     # The SQL is one of the constant conditions above; the words go in as parameters, never as text.
     return Document.objects.extra(where=[sql], params=params)  # noqa: S610
 
 
 def _search_queryset(
-    user: Any, text: str, *, before_id: int | None = None, issued_only: bool = False
+    user: Any, text: str, *, before_id: int | None = None, issued_only: bool = False, indexed: bool = True
 ) -> QuerySet[Document] | None:
     """The GIN match and the scope in one query, newest first: the scope's OR tests the issuer's path
     first and only then the hashed set of the subtree's incoming documents (built once, from an indexed
     IN on unit ids), so neither a department nor a school pays for the other way of reaching a document."""
-    matching = _matching(text)
+    matching = _matching(text, indexed=indexed)
     if matching is None:
         return None
     condition = reach_q(user)
@@ -249,14 +256,6 @@ def _search_queryset(
     return matching.order_by("-pk")
 
 
-# Id windows tried newest first: a common word matches a large share of all documents, and reading every
-# match's row to keep the newest 50 is what made search slow; within a window of recent ids PostgreSQL ANDs
-# the GIN bitmap with the primary key's range and reads only the matches in it. A window that yields a
-# full page holds the newest matches of all (every id in it is newer than any outside); one that does not
-# is widened, up to everything, so a rare word still finds its old documents.
-SEARCH_WINDOWS = (5_000, 50_000, None)
-
-
 def _is_narrow(user: Any) -> bool:
     """A user whose documents are one school's: few enough to start from them rather than from the match."""
     units = office_units(user)
@@ -266,10 +265,10 @@ def _is_narrow(user: Any) -> bool:
 def _narrow_search(
     user: Any, text: str, before_id: int | None, limit: int, issued_only: bool
 ) -> list[Document]:
-    """A school's search in two indexed parts: its own documents (the match ANDed with the issuer-path
-    index) and those sent to it (the match joined to its incoming rows); each bounded by the school's own
-    volume, whatever the number of matches in the whole city."""
-    matching = _matching(text)
+    """A school's search in two parts: its own documents (by the issuer-path index) and those sent to it
+    (by its incoming rows), each row then tested against the words: bounded by the school's own volume,
+    whatever the number of matches in the whole city."""
+    matching = _matching(text, indexed=False)
     paths = _paths(user) or []
     if matching is None or not paths:
         return []
@@ -290,13 +289,11 @@ def _narrow_search(
     return [found[pk] for pk in chosen]
 
 
-# Id windows tried newest first for a department (whose documents are most of the city's): a common word
-# matches a large share of all documents, and reading every match's row to keep the newest 50 is what made
-# search slow; within a window of recent ids PostgreSQL ANDs the GIN bitmap with the primary key's range
-# and reads only the matches in it. A window that yields a full page holds the newest matches of all
-# (every id in it is newer than any outside); one that does not is widened, up to everything, so a rare
-# word still finds its old documents.
-SEARCH_WINDOWS = (5_000, 50_000, None)
+# A department reaches most of the city's documents. Its search first tests the words on the newest
+# RECENT_WINDOW ids row by row (a common word fills a page there at once, without reading the GIN index's
+# long lists); only when that window holds less than a page does the GIN index search everything (then the
+# words are rare, and their lists short). A window that yields a full page holds the newest matches of all.
+RECENT_WINDOW = 4_000
 
 
 def search(
@@ -313,22 +310,21 @@ def search(
     limit = max(1, min(limit, 200))
     if _is_narrow(user):
         return _narrow_search(user, text, before_id, limit, issued_only)
-    queryset = _search_queryset(user, text, issued_only=issued_only)
-    if queryset is None:
-        return []
     if before_id is None:
         newest = Document.objects.order_by("-pk").values_list("pk", flat=True).first()
         if newest is None:
             return []
         before_id = newest + 1
-    queryset = queryset.select_related("issuer").filter(pk__lt=before_id)
-    found: list[Document] = []
-    for window in SEARCH_WINDOWS:
-        part = queryset if window is None else queryset.filter(pk__gte=before_id - window)
-        found = list(part[:limit])
-        if len(found) >= limit or window is None or before_id - window <= 1:
-            break
-    return found
+    recent = _search_queryset(user, text, issued_only=issued_only, indexed=False)
+    if recent is None:
+        return []
+    window = recent.filter(pk__lt=before_id, pk__gte=before_id - RECENT_WINDOW)
+    found = list(window.select_related("issuer")[:limit])
+    if len(found) >= limit or before_id - RECENT_WINDOW <= 1:
+        return found
+    everything = _search_queryset(user, text, issued_only=issued_only)
+    assert everything is not None
+    return list(everything.select_related("issuer").filter(pk__lt=before_id)[:limit])
 
 
 def search_sql(user: Any, text: str) -> tuple[str, tuple[Any, ...]]:
