@@ -27,12 +27,16 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	touch $@
 
 # htmx has no PyPI home: it comes from the npm registry, pinned in package.json, copied to static/vendor.
-static: static/vendor/htmx.min.js
+static: static/vendor/htmx.min.js static/vendor/axe.min.js
 
 static/vendor/htmx.min.js: package.json
 	npm install --no-package-lock --no-audit --no-fund --silent
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+# The accessibility checker that tests/browser/test_accessibility.py injects (no page loads it).
+static/vendor/axe.min.js: static/vendor/htmx.min.js
+	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
 
 migrate: install
 	DEBUG=true $(PY) manage.py migrate --no-input -v 0

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "giaoducso.exchange",
     "giaoducso.records",
     "giaoducso.office",
+    "giaoducso.admissions",
+    "giaoducso.portal",
+    "giaoducso.reporting",
 ]
 
 MIDDLEWARE = [
