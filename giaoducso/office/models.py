@@ -99,7 +99,7 @@ class Document(models.Model):
         Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+"
     )
     # The issuer's path, kept here so that a search limits to a subtree without a join.
-    issuer_path = models.CharField(max_length=255, editable=False, db_index=True)
+    issuer_path = models.CharField(max_length=255, editable=False)
     doc_type = models.CharField(_("loại văn bản"), max_length=8, choices=DOC_TYPE_CHOICES)
     summary = models.CharField(_("trích yếu"), max_length=500)
     body = models.TextField(_("nội dung"), blank=True)
@@ -174,7 +174,13 @@ class Document(models.Model):
                 name="office_document_number_unique",
             )
         ]
-        indexes = [models.Index(fields=["issuer", "status"], name="office_doc_issuer_status")]
+        indexes = [
+            models.Index(fields=["issuer", "status"], name="office_doc_issuer_status"),
+            # Read by prefix (a unit and its subtree), which a pattern index serves on any collation.
+            models.Index(
+                fields=["issuer_path"], name="office_doc_issuer_path", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.notation or f"{self.get_doc_type_display()}: {self.summary[:60]}"

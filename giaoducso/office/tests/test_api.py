@@ -157,3 +157,11 @@ def test_outside_document_registered_by_hand(office: World) -> None:
     duplicate = _post(clerk, "/api/v1/office/incoming", body)
     assert duplicate.status_code == 422 and duplicate.json()["error"]["code"] == "duplicate"
     assert Incoming.objects.count() == 1
+
+
+def test_the_full_text_index_survives_the_migrations(office: World) -> None:
+    """Every migration has run: a document written now is found (SQLite's triggers are in place)."""
+    from .. import selectors
+
+    document = issued(office, summary="Hướng dẫn kiểm định chất lượng")
+    assert [d.pk for d in selectors.search(office.user(Role.DEPARTMENT_LEADER), "kiem dinh")] == [document.pk]

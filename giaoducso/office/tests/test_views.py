@@ -103,6 +103,9 @@ def test_the_recipient_registers_and_the_registers_export(office: World) -> None
 
 def test_the_home_card_counts_what_waits(office: World) -> None:
     issued(office, urgency="khan")
-    body = sign_in(Client(), office.user(Role.SCHOOL_OFFICE)).get("/").content.decode()
+    body = sign_in(Client(), office.user(Role.SCHOOL_OFFICE)).get(reverse("core:home")).content.decode()
     assert "Văn bản chờ xử lý" in body and "1 khẩn" in body
-    assert "Văn bản chờ xử lý" not in sign_in(Client(), office.user(Role.TEACHER)).get("/").content.decode()
+    assert (
+        "Văn bản chờ xử lý"
+        not in sign_in(Client(), office.user(Role.TEACHER)).get(reverse("core:home")).content.decode()
+    )

@@ -39,10 +39,11 @@ class Command(BaseCommand):
             return
         interval = max(5, options["interval"])
         while True:
-            close_old_connections()
             results = periodic.run_due()
             if results:
                 self.stdout.write(json.dumps(results, ensure_ascii=False, default=str))
             if options["once"]:
                 return
             time.sleep(interval)
+            # A long-lived loop: drop a connection the database closed while it slept, as a request would.
+            close_old_connections()
