@@ -88,6 +88,9 @@ def test_a_school_verifies_its_queue_and_not_another_schools(world: World, ward:
         reverse("admissions:application_detail", args=[mine.pk]), {"action": "refuse", "reason": ""}
     )
     assert refused.status_code == 400 and "lí do" in refused.content.decode()
+    for junk in ({"action": "accept_correction", "correction": "x'; --"}, {"action": "teleport"}):
+        answer = client.post(reverse("admissions:application_detail", args=[mine.pk]), junk)
+        assert answer.status_code == 400
     client.post(reverse("admissions:application_detail", args=[mine.pk]), {"action": "verify"})
     mine.refresh_from_db()
     assert mine.status == "verified"
