@@ -238,5 +238,5 @@ def test_home_cards_show_what_waits(world: World, ward: Any) -> None:
     department = {w.key: w.context for w in widgets_for(world.user(Role.DEPARTMENT_OFFICER))}
     card = department["admissions.department_campaigns"]["campaigns"][0]
     assert card.n_applications == 2 and card.n_waiting == 2
-    page = sign_in(Client(), world.user(Role.PRINCIPAL)).get("/")
+    page = sign_in(Client(), world.user(Role.PRINCIPAL)).get(reverse("core:home"))
     assert "Hồ sơ tuyển sinh chờ xác minh" in page.content.decode()
