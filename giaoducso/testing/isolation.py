@@ -449,7 +449,10 @@ PARAMS: dict[str, Fill] = {
     "admissions:enrol:pk": lambda t: _admissions(t).campaign_id,
     "admissions:application_detail:pk": lambda t: _admissions(t).pk,
     "admissions:proof_download:pk": lambda t: _admissions(t).corrections.get().proofs.get().pk,
-    "campaign_id": lambda t: _admissions(t).campaign_id,
+    "api:giaoducso_admissions_api_campaign_detail:campaign_id": lambda t: _admissions(t).campaign_id,
+    "api:giaoducso_admissions_api_campaign_patch:campaign_id": lambda t: _admissions(t).campaign_id,
+    "api:giaoducso_admissions_api_application_list:campaign_id": lambda t: _admissions(t).campaign_id,
+    "api:giaoducso_admissions_api_campaign_statistics:campaign_id": lambda t: _admissions(t).campaign_id,
     # reporting
     "reporting:form_detail:pk": lambda t: _reporting(t)["form"].pk,
     "reporting:campaign_detail:pk": lambda t: _reporting(t)["campaign"].pk,

@@ -198,14 +198,14 @@ def campaign_update(*, actor: Actor, campaign: Campaign, **fields: Any) -> Campa
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     check_may_manage(actor, campaign.unit)
     errors: Errors = {}
-    if campaign.state in (CampaignState.ASSIGNED, CampaignState.PUBLISHED, CampaignState.CLOSED):
-        frozen = [f for f in FROZEN_AFTER_ASSIGNMENT if f in fields and fields[f] != getattr(campaign, f)]
-        for name in frozen:
-            errors.setdefault(name, []).append(_("Đã phân tuyến: không đổi được quy tắc xét tuyển nữa."))
     if "groups" in fields:
         fields["groups"] = clean_groups(errors, fields["groups"])
     if "radius_km" in fields:
         fields["radius_km"] = _radius(fields["radius_km"])
+    if campaign.state in (CampaignState.ASSIGNED, CampaignState.PUBLISHED, CampaignState.CLOSED):
+        frozen = [f for f in FROZEN_AFTER_ASSIGNMENT if f in fields and fields[f] != getattr(campaign, f)]
+        for name in frozen:
+            errors.setdefault(name, []).append(_("Đã phân tuyến: không đổi được quy tắc xét tuyển nữa."))
     before = audit.snapshot(campaign, CAMPAIGN_FIELDS)
     for key, value in fields.items():
         setattr(campaign, key, value)

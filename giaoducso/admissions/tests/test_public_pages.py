@@ -173,3 +173,48 @@ def test_result_page_and_confirmation(world: World, ward: Any) -> None:
     assert "Đã xác nhận nhập học" in again.content.decode()
     listing = Client().get(reverse("admissions:school_list", args=[campaign.pk, world.school_a.code]))
     assert "Nguyễn T. B." in listing.content.decode() and "Nguyễn Thị Bé" not in listing.content.decode()
+
+
+JUNK = [
+    "",
+    " ",
+    "x" * 5000,
+    "'; DROP TABLE x; --",
+    "٣٤٥",
+    "31/02/2020",
+    "9999-99-99",
+    "<script>",
+    "0" * 12,
+    "-1",
+]
+
+
+def test_no_input_makes_a_public_page_fail(world: World, campaign: Any, ward: Any) -> None:
+    client = Client()
+    _identify(client, campaign, child_id(2020))
+    routes = [
+        (reverse("admissions:apply_start", args=[campaign.pk]), ("personal_id", "date_of_birth")),
+        (
+            reverse("admissions:apply_form", args=[campaign.pk]),
+            (
+                "full_name",
+                "address",
+                "ward",
+                "latitude",
+                "choice_1",
+                "choice_2",
+                "guardian_phone",
+                "correction_field",
+            ),
+        ),
+        (reverse("admissions:result"), ("code", "date_of_birth")),
+        (reverse("admissions:result_confirm"), ("code",)),
+    ]
+    for url, fields in routes:
+        for junk in JUNK:
+            cache.clear()
+            response = client.post(url, dict.fromkeys(fields, junk))
+            assert response.status_code < 500, (url, junk, response.status_code)
+    for code in JUNK[1:5]:
+        assert client.get(f"/admissions/receipt/{code.strip() or 'x'}/").status_code in (404, 301, 302)
+    assert not Application.objects.exists()

@@ -88,6 +88,9 @@ def test_a_school_verifies_its_queue_and_not_another_schools(world: World, ward:
         reverse("admissions:application_detail", args=[mine.pk]), {"action": "refuse", "reason": ""}
     )
     assert refused.status_code == 400 and "lí do" in refused.content.decode()
+    for junk in ({"action": "accept_correction", "correction": "x'; --"}, {"action": "teleport"}):
+        answer = client.post(reverse("admissions:application_detail", args=[mine.pk]), junk)
+        assert answer.status_code == 400
     client.post(reverse("admissions:application_detail", args=[mine.pk]), {"action": "verify"})
     mine.refresh_from_db()
     assert mine.status == "verified"
@@ -235,5 +238,5 @@ def test_home_cards_show_what_waits(world: World, ward: Any) -> None:
     department = {w.key: w.context for w in widgets_for(world.user(Role.DEPARTMENT_OFFICER))}
     card = department["admissions.department_campaigns"]["campaigns"][0]
     assert card.n_applications == 2 and card.n_waiting == 2
-    page = sign_in(Client(), world.user(Role.PRINCIPAL)).get("/")
+    page = sign_in(Client(), world.user(Role.PRINCIPAL)).get(reverse("core:home"))
     assert "Hồ sơ tuyển sinh chờ xác minh" in page.content.decode()

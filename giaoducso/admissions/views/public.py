@@ -207,7 +207,14 @@ def result(request: HttpRequest) -> HttpResponse:
                 request.session.pop(RESULT, None)
     elif remembered:
         answer = _answer(remembered["code"], lookup.parse_date(remembered["date_of_birth"]), fresh=True)
-    may_confirm = bool(answer and answer.get("found") and answer.get("status") == ApplicationStatus.ASSIGNED)
+    deadline = lookup.parse_date(answer.get("confirm_by") or "") if answer else None
+    may_confirm = bool(
+        answer
+        and answer.get("found")
+        and answer.get("status") == ApplicationStatus.ASSIGNED
+        and deadline is not None
+        and timezone.localdate() <= deadline
+    )
     return render(
         request,
         "admissions/public/result.html",

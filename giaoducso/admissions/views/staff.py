@@ -316,7 +316,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("Đã từ chối hồ sơ %(code)s.") % {"code": application.code})
             elif action in ("accept_correction", "refuse_correction"):
-                correction = application.corrections.filter(pk=request.POST.get("correction") or 0).first()
+                raw = str(request.POST.get("correction", ""))
+                correction = application.corrections.filter(pk=int(raw)).first() if raw.isdigit() else None
                 if correction is None:
                     raise ValidationError(_("Không có đề nghị sửa này."))
                 services.correction_decide(
