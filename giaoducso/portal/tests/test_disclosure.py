@@ -217,3 +217,20 @@ def test_last_years_results_by_grade_come_from_the_records_with_small_cells_supp
     # The one pupil of grade 7 below the bar is not published as 1, nor can be worked out from the total.
     assert seven_row[4] == "<5" and "1" not in seven_row[1:]
     assert "x" in seven_row or "x" in six_row or "x" in total
+
+
+def test_the_board_reminds_the_late_schools_now_once_a_week(portal, monkeypatch):
+    from giaoducso.portal.views import disclosure as views
+
+    monkeypatch.setattr(views.timezone, "localdate", lambda: dt.date(2026, 10, 1))  # past 30 June
+    officer = sign_in(Client(), portal.user(Role.DEPARTMENT_OFFICER))
+    response = officer.post(reverse("portal:board"), follow=True)
+    assert "Đã nhắc 2 trường" in response.content.decode()
+    assert (
+        portal.user(Role.PRINCIPAL).notifications.filter(title__startswith="Trễ hạn công khai").count() == 1
+    )
+    officer.post(reverse("portal:board"))
+    assert (
+        portal.user(Role.PRINCIPAL).notifications.filter(title__startswith="Trễ hạn công khai").count() == 1
+    )
+    assert sign_in(Client(), portal.user(Role.PRINCIPAL)).post(reverse("portal:board")).status_code == 404
