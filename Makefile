@@ -47,9 +47,10 @@ seed: migrate
 
 serve:
 	DEBUG=true $(PY) manage.py collectstatic --no-input -v 0
-	@echo "Giáo Dục Số: http://127.0.0.1:8000  (Ctrl+C to stop; a background worker runs beside it)"
+	@echo "Giáo Dục Số: http://127.0.0.1:8000  (Ctrl+C to stop; a background worker and the scheduler run beside it)"
 	DEBUG=true sh -c '$(PY) manage.py db_worker --queue-name "*" --no-reload -v 0 & \
-	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  worker=$$!; $(PY) manage.py run_schedule & \
+	  scheduler=$$!; trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000'
 
 test: install static lint types migrations-check test-sqlite test-postgres

@@ -46,7 +46,10 @@ INSTALLED_APPS = [
     "giaoducso.directory",
     "giaoducso.exchange",
     "giaoducso.records",
+    "giaoducso.office",
+    "giaoducso.admissions",
     "giaoducso.portal",
+    "giaoducso.reporting",
 ]
 
 MIDDLEWARE = [
