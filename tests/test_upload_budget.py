@@ -529,7 +529,8 @@ def test_a_file_past_its_limit_or_in_disguise_is_refused_with_a_message_and_a_go
     extension = name.rsplit(".", 1)[-1]
 
     def send(file_name: str, content: bytes) -> Any:
-        data = {**case["data"], case["field"]: SimpleUploadedFile(file_name, content)}
+        fields = case["data"](world) if callable(case["data"]) else case["data"]
+        data = {**fields, case["field"]: SimpleUploadedFile(file_name, content)}
         return client.post(url, data)
 
     kept = case["written"](world)

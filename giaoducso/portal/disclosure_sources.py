@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from giaoducso.core.models import Unit
 from giaoducso.directory.models import (
@@ -27,7 +28,7 @@ from giaoducso.directory.models import (
     Student,
     StudentStatus,
 )
-from rules import codelists
+from rules import codelists, disclosure_control
 
 IN_SCHOOL = (StudentStatus.STUDYING, StudentStatus.TRANSFERRED_IN, StudentStatus.RETURNED)
 NOT_GIVEN = "Chưa ghi"
@@ -122,10 +123,57 @@ def equipment(school: Unit, parameters: dict[str, Any]) -> Table:
     return {"columns": ["Thiết bị", "Tình trạng", "Số lượng"], "rows": rows, "notes": []}
 
 
+SECONDARY_LEVELS = [("Tốt", 3), ("Khá", 2), ("Đạt", 1), ("Chưa đạt", 0)]
+PRIMARY_LEVELS = [
+    ("Hoàn thành xuất sắc", 3),
+    ("Hoàn thành tốt", 2),
+    ("Hoàn thành", 1),
+    ("Chưa hoàn thành", 0),
+]
+
+
 def results(school: Unit, parameters: dict[str, Any]) -> Table:
-    """Last year's results by grade: until the records keep year results, the school writes them in the
-    item's text; the table says so rather than publishing an empty one as if it were a result."""
-    return {"columns": [], "rows": [], "notes": ["Chưa có kết quả năm học trước trong hồ sơ điện tử."]}
+    """Last year's learning results by grade, from the records (the classes of the latest finished year).
+    Counts of pupils per grade and level can point at a person ("the one pupil of grade 7 not passing"), so
+    the table goes through small-cell suppression (rules.disclosure_control): "<5" and "x" cells."""
+    from giaoducso.records.selectors.summary import YEAR
+    from giaoducso.records.selectors.term_close import results_for_classes
+
+    today = timezone.localdate()
+    finished = (
+        SchoolClass.objects.filter(school=school, year__end_date__lt=today)
+        .order_by("-year__end_date")
+        .values_list("year_id", flat=True)
+        .first()
+    )
+    if finished is None:
+        return {"columns": [], "rows": [], "notes": ["Chưa có kết quả năm học trước trong hồ sơ điện tử."]}
+    classes = list(SchoolClass.objects.filter(school=school, year_id=finished).select_related("year"))
+    counts: dict[int, Counter[int]] = {}
+    primary = False
+    for summary in results_for_classes(classes):
+        grade = counts.setdefault(summary.school_class.grade, Counter())
+        for result in summary.results:
+            if result.primary_result is not None:
+                primary = True
+                grade[int(result.primary_result)] += 1
+            elif result.learning.get(YEAR) is not None:
+                grade[int(result.learning[YEAR])] += 1  # type: ignore[arg-type]
+    levels = PRIMARY_LEVELS if primary else SECONDARY_LEVELS
+    grades = sorted(g for g, c in counts.items() if sum(c.values()))
+    if not grades:
+        return {"columns": [], "rows": [], "notes": ["Chưa có kết quả năm học trước trong hồ sơ điện tử."]}
+    table = disclosure_control.suppress_2d([[counts[g][value] for _label, value in levels] for g in grades])
+    text = disclosure_control.cell_text
+    rows = [
+        [f"Khối {g}", *map(text, table.cells[i]), text(table.row_totals[i])] for i, g in enumerate(grades)
+    ]
+    rows.append(["Tổng số", *map(text, table.column_totals), text(table.grand_total)])
+    year_name = classes[0].year.name if classes else ""
+    notes = [
+        f"Năm học {year_name}. Ô «<5»: dưới 5 học sinh; ô «x»: ẩn để không suy ra được ô nhỏ (bảo vệ dữ liệu cá nhân)."
+    ]
+    return {"columns": ["Khối", *[label for label, _v in levels], "Tổng"], "rows": rows, "notes": notes}
 
 
 SOURCES: dict[str, Callable[[Unit, dict[str, Any]], Table]] = {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("bang-cong-khai/", disclosure.board, name="board"),
     path("muc-cong-khai/", disclosure.requirements, name="requirements"),
     path("muc-cong-khai/<int:pk>/", disclosure.requirement_edit, name="requirement_edit"),
+    path("thu-tuc/", procedures.procedure_forms, name="procedure_forms"),
     path("<str:code>/", edit.site_overview, name="site"),
     path("<str:code>/cai-dat/", edit.site_settings, name="settings"),
     path("<str:code>/chuyen-muc/", edit.categories, name="categories"),

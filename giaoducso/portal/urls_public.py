@@ -37,4 +37,9 @@ urlpatterns = [
     ),
     path("truong/<str:code>/thu-tuc/", procedures.procedure_list, name="procedures"),
     path("truong/<str:code>/thu-tuc/<slug:procedure>/", procedures.procedure_detail, name="procedure"),
+    path(
+        "truong/<str:code>/thu-tuc/<slug:procedure>/mau/<int:pk>/",
+        procedures.procedure_form,
+        name="procedure_form",
+    ),
 ]

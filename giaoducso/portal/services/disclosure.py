@@ -239,14 +239,14 @@ def _holders(unit: Unit, perm: str) -> list[User]:
     )
 
 
-def remind(today: dt.date) -> dict[str, Any]:
-    """Daily: tells each school's disclosure staff which items are late, at most once a week per school."""
-    from giaoducso.core.models import Unit as UnitModel
-
+def remind(today: dt.date, *, under: Unit | None = None, actor: Any = None) -> dict[str, Any]:
+    """Tells each late school's disclosure staff which items are late, at most once a week per school:
+    daily for every school (the periodic entry), or now for the schools under `under` (the board's
+    button; the week's limit still holds, so that a school is not flooded)."""
     sent = 0
-    root = UnitModel.objects.filter(parent__isnull=True)
+    tops = [under] if under is not None else list(Unit.objects.filter(parent__isnull=True))
     seen: set[int] = set()
-    for top in root:
+    for top in tops:
         data = board(under=top, today=today)
         for row in data["rows"]:
             school = row["school"]
@@ -273,6 +273,13 @@ def remind(today: dt.date) -> dict[str, Any]:
                 if cell and cell.state in LATE_STATES:
                     draft_for(school, requirement)
             drafts.update(reminded_on=today)
+            audit.record(
+                actor=actor or "portal.disclosure",
+                action="update",
+                obj=school,
+                changes={"disclosure_reminded": [None, len(late)]},
+                note="nhắc hạn công khai",
+            )
             sent += 1
     return {"schools_reminded": sent}
 

@@ -25,7 +25,7 @@ from giaoducso.core.uploads import DOCUMENT_KINDS, IMAGE_KINDS, UploadRefused, c
 from rules import fields as field_rules
 from rules.disclosure_deadlines import add_working_days
 
-from ..models import Procedure, ProcedureRequest, RequestFile, RequestStatus
+from ..models import Procedure, ProcedureFile, ProcedureRequest, RequestFile, RequestStatus
 from ..models.procedures import CLOSED_STATUSES, HandledBy
 
 NOTIFICATION_KIND = "portal_request"
@@ -194,3 +194,16 @@ def _tell_applicant(request: ProcedureRequest) -> None:
         )
 
     transaction.on_commit(send)
+
+
+def procedure_form_add(
+    *, actor: Any, procedure: Procedure, upload: UploadedFile, title: str
+) -> ProcedureFile:
+    """A blank form citizens download beside the procedure (the department keeps the catalogue)."""
+    if not title.strip():
+        raise ValidationError({"title": _("Cần ghi tên mẫu đơn.")})
+    checked = check_upload(upload, kinds=DOCUMENT_KINDS, max_bytes=_max_bytes())
+    form = ProcedureFile.from_checked(checked, upload, procedure=procedure, title=title.strip()[:255])
+    form.save()
+    audit.record_create(actor=actor, obj=form, note=procedure.code)
+    return form

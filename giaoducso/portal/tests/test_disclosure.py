@@ -187,3 +187,50 @@ def test_the_department_edits_unconfirmed_items_and_only_deadlines_of_confirmed_
         .status_code
         == 404
     )
+
+
+def test_last_years_results_by_grade_come_from_the_records_with_small_cells_suppressed(portal, monkeypatch):
+    from types import SimpleNamespace
+
+    from giaoducso.records.selectors import term_close
+    from giaoducso.records.selectors.summary import YEAR
+    from giaoducso.testing.factories import SchoolYearFactory
+
+    past = SchoolYearFactory(unit=portal.province, name="2024-2025", start_date=dt.date(2024, 9, 5),
+                             end_date=dt.date(2025, 5, 31), is_current=False)  # fmt: skip
+    six = ClassFactory(school=portal.school_a, year=past, name="6/1")
+    seven = ClassFactory(school=portal.school_a, year=past, name="7/1")
+    levels = {six.pk: [3] * 12 + [2] * 10 + [1] * 8, seven.pk: [3] * 9 + [2] * 14 + [1] * 6 + [0]}
+
+    def fake(classes):
+        for c in classes:
+            yield SimpleNamespace(
+                school_class=c,
+                results=[SimpleNamespace(primary_result=None, learning={YEAR: v}) for v in levels[c.pk]],
+            )
+
+    monkeypatch.setattr(term_close, "results_for_classes", fake)
+    table = disclosure_sources.read("results", portal.school_a, {})
+    assert table["columns"] == ["Khối", "Tốt", "Khá", "Đạt", "Chưa đạt", "Tổng"]
+    six_row, seven_row, total = table["rows"]
+    assert six_row[:3] == ["Khối 6", "12", "10"] and total[-1] == "60"
+    # The one pupil of grade 7 below the bar is not published as 1, nor can be worked out from the total.
+    assert seven_row[4] == "<5" and "1" not in seven_row[1:]
+    assert "x" in seven_row or "x" in six_row or "x" in total
+
+
+def test_the_board_reminds_the_late_schools_now_once_a_week(portal, monkeypatch):
+    from giaoducso.portal.views import disclosure as views
+
+    monkeypatch.setattr(views.timezone, "localdate", lambda: dt.date(2026, 10, 1))  # past 30 June
+    officer = sign_in(Client(), portal.user(Role.DEPARTMENT_OFFICER))
+    response = officer.post(reverse("portal:board"), follow=True)
+    assert "Đã nhắc 2 trường" in response.content.decode()
+    assert (
+        portal.user(Role.PRINCIPAL).notifications.filter(title__startswith="Trễ hạn công khai").count() == 1
+    )
+    officer.post(reverse("portal:board"))
+    assert (
+        portal.user(Role.PRINCIPAL).notifications.filter(title__startswith="Trễ hạn công khai").count() == 1
+    )
+    assert sign_in(Client(), portal.user(Role.PRINCIPAL)).post(reverse("portal:board")).status_code == 404

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from giaoducso.core.roles import Role
-from giaoducso.portal.models import ProcedureRequest, RequestStatus
+from giaoducso.portal.models import Procedure, ProcedureRequest, RequestStatus
 from giaoducso.portal.services.procedures import normalise_code
 from giaoducso.testing.auth import sign_in
 
@@ -90,4 +90,26 @@ def test_only_the_units_handlers_see_its_requests(portal, client):
         .get(reverse("portal:request_file", args=["TA01", request.pk, file.pk]))
         .status_code
         == 200
+    )
+
+
+def test_the_department_adds_a_blank_form_that_citizens_download(portal, client):
+    officer = sign_in(Client(), portal.user(Role.DEPARTMENT_OFFICER))
+    procedure = Procedure.objects.get(code="xin-nghi-hoc")
+    response = officer.post(
+        reverse("portal:procedure_forms"),
+        {"procedure": procedure.pk, "title": "Mẫu đơn xin nghỉ", "file": SimpleUploadedFile("mau.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    form = procedure.forms.get()
+    page = client.get(reverse("site:procedure", args=["TA01", procedure.code])).content.decode()
+    url = reverse("site:procedure_form", args=["TA01", procedure.code, form.pk])
+    assert url in page and client.get(url).status_code == 200
+    # Not through a unit that does not handle the procedure, nor for a school's staff to add.
+    assert (
+        client.get(reverse("site:procedure_form", args=["PGD06", procedure.code, form.pk])).status_code == 404
+    )
+    assert (
+        sign_in(Client(), portal.user(Role.PRINCIPAL)).get(reverse("portal:procedure_forms")).status_code
+        == 404
     )

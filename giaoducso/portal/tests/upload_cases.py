@@ -56,6 +56,12 @@ def _requirement_pk() -> int:
     return Requirement.objects.get(code="d5-tai-chinh").pk
 
 
+def _procedure_pk() -> int:
+    from giaoducso.portal.models import Procedure
+
+    return Procedure.objects.get(code="xin-nghi-hoc").pk
+
+
 APPLICANT = {
     "applicant_name": "Lê Văn Cha",
     "applicant_phone": "0901234567",
@@ -105,6 +111,15 @@ CASES: dict[str, dict[str, Any]] = {
         "limit": "PORTAL_MAX_ATTACHMENT_BYTES",
         "written": _count("RequestFile"),
         "good": ("tra-loi.pdf", lambda: PDF),
+    },
+    "portal:procedure_forms": {
+        "role": Role.DEPARTMENT_OFFICER,
+        "url": lambda world, prepared: reverse("portal:procedure_forms"),
+        "field": "file",
+        "data": lambda world: {"procedure": _procedure_pk(), "title": "Đơn xin nghỉ học"},
+        "limit": "PORTAL_MAX_ATTACHMENT_BYTES",
+        "written": _count("ProcedureFile"),
+        "good": ("mau-don.pdf", lambda: PDF),
     },
     "site:procedure": {
         "role": None,  # a citizen, no account

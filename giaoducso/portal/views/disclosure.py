@@ -204,6 +204,15 @@ def _overseen(request: HttpRequest) -> list[Unit]:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    if request.method == "POST":
+        sent = sum(
+            service.remind(today, under=unit, actor=request.user)["schools_reminded"]
+            for unit in _overseen(request)
+        )
+        messages.success(
+            request, _("Đã nhắc %(n)s trường trễ hạn (mỗi trường tối đa một lần một tuần).") % {"n": sent}
+        )
+        return redirect(reverse("portal:board"))
     boards = [{"unit": unit, **service.board(under=unit, today=today)} for unit in _overseen(request)]
     return render(request, "portal/edit/board.html", {"boards": boards, "today": today})
 

@@ -23,7 +23,7 @@ from .. import selectors
 from ..access import unit_for
 from ..cache import public_page
 from ..forms import apply_service_errors
-from ..models import Procedure, ProcedureRequest, RequestFile, RequestStatus
+from ..models import Procedure, ProcedureFile, ProcedureRequest, RequestFile, RequestStatus
 from ..models.procedures import CLOSED_STATUSES
 from ..services import procedures as service
 from .public import site_context
@@ -209,3 +209,44 @@ def request_file(request: HttpRequest, code: str, pk: int, file_pk: int) -> Http
     if stored is None:
         raise Http404
     return file_response(stored)
+
+
+@require_GET
+def procedure_form(request: HttpRequest, code: str, procedure: str, pk: int) -> HttpResponse:
+    unit = selectors.public_unit(code)
+    stored = ProcedureFile.objects.filter(pk=pk, procedure__code=procedure, procedure__is_active=True).first()
+    if stored is None or stored.procedure not in service.offered_by(unit):
+        raise Http404
+    return file_response(stored)
+
+
+class ProcedureFormUpload(forms.Form):
+    procedure = forms.ModelChoiceField(
+        label=gettext_lazy("Thủ tục"), queryset=Procedure.objects.filter(is_active=True)
+    )
+    title = forms.CharField(label=gettext_lazy("Tên mẫu đơn"), max_length=255)
+    file = forms.FileField(label=gettext_lazy("Tệp mẫu (PDF, DOCX, ODT, XLSX)"))
+
+
+@login_required
+def procedure_forms(request: HttpRequest) -> HttpResponse:
+    """The department's catalogue of procedures and their blank forms."""
+    from .disclosure import _overseen
+
+    _overseen(request)
+    form = ProcedureFormUpload(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.procedure_form_add(
+                actor=request.user,
+                procedure=form.cleaned_data["procedure"],
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm mẫu đơn."))
+            return redirect(reverse("portal:procedure_forms"))
+    context = {"form": form, "procedures": Procedure.objects.prefetch_related("forms")}
+    return render(request, "portal/edit/procedure_forms.html", context, status=400 if form.errors else 200)
