@@ -11,7 +11,10 @@ class ReportingConfig(AppConfig):
         from giaoducso.core import notifications
         from giaoducso.core.periodic import register_periodic
 
+        from . import widgets
         from .services import reminders, sitechecks
+
+        widgets.register()
 
         notifications.register_kind(reminders.KIND, _("Nhắc hạn nộp báo cáo"))
         notifications.register_kind(sitechecks.KIND, _("Chứng chỉ website sắp hết hạn"))
