@@ -27,12 +27,16 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	touch $@
 
 # htmx has no PyPI home: it comes from the npm registry, pinned in package.json, copied to static/vendor.
-static: static/vendor/htmx.min.js
+static: static/vendor/htmx.min.js static/vendor/axe.min.js
 
 static/vendor/htmx.min.js: package.json
 	npm install --no-package-lock --no-audit --no-fund --silent
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+# The accessibility checker that tests/browser/test_accessibility.py injects (no page loads it).
+static/vendor/axe.min.js: static/vendor/htmx.min.js
+	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
 
 migrate: install
 	DEBUG=true $(PY) manage.py migrate --no-input -v 0
@@ -43,9 +47,10 @@ seed: migrate
 
 serve:
 	DEBUG=true $(PY) manage.py collectstatic --no-input -v 0
-	@echo "Giáo Dục Số: http://127.0.0.1:8000  (Ctrl+C to stop; a background worker runs beside it)"
+	@echo "Giáo Dục Số: http://127.0.0.1:8000  (Ctrl+C to stop; a background worker and the scheduler run beside it)"
 	DEBUG=true sh -c '$(PY) manage.py db_worker --queue-name "*" --no-reload -v 0 & \
-	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  worker=$$!; $(PY) manage.py run_schedule & \
+	  scheduler=$$!; trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000'
 
 test: install static lint types migrations-check test-sqlite test-postgres

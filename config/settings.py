@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "giaoducso.directory",
     "giaoducso.exchange",
     "giaoducso.records",
+    "giaoducso.office",
+    "giaoducso.admissions",
+    "giaoducso.portal",
     "giaoducso.reporting",
 ]
 

@@ -14,8 +14,14 @@ urlpatterns = [
     path("directory/", include("giaoducso.directory.urls")),
     path("open-data/", include("giaoducso.exchange.urls")),
     path("records/", include("giaoducso.records.urls")),
+    path("office/", include("giaoducso.office.urls")),
+    path("admissions/", include("giaoducso.admissions.urls")),
     path("reporting/", include("giaoducso.reporting.urls")),
     path("", include("giaoducso.core.urls")),
+    # portal: the editors' screens, then the public site (`/`, /truong/<code>/ …) last of all, so that its
+    # patterns never shadow another app's address.
+    path("cong-thong-tin/", include("giaoducso.portal.urls")),
+    path("", include("giaoducso.portal.urls_public")),
 ]
 
 handler400 = "giaoducso.core.views.errors.bad_request"

@@ -11,11 +11,13 @@ from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
+from giaoducso.admissions.api import router as admissions_router
 from giaoducso.core.api import errors
 from giaoducso.core.api.docs import LocalSwagger
 from giaoducso.core.api.routes import router as core_router
 from giaoducso.directory.api import router as directory_router
 from giaoducso.exchange.api import router as exchange_router
+from giaoducso.office.api import router as office_router
 from giaoducso.records.api import router as records_router
 from giaoducso.reporting.api import router as reporting_router
 
@@ -44,6 +46,8 @@ TAG_NAMES = {
     "quality": "Chất lượng dữ liệu",
     "open-data": "Dữ liệu mở",
     "records": "Sổ điểm, hồ sơ điện tử",
+    "office": "Văn bản điện tử",
+    "admissions": "Tuyển sinh đầu cấp",
     # reporting
     "reporting": "Báo cáo",
     "assets": "Thiết bị CNTT, website",
@@ -133,5 +137,9 @@ api.add_router("", exchange_router)
 # --- records: grade books, results, attendance ------------------------------------------------------
 api.add_router("", records_router)
 
+# --- office: outgoing and incoming official documents (Decree 30/2020) --------------------------------
+api.add_router("", office_router)
+# --- admissions: campaigns, applications, results -----------------------------------------------------
+api.add_router("", admissions_router)
 # --- reporting: campaigns, submissions, the IT asset inventory ------------------------------------------
 api.add_router("", reporting_router)

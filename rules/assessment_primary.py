@@ -235,3 +235,10 @@ def year_award(
         if result == award.result and (recognised_by_class or not award.needs_class_recognition):
             return award
     return None
+
+
+def year_end_completes(*, result: YearResult, reassessed: YearResult | None = None) -> bool:
+    """Whether a pupil completes the grade (Art. 11): by the year's result, or — for one who did not — by
+    the re-assessment after the support plan. One still not complete repeats unless the principal decides
+    otherwise (that decision is the school's, recorded as a re-assessment)."""
+    return result.completes_grade or (reassessed is not None and reassessed.completes_grade)

@@ -268,3 +268,54 @@ def year_award(
             continue
         return award
     return None
+
+
+# --- the end of the year: after the summer (Art. 13–14) -----------------------------------------------
+
+
+def summer_outcome(
+    *,
+    conduct: Level,
+    learning: Level,
+    sessions_absent: int,
+    scored: dict[str, Decimal],
+    comment_passed: dict[str, bool],
+    reassessed_conduct: Level | None = None,
+    retest_results: dict[str, Decimal | bool] | None = None,
+) -> Outcome | None:
+    """The final decision of the year, once the summer is over; None while the summer is not (a conduct
+    re-assessment or a re-test result still missing). Promoted or repeating, nothing in between:
+
+    - promoted at the end of the year, or more than 45 sessions absent (repeats): decided already;
+    - summer conduct training: the re-assessed conduct replaces the year's, and a Chưa đạt repeats;
+    - re-tests: each re-test result replaces its subject's year result (a score for a scored subject,
+      Đạt/Chưa đạt for a comment-only one), learning is worked out again, and a student still not
+      promoted repeats the grade.
+    """
+    outcome = promotion(conduct=conduct, learning=learning, sessions_absent=sessions_absent)
+    if outcome in (Outcome.PROMOTED, Outcome.REPEAT):
+        return outcome
+    if outcome == Outcome.CONDUCT_TRAINING:
+        if reassessed_conduct is None:
+            return None
+        conduct = reassessed_conduct
+        outcome = promotion(conduct=conduct, learning=learning, sessions_absent=sessions_absent)
+        if outcome != Outcome.RETESTS:
+            return Outcome.PROMOTED if outcome == Outcome.PROMOTED else Outcome.REPEAT
+    results = retest_results or {}
+    subjects = retest_subjects(scored, comment_passed)
+    if any(name not in results for name in subjects):
+        return None
+    new_scored = dict(scored)
+    new_passed = dict(comment_passed)
+    for name in subjects:
+        result = results[name]
+        if name in new_scored and isinstance(result, Decimal):
+            new_scored[name] = result
+        elif name in new_passed and isinstance(result, bool):
+            new_passed[name] = result
+        else:
+            return None  # a result of the wrong kind is no result
+    learning = learning_result(list(new_scored.values()), list(new_passed.values()))
+    final = promotion(conduct=conduct, learning=learning, sessions_absent=sessions_absent)
+    return Outcome.PROMOTED if final == Outcome.PROMOTED else Outcome.REPEAT

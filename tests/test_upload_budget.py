@@ -37,6 +37,7 @@ from giaoducso.directory import ministry
 from giaoducso.directory.importing import schools, staff, students
 from giaoducso.directory.models import SchoolClass, Staff, Student
 from giaoducso.directory.tests.import_helpers import pid, setup_directory, student_row
+from giaoducso.portal.tests import upload_cases as portal_upload_cases
 from giaoducso.records import importing as records_importing
 from giaoducso.records.models import Mark, Subject
 from giaoducso.testing.auth import sign_in
@@ -296,6 +297,12 @@ CASES: dict[str, list[Case]] = {
         ),
     ],
 }
+# Single-file uploads (a proof, an attachment, an image) have no rows: core.uploads.check_upload bounds their
+# size and type. Each names the test that sends it one byte past its limit and sees it refused, nothing kept.
+SINGLE_FILE_ROUTES: dict[str, str] = {
+    # --- admissions
+    "admissions:apply_form": "giaoducso/admissions/tests/test_public_pages.py::test_proof_over_the_limit_is_refused",
+}
 ALL_CASES = [
     pytest.param(route, case, id=f"{route}-{case.name}") for route, cases in CASES.items() for case in cases
 ]
@@ -305,9 +312,17 @@ def test_every_upload_route_has_a_budget() -> None:
     found = upload_routes()
     # The finder must find the routes known today, else an empty "found" would pass everything.
     assert {"directory:import_start", "directory:ministry_import"} <= found
-    missing = found - set(CASES) - set(DIRECT_CASES)
-    assert not missing, f"upload routes without a budget case in CASES: {sorted(missing)}"
-    assert not (set(CASES) | set(DIRECT_CASES)) - found, "CASES names a route that no longer takes files"
+    known = (
+        set(CASES)
+        | set(ATTACHMENT_CASES)
+        | set(CONTACT_ATTACHMENT_CASES)
+        | set(SINGLE_FILE_ROUTES)
+        | set(FILE_CASES)
+        | set(DIRECT_CASES)
+    )
+    missing = found - known
+    assert not missing, f"upload routes without a budget case: {sorted(missing)}"
+    assert not known - found, "a budget case names a route that no longer takes files"
 
 
 def test_the_finder_knows_an_upload_view_when_it_sees_one() -> None:
@@ -397,6 +412,189 @@ def test_the_largest_allowed_file_fits_its_budget_and_one_past_it_is_refused(
     assert elapsed < BUDGET_SECONDS, f"{case.name}: {elapsed:.1f} s for {ROWS} rows"
 
 
+# --- office: attachments of official documents (one file kept as it is, no rows to read) -------------
+# The budget of a kept file is its size: the largest allowed is stored with its SHA-256, one byte more is
+# refused with a message and leaves nothing behind (no draft, no register line, no file row).
+
+
+def _office_world(world: World) -> None:
+    from giaoducso.office.models import OfficeSettings
+
+    OfficeSettings.objects.get_or_create(unit=world.department, defaults={"abbreviation": "PGDĐT"})
+
+
+def _office_draft_data(world: World) -> dict[str, Any]:
+    return {
+        "doc_type": "CV",
+        "summary": "Về việc ngân sách tệp",
+        "urgency": "thuong",
+        "recipients": [world.school_a.code],
+    }
+
+
+def _office_incoming_data(world: World) -> dict[str, Any]:
+    return {
+        "sender_name": "Sở Giáo dục và Đào tạo",
+        "notation": f"{Job.objects.count() + 1}/SGDĐT-VP",
+        "doc_date": "20/11/2026",
+        "doc_type": "CV",
+        "summary": "Về việc ngân sách tệp",
+        "urgency": "thuong",
+        "source": "paper",
+    }
+
+
+def _office_written() -> int:
+    from giaoducso.office.models import Attachment, Document, Incoming
+
+    return Attachment.objects.count() + Document.objects.count() + Incoming.objects.count()
+
+
+# route -> (role, file field, the form's other fields, route args)
+ATTACHMENT_CASES: dict[
+    str, tuple[str, str, Callable[[World], dict[str, Any]], Callable[[World], list[Any]]]
+] = {
+    "office:document_new": (Role.DEPARTMENT_OFFICER, "main_file", _office_draft_data, lambda w: []),
+    "office:document_edit": (
+        Role.DEPARTMENT_OFFICER,
+        "main_file",
+        _office_draft_data,
+        lambda w: [_office_existing_draft(w).pk],
+    ),
+    "office:incoming_new": (Role.SCHOOL_OFFICE, "file", _office_incoming_data, lambda w: []),
+}
+
+
+def _office_existing_draft(world: World) -> Any:
+    from giaoducso.office import services as office_services
+    from giaoducso.office.models import Document
+
+    found = Document.objects.filter(summary="Bản nháp có sẵn").first()
+    return found or office_services.document_create(
+        actor=world.user(Role.DEPARTMENT_OFFICER),
+        issuer=world.department,
+        recipients=[world.school_a.code],
+        doc_type="CV",
+        summary="Bản nháp có sẵn",
+    )
+
+
+@pytest.mark.parametrize("route", sorted(ATTACHMENT_CASES))
+def test_an_office_file_at_its_limit_is_kept_and_one_byte_more_is_refused(
+    route: str, client: Any, world: World, monkeypatch: Any
+) -> None:
+    from giaoducso.office.models import Attachment
+    from giaoducso.office.services import documents as office_documents
+
+    _office_world(world)
+    role, field, data, args = ATTACHMENT_CASES[route]
+    sign_in(client, world.user(role))
+    url = reverse(route, args=args(world))
+    limit = 4096
+    monkeypatch.setattr(office_documents, "MAX_ATTACHMENT_BYTES", limit)
+    largest = b"%PDF-1.4\n" + b"0" * (limit - 9)
+    before = _office_written()
+    started = time.perf_counter()
+    refused = client.post(url, {**data(world), field: SimpleUploadedFile("van-ban.pdf", largest + b"0")})
+    assert refused.status_code == 400 and "Tệp quá lớn" in refused.content.decode()
+    assert _office_written() == before
+    kept = client.post(url, {**data(world), field: SimpleUploadedFile("van-ban.pdf", largest)})
+    assert kept.status_code == 302, kept.content.decode()[:500]
+    stored = Attachment.objects.latest("pk")
+    assert stored.size == limit and len(stored.sha256) == 64
+    assert time.perf_counter() - started < BUDGET_SECONDS
+
+
+# --- single files kept as they are (documents, pictures), not imports ------------------------------------
+# Each app describes its routes (see giaoducso/portal/tests/upload_cases.py): the role sending (None: no
+# account), the address, the file field, the form's other fields, the setting that bounds the size, what
+# counts the files kept, and a good file.
+
+FILE_CASES: dict[str, dict[str, Any]] = {**portal_upload_cases.CASES}
+# A Windows program renamed to look like the route's kind: refused by its content, whatever its name.
+DISGUISED = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
+
+
+@pytest.mark.parametrize("route", sorted(FILE_CASES))
+def test_a_file_past_its_limit_or_in_disguise_is_refused_with_a_message_and_a_good_one_kept(
+    route: str, client: Any, world: World, settings: Any
+) -> None:
+    case = FILE_CASES[route]
+    prepared = portal_upload_cases.prepare(world) if route.startswith(("portal:", "site:")) else {}
+    if case["role"] is not None:
+        sign_in(client, world.user(case["role"]))
+    url = case["url"](world, prepared)
+    name, build = case["good"]
+    good = build()
+    extension = name.rsplit(".", 1)[-1]
+
+    def send(file_name: str, content: bytes) -> Any:
+        data = {**case["data"], case["field"]: SimpleUploadedFile(file_name, content)}
+        return client.post(url, data)
+
+    kept = case["written"](world)
+    setattr(settings, case["limit"], len(good) - 1)
+    response = send(name, good)
+    assert response.status_code == 400 and "Tệp quá lớn" in response.content.decode()
+    assert case["written"](world) == kept
+    setattr(settings, case["limit"], len(good) + 1024)
+    response = send(f"tai-lieu.{extension}", DISGUISED)
+    assert response.status_code == 400 and "không phải loại được nhận" in response.content.decode()
+    assert case["written"](world) == kept
+    started = time.perf_counter()
+    response = send(name, good)
+    assert response.status_code in (200, 302), response.content.decode()[:2000]
+    assert case["written"](world) == kept + 1
+    assert time.perf_counter() - started < BUDGET_SECONDS
+
+
+# --- records — attachments of the contact book (issue 10) ------------------------------------------------
+# A message's or leave request's attachment is one small file, bounded by bytes (no rows, no job): one byte
+# over the limit is refused with a message and nothing written; a file at the limit is kept.
+
+PNG_HEAD = b"\x89PNG\r\n\x1a\n"
+ATTACHMENT_LIMIT = 4096
+
+
+@dataclass
+class AttachmentCase:
+    role: str
+    route_args: Callable[[World, Any], list[Any]]
+    data: dict[str, str]
+    written: Callable[[], int]
+
+
+def _messages_count() -> int:
+    from giaoducso.records.models import Message
+
+    return Message.objects.count()
+
+
+def _leave_count() -> int:
+    from giaoducso.records.models import LeaveRequest
+
+    return LeaveRequest.objects.count()
+
+
+CONTACT_ATTACHMENT_CASES: dict[str, AttachmentCase] = {
+    "records:family_messages": AttachmentCase(
+        Role.PARENT, lambda w, r: [w.child.pk], {"body": "Giấy khám bệnh"}, _messages_count
+    ),
+    "records:family_attendance": AttachmentCase(
+        Role.PARENT,
+        lambda w, r: [w.child.pk],
+        {"date_from": "16/11/2026", "date_to": "16/11/2026", "sessions": "am", "reason": "Ốm"},
+        _leave_count,
+    ),
+    "records:contact_thread": AttachmentCase(
+        Role.HOMEROOM_TEACHER,
+        lambda w, r: [r.directory.class_a.pk, w.child.pk],
+        {"body": "Lịch thi"},
+        _messages_count,
+    ),
+}
+
+
 # --- reporting: uploads handled within the request (a report's attachment, a school's computers sheet) --
 
 
@@ -484,6 +682,30 @@ DIRECT_CASES: dict[str, DirectCase] = {
         False,
     ),
 }
+
+
+@pytest.mark.parametrize("route", sorted(CONTACT_ATTACHMENT_CASES))
+def test_an_attachment_past_its_limit_is_refused_and_one_at_it_kept(
+    route: str, client: Any, world: World, monkeypatch: Any
+) -> None:
+    from giaoducso.records.services import family
+    from giaoducso.records.tests.records_fixtures import build_records
+
+    records = build_records(world)
+    monkeypatch.setattr(family, "ATTACHMENT_MAX_BYTES", ATTACHMENT_LIMIT)
+    case = CONTACT_ATTACHMENT_CASES[route]
+    sign_in(client, world.user(case.role))
+    url = reverse(route, args=case.route_args(world, records))
+    before = case.written()
+    too_big = PNG_HEAD + b"\x00" * (ATTACHMENT_LIMIT + 1 - len(PNG_HEAD))
+    response = client.post(url, {**case.data, "attachment": SimpleUploadedFile("giay.png", too_big)})
+    assert response.status_code == 400 and "Tệp quá lớn" in response.content.decode()
+    assert case.written() == before
+    at_limit = PNG_HEAD + b"\x00" * (ATTACHMENT_LIMIT - len(PNG_HEAD))
+    started = time.perf_counter()
+    response = client.post(url, {**case.data, "attachment": SimpleUploadedFile("giay.png", at_limit)})
+    assert response.status_code == 302 and case.written() == before + 1
+    assert time.perf_counter() - started < BUDGET_SECONDS
 
 
 @pytest.mark.parametrize("route", sorted(DIRECT_CASES))

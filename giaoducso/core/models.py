@@ -321,3 +321,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ScheduleRun(models.Model):
+    """One run of one scheduled entry (core.periodic) in one slot. Claimed before the work starts: the
+    unique (name, slot) is what stops two schedulers, or a rerun, from doing a slot's work twice."""
+
+    name = models.CharField(_("việc định kỳ"), max_length=100)
+    slot = models.DateTimeField(_("khung giờ"))
+    status = models.CharField(_("trạng thái"), max_length=16, default="running")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lần chạy việc định kỳ")
+        verbose_name_plural = _("lần chạy việc định kỳ")
+        ordering = ["-slot", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="core_schedule_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"

@@ -30,6 +30,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Con của tôi"), "directory:my_children", None, frozenset({Role.PARENT})),
     NavItem(_("Hồ sơ của em"), "directory:my_record", None, frozenset({Role.STUDENT})),
     NavItem(_("Kết quả học tập"), "records:class_list", None, frozenset({Role.PARENT, Role.STUDENT})),
+    NavItem(_("Sổ liên lạc"), "records:family_home", None, frozenset({Role.PARENT, Role.STUDENT})),
     NavItem(_("Lớp của tôi"), "directory:my_classes", Perm.HOMEROOM),
     NavItem(_("Đơn vị"), "core:unit_list", Perm.VIEW_UNIT),
     NavItem(_("Trường học"), "directory:school_list", Perm.VIEW_SCHOOL),
@@ -47,6 +48,8 @@ NAV_ITEMS: list[NavItem] = [
         "directory:import_start",
         (Perm.CHANGE_STUDENT, Perm.CHANGE_SCHOOL, Perm.CHANGE_STAFF),
     ),
+    NavItem(_("Văn bản"), "office:home", Perm.OFFICE_VIEW),
+    NavItem(_("Tuyển sinh"), "admissions:campaign_list", Perm.VIEW_ADMISSIONS),
     NavItem(_("Báo cáo"), "reporting:campaign_list", Perm.VIEW_REPORTS),
     NavItem(_("Thiết bị CNTT"), "reporting:asset_index", Perm.VIEW_ASSETS),
     NavItem(_("Người dùng"), "core:user_list", Perm.VIEW_USER),
@@ -54,6 +57,18 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Công việc nền"), "core:job_list", Perm.RUN_JOB),
     NavItem(_("Thông báo"), "core:notification_list", None),
     NavItem(_("Tài khoản của tôi"), "core:my_account", None),
+    # portal
+    NavItem(
+        _("Cổng thông tin"),
+        "portal:dashboard",
+        (
+            Perm.PORTAL_EDIT,
+            Perm.PORTAL_PUBLISH,
+            Perm.PORTAL_DISCLOSURE,
+            Perm.PORTAL_REQUESTS,
+            Perm.PORTAL_OVERSEE,
+        ),
+    ),
 ]
 
 

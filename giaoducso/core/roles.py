@@ -58,6 +58,27 @@ class Perm:
     KEEP_HOMEROOM = "records.keep_homeroom"  # conduct and attendance of the teacher's own class
     MANAGE_TEACHING = "records.manage_teaching"  # teaching assignments
     LOCK_TERM = "records.lock_term"  # closing and reopening a term, deciding corrections
+    # records — the contact book and the end of the year (issue 10)
+    CONTACT_BOOK = "records.contact_book"  # messages and leave requests between families and homeroom
+    CLOSE_YEAR = "records.close_year"  # the end-of-year decisions and the rollover to the next year
+    # --- office (e-office, Decree 30/2020) ---
+    OFFICE_VIEW = "office.view"  # the unit's documents, outgoing and incoming
+    OFFICE_DRAFT = "office.draft"  # drafting outgoing documents, handling assigned ones
+    OFFICE_APPROVE = "office.approve"  # the authorised leader: approves, signs, assigns handling
+    OFFICE_CLERK = "office.clerk"  # the văn thư: issues (number), registers arrivals, recalls
+    # --- admissions: campaigns and results (department), verifying applications and enrolling (schools)
+    VIEW_ADMISSIONS = "admissions.view"
+    MANAGE_ADMISSIONS = "admissions.manage"
+    VERIFY_ADMISSIONS = "admissions.verify"
+    # Portal. Held through a membership on the site's own unit only (portal.access): a department role
+    # does not write the schools' sites, nor a school's the department's.
+    PORTAL_EDIT = "portal.edit"  # write pages, news, events, images; submit them for review
+    PORTAL_PUBLISH = "portal.publish"  # publish (or return) submitted content; publish the disclosure
+    PORTAL_DISCLOSURE = "portal.disclosure"  # prepare the legal disclosure items
+    PORTAL_REQUESTS = "portal.requests"  # handle the procedures' requests sent to the unit
+    PORTAL_CONSENT = "portal.consent"  # record pupils' (and parents') consent to publish their images
+    # Over the subtree: the department's board of disclosures and the catalogue's unconfirmed items.
+    PORTAL_OVERSEE = "portal.oversee"
     # reporting: report forms and campaigns, the IT plan cycle, the digital-transformation index, IT assets.
     VIEW_REPORTS = "reporting.view"
     MANAGE_REPORTS = "reporting.manage"  # a department's forms, campaigns, reviews, deadline exceptions
@@ -152,6 +173,60 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PORTAL_EDITOR: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL}),
 }
 
+# records — the contact book and the end of the year (issue 10)
+for _role, _perms in {
+    Role.PARENT: {Perm.CONTACT_BOOK},
+    Role.HOMEROOM_TEACHER: {Perm.CONTACT_BOOK},
+    Role.PRINCIPAL: {Perm.CLOSE_YEAR},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+# --- office: who drafts, approves, issues and registers official documents ---
+_OFFICE_ALL = {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT, Perm.OFFICE_APPROVE, Perm.OFFICE_CLERK}
+_OFFICE_GRANTS: dict[str, set[str]] = {
+    Role.DEPARTMENT_LEADER: _OFFICE_ALL,
+    Role.DEPARTMENT_OFFICER: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT, Perm.OFFICE_CLERK},
+    Role.DEPARTMENT_IT: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT},
+    Role.PRINCIPAL: _OFFICE_ALL,
+    Role.VICE_PRINCIPAL: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT},
+    Role.SCHOOL_OFFICE: {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT, Perm.OFFICE_CLERK},
+    Role.SCHOOL_IT: {Perm.OFFICE_VIEW},
+    Role.INTEGRATION: {Perm.OFFICE_VIEW},
+}
+for _role, _perms in _OFFICE_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
+# --- admissions: the department runs campaigns; school leaders and the office verify and enrol.
+_ADMISSIONS_GRANTS: dict[str, frozenset[str]] = {
+    Role.DEPARTMENT_LEADER: frozenset({Perm.VIEW_ADMISSIONS}),
+    Role.DEPARTMENT_OFFICER: frozenset({Perm.VIEW_ADMISSIONS, Perm.MANAGE_ADMISSIONS}),
+    Role.PRINCIPAL: frozenset({Perm.VIEW_ADMISSIONS, Perm.VERIFY_ADMISSIONS}),
+    Role.VICE_PRINCIPAL: frozenset({Perm.VIEW_ADMISSIONS, Perm.VERIFY_ADMISSIONS}),
+    Role.SCHOOL_OFFICE: frozenset({Perm.VIEW_ADMISSIONS, Perm.VERIFY_ADMISSIONS}),
+    Role.INTEGRATION: frozenset({Perm.VIEW_ADMISSIONS}),
+}
+for _role, _perms in _ADMISSIONS_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+# portal: who writes, publishes, discloses and answers on a unit's public site.
+_PORTAL_GRANTS: dict[str, set[str]] = {
+    Role.PORTAL_EDITOR: {Perm.PORTAL_EDIT},
+    Role.PRINCIPAL: {
+        Perm.PORTAL_EDIT,
+        Perm.PORTAL_PUBLISH,
+        Perm.PORTAL_DISCLOSURE,
+        Perm.PORTAL_REQUESTS,
+        Perm.PORTAL_CONSENT,
+    },
+    Role.VICE_PRINCIPAL: {
+        Perm.PORTAL_EDIT,
+        Perm.PORTAL_DISCLOSURE,
+        Perm.PORTAL_REQUESTS,
+        Perm.PORTAL_CONSENT,
+    },
+    Role.SCHOOL_OFFICE: {Perm.PORTAL_DISCLOSURE, Perm.PORTAL_REQUESTS, Perm.PORTAL_CONSENT},
+    Role.DEPARTMENT_LEADER: {Perm.PORTAL_EDIT, Perm.PORTAL_PUBLISH, Perm.PORTAL_OVERSEE},
+    Role.DEPARTMENT_OFFICER: {Perm.PORTAL_REQUESTS, Perm.PORTAL_OVERSEE},
+}
+for _role, _perms in _PORTAL_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 # --- reporting: campaigns, reviews and the asset inventory ---------------------------------------------
 _REPORTING_GRANTS: dict[str, set[str]] = {
     Role.DEPARTMENT_LEADER: {Perm.VIEW_REPORTS, Perm.VIEW_ASSETS},

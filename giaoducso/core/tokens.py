@@ -43,6 +43,14 @@ SCOPES: dict[str, Any] = {
     "jobs:read": gettext_lazy("Xem tiến độ công việc nền"),
     "records:read": gettext_lazy("Đọc sổ điểm, kết quả học tập và điểm danh"),
     "records:write": gettext_lazy("Nhập điểm và điểm danh"),
+    # records — contact book (issue 10)
+    "contactbook:write": gettext_lazy("Gửi tin nhắn, đơn xin nghỉ và duyệt đơn trong sổ liên lạc"),
+    # --- office ---
+    "office:read": gettext_lazy("Đọc văn bản đi, văn bản đến và sổ văn bản"),
+    "office:write": gettext_lazy("Soạn, duyệt, phát hành và vào sổ văn bản"),
+    # --- admissions
+    "admissions:read": gettext_lazy("Đọc kì tuyển sinh, hồ sơ và kết quả tuyển sinh"),
+    "admissions:write": gettext_lazy("Tạo và sửa kì tuyển sinh"),
     # reporting
     "reporting:read": gettext_lazy("Đọc đợt báo cáo và báo cáo của đơn vị"),
     "reporting:write": gettext_lazy("Lưu và nộp báo cáo của đơn vị"),
@@ -64,6 +72,14 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "records:read": frozenset({Perm.VIEW_RECORDS}),
     # Teachers enter their subjects' marks, the homeroom teacher the roll; readers never write.
     "records:write": frozenset({Perm.ENTER_MARKS, Perm.KEEP_HOMEROOM}),
+    # records — contact book (issue 10)
+    "contactbook:write": frozenset({Perm.CONTACT_BOOK}),
+    # --- office ---
+    "office:read": frozenset({Perm.OFFICE_VIEW}),
+    "office:write": frozenset({Perm.OFFICE_DRAFT, Perm.OFFICE_APPROVE, Perm.OFFICE_CLERK}),
+    # --- admissions
+    "admissions:read": frozenset({Perm.VIEW_ADMISSIONS}),
+    "admissions:write": frozenset({Perm.MANAGE_ADMISSIONS}),
     # reporting
     "reporting:read": frozenset({Perm.VIEW_REPORTS}),
     "reporting:write": frozenset({Perm.SUBMIT_REPORTS}),

@@ -5,7 +5,9 @@ from .views import accounts, accounts_password, admin_screens, auth, jobs, notif
 app_name = "core"
 
 urlpatterns = [
-    path("", shell.home, name="home"),
+    # The signed-in workspace (and, signed out, what the platform offers). `/` is the public portal's
+    # when the portal is installed; LOGIN_REDIRECT_URL sends people here.
+    path("lam-viec/", shell.home, name="home"),
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth.logout_view, name="logout"),
     path("accounts/two-factor/", auth.two_factor, name="two_factor"),

@@ -17,4 +17,12 @@ class RecordsConfig(AppConfig):
         widgets.register()
 
         # The grade-book import's job kinds, known to every process (web and worker) from the start.
+        # The contact book's notification kinds (issue 10): each one a person may switch off.
+        from giaoducso.core.notifications import register_kind
+
         from . import importing  # noqa: F401
+
+        register_kind("records_results", _("Kết quả học kì của con đã công bố"))
+        register_kind("records_message", _("Tin nhắn sổ liên lạc"))
+        register_kind("records_leave", _("Đơn xin nghỉ học"))
+        register_kind("records_announcement", _("Thông báo của lớp"))

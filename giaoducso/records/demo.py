@@ -128,6 +128,10 @@ class RecordsDemo:
         subject = Subject.objects.get(code=DEMO_TEACHER_SUBJECT)
         classes = SchoolClass.objects.filter(pk__in=plan.secondary_class_ids, school=teacher.school)
         teaching_bulk_assign(actor=ACTOR, assignments=[(c, subject, teacher) for c in classes], system=True)
+        # The demo parent's contact book (issue 10): comments, absences, leave, an announcement, messages.
+        from .demo_family import write_contact_book
+
+        write_contact_book(written.users)
 
     def summary(self, plan: RecordsPlan) -> str:
         c = plan.counts

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import gradebook, homeroom, locks, qualities, summary, teaching, transcripts, transfer
+from .views import (
+    contact,
+    family,
+    gradebook,
+    homeroom,
+    locks,
+    qualities,
+    summary,
+    teaching,
+    transcripts,
+    transfer,
+    yearend,
+)
 
 app_name = "records"
 
@@ -46,4 +58,18 @@ urlpatterns = [
     path("imports/<uuid:pk>/", transfer.import_detail, name="import_detail"),
     path("imports/<uuid:pk>/status/", transfer.import_status, name="import_status"),
     path("imports/<uuid:pk>/commit/", transfer.import_commit, name="import_commit"),
+    # The contact book: the family's pages and the homeroom teacher's side (issue 10).
+    path("family/", family.family_home, name="family_home"),
+    path("family/<int:student_pk>/", family.family_child, name="family_child"),
+    path("family/<int:student_pk>/attendance/", family.family_attendance, name="family_attendance"),
+    path("family/<int:student_pk>/messages/", family.family_messages, name="family_messages"),
+    path("family/<int:student_pk>/announcements/", family.family_announcements, name="family_announcements"),
+    path("attachments/<int:attachment_pk>/", family.attachment_download, name="attachment_download"),
+    path("classes/<int:pk>/contact/", contact.contact_inbox, name="contact_inbox"),
+    path("classes/<int:pk>/contact/<int:student_pk>/", contact.contact_thread, name="contact_thread"),
+    path("leave/<int:leave_pk>/decide/", contact.leave_decide, name="leave_decide"),
+    # The end of the year: re-tests entered in summer, then the previewed rollover (issue 10).
+    path("classes/<int:pk>/retests/", yearend.retests, name="retests"),
+    path("schools/<str:code>/year-end/", yearend.year_end, name="year_end"),
+    path("schools/<str:code>/year-end/export/", yearend.year_end_export, name="year_end_export"),
 ]

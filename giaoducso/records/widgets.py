@@ -176,6 +176,43 @@ def child_marks(user: Any, memberships: list[Membership]) -> dict[str, Any] | No
     return {"marks": rows}
 
 
+def contact_book(user: Any, memberships: list[Membership]) -> dict[str, Any] | None:
+    """The family's contact book at a glance: each child, the teacher's messages not read yet (parents),
+    the class's latest announcement. Three queries whatever the number of children."""
+    from .models import Announcement, Message
+    from .selectors.family import children_for
+
+    children = [c for c in children_for(user) if c.current_class_id is not None][:10]
+    if not children:
+        return None
+    is_parent = any(m.role == Role.PARENT for m in memberships)
+    unread = (
+        dict(
+            Message.objects.filter(student__in=children, from_family=False, read_at__isnull=True)
+            .values_list("student_id")
+            .annotate(n=Count("id"))
+            .values_list("student_id", "n")
+        )
+        if is_parent
+        else {}
+    )
+    latest: dict[int, Any] = {}
+    for announcement in Announcement.objects.filter(
+        school_class_id__in={c.current_class_id for c in children}
+    ).order_by("-created_at")[:20]:
+        latest.setdefault(announcement.school_class_id, announcement)
+    return {
+        "children": [
+            {
+                "student": c,
+                "unread": unread.get(c.pk, 0),
+                "announcement": latest.get(c.current_class_id),  # type: ignore[arg-type]
+            }
+            for c in children
+        ]
+    }
+
+
 def register() -> None:
     register_widget(
         "records.teacher_gradebooks",
@@ -197,4 +234,12 @@ def register() -> None:
         template="records/widgets/child_marks.html",
         context_fn=child_marks,
         order=15,
+    )
+    # records — the contact book (issue 10)
+    register_widget(
+        "records.contact_book",
+        roles=(Role.PARENT, Role.STUDENT),
+        template="records/widgets/contact_book.html",
+        context_fn=contact_book,
+        order=10,
     )

@@ -181,6 +181,127 @@ def _records_correction(tenant: Tenant) -> Any:
     return tenant.records["correction"]
 
 
+def _records_leave(tenant: Tenant) -> Any:
+    """A pending leave request of the tenant's student (records — contact book, issue 10)."""
+    from giaoducso.records.models import LeaveRequest
+
+    if "leave" not in tenant.records:
+        tenant.records["leave"] = LeaveRequest.objects.create(
+            school=tenant.school,
+            school_class=tenant.school_class,
+            student=tenant.student,
+            date_from=dt.date(2026, 10, 5),
+            date_to=dt.date(2026, 10, 5),
+            reason=f"Ốm {tenant.marker}",
+            requested_by=tenant.users[Role.PARENT],
+        )
+    return tenant.records["leave"]
+
+
+def _records_attachment(tenant: Tenant) -> Any:
+    """A file attached to the tenant's leave request (records — contact book, issue 10)."""
+    from django.core.files.base import ContentFile
+
+    from giaoducso.records.models import ContactAttachment
+
+    if "attachment" not in tenant.records:
+        attachment = ContactAttachment(
+            school=tenant.school,
+            leave_request=_records_leave(tenant),
+            name="giay.pdf",
+            content_type="application/pdf",
+            size=9,
+            sha256=f"{tenant.tag:0>64}"[-64:],
+        )
+        attachment.file.save("giay.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        attachment.save()
+        tenant.records["attachment"] = attachment
+    return tenant.records["attachment"]
+
+
+def _office(tenant: Tenant) -> Any:
+    """A document issued by the tenant's department to its school (the marker in its summary), with an
+    attachment, and the school's copy of it in its incoming queue."""
+    from django.core.files.base import ContentFile
+
+    from giaoducso.office import services as office_services
+    from giaoducso.office.models import Attachment, Incoming
+
+    if "office_document" not in tenant.records:
+        officer, leader = tenant.users[Role.DEPARTMENT_OFFICER], tenant.users[Role.DEPARTMENT_LEADER]
+        document = office_services.document_create(
+            actor=officer,
+            issuer=tenant.department,
+            recipients=[tenant.school.code],
+            doc_type="KH",
+            summary=f"Kế hoạch {tenant.marker}",
+        )
+        attachment = Attachment(
+            document=document, name="ke-hoach.pdf", content_type="application/pdf", size=9, sha256="0" * 64
+        )
+        attachment.file.save("ke-hoach.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        attachment.save()
+        office_services.document_approve(actor=leader, document=document)
+        document = office_services.document_issue(actor=officer, document=document)
+        tenant.records["office_document"] = document
+        tenant.records["office_attachment"] = attachment
+        tenant.records["office_incoming"] = Incoming.objects.get(document=document)
+    return tenant.records
+
+
+def _admissions(tenant: Tenant) -> Any:
+    """A grade-1 campaign of the tenant's department with one application (marker in the child's name)
+    and a pending correction with its proof."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from giaoducso.testing.admissions import apply, campaign_of
+
+    if "admission" not in tenant.records:
+        campaign = campaign_of(tenant.department, [tenant.school])
+        ward = UnitFactory(
+            kind=UnitKind.WARD, code=f"PXTS{tenant.tag}", name="Phường", parent=tenant.department
+        )
+        proof = SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        application = apply(
+            campaign,
+            [tenant.school],
+            ward=ward,
+            name=f"Lê Thu {tenant.marker}",
+            data_confirmed=False,
+            correction={"field": "address", "value": f"9 Hẻm {tenant.marker}", "note": ""},
+            proof=proof,
+        )
+        tenant.records["admission"] = application
+    return tenant.records["admission"]
+
+
+def _portal(tenant: Tenant) -> dict[str, Any]:
+    """The tenant's school site with a draft article, an image and a citizen's request with its file."""
+    from giaoducso.portal.models import Article, Image, Procedure, ProcedureRequest, RequestFile, Site
+
+    if "portal" not in tenant.records:
+        site, _created = Site.objects.get_or_create(
+            unit=tenant.school, defaults={"title": f"Trang {tenant.marker}"}
+        )
+        article = Article.objects.create(site=site, title=f"Tin {tenant.marker}", slug=f"tin-{tenant.tag}")
+        stored = {"file": "portal/none", "content_type": "image/png", "size": 1, "sha256": "0" * 64}
+        image = Image.objects.create(site=site, name="a.png", alt_text=f"Ảnh {tenant.marker}", **stored)
+        request = ProcedureRequest.objects.create(
+            unit=tenant.school,
+            procedure=Procedure.objects.get(code="xin-nghi-hoc"),
+            tracking_code=f"HS-ISOLATION{tenant.tag}",
+            applicant_name=f"Lê Văn {tenant.marker}",
+            applicant_phone="0901234567",
+            details=f"Nghỉ {tenant.marker}",
+            due_on=dt.date(2026, 12, 31),
+        )
+        file = RequestFile.objects.create(
+            request=request, name="don.pdf", **{**stored, "content_type": "application/pdf"}
+        )
+        tenant.records["portal"] = {"article": article, "image": image, "request": request, "file": file}
+    return tenant.records["portal"]
+
+
 def _reporting(tenant: Tenant) -> dict[str, Any]:
     """A report form, a campaign to the tenant's school, its submission with one file (reporting)."""
     import datetime as dt
@@ -307,6 +428,28 @@ PARAMS: dict[str, Fill] = {
     "records:import_detail:pk": lambda t: t.job.pk,
     "records:import_status:pk": lambda t: t.job.pk,
     "records:import_commit:pk": lambda t: t.job.pk,
+    # records — contact book (issue 10)
+    "records:contact_inbox:pk": lambda t: t.school_class.pk,
+    "records:contact_thread:pk": lambda t: t.school_class.pk,
+    "records:retests:pk": lambda t: t.school_class.pk,
+    "leave_pk": lambda t: _records_leave(t).pk,
+    "attachment_pk": lambda t: _records_attachment(t).pk,
+    "leave_id": lambda t: _records_leave(t).pk,
+    # --- admissions
+    "admissions:receipt:code": lambda t: _admissions(t).code,
+    "admissions:receipt_pdf:code": lambda t: _admissions(t).code,
+    "admissions:campaign_detail:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:campaign_edit:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:campaign_action:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:campaign_action:action": lambda t: "open",
+    "admissions:campaign_inputs:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:campaign_stats:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:application_list:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:queue:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:enrol:pk": lambda t: _admissions(t).campaign_id,
+    "admissions:application_detail:pk": lambda t: _admissions(t).pk,
+    "admissions:proof_download:pk": lambda t: _admissions(t).corrections.get().proofs.get().pk,
+    "campaign_id": lambda t: _admissions(t).campaign_id,
     # reporting
     "reporting:form_detail:pk": lambda t: _reporting(t)["form"].pk,
     "reporting:campaign_detail:pk": lambda t: _reporting(t)["campaign"].pk,
@@ -334,7 +477,42 @@ PARAMS: dict[str, Fill] = {
     "subject_code": lambda t: "toan_thcs",
     "date": lambda t: "2026-10-05",
     "session": lambda t: "am",
+    # --- office: a document of the tenant's department sent to its school, and the school's copy ---
+    "office:document_detail:pk": lambda t: _office(t)["office_document"].pk,
+    "office:document_edit:pk": lambda t: _office(t)["office_document"].pk,
+    "office:document_pdf:pk": lambda t: _office(t)["office_document"].pk,
+    "office:document_action:pk": lambda t: _office(t)["office_document"].pk,
+    "office:document_action:action": lambda t: "recall",
+    "office:attachment:pk": lambda t: _office(t)["office_attachment"].pk,
+    "office:incoming_detail:pk": lambda t: _office(t)["office_incoming"].pk,
+    "office:incoming_action:pk": lambda t: _office(t)["office_incoming"].pk,
+    "office:incoming_action:action": lambda t: "register",
+    "document_id": lambda t: _office(t)["office_document"].pk,
+    "incoming_id": lambda t: _office(t)["office_incoming"].pk,
+    # portal: the editors' screens name the unit by its code (above) and the content by kind and id.
+    "portal:content_new:kind": lambda t: "tin",
+    "portal:content_edit:kind": lambda t: "tin",
+    "portal:content_edit:pk": lambda t: _portal(t)["article"].pk,
+    "portal:attachment_add:kind": lambda t: "tin",
+    "portal:attachment_add:pk": lambda t: _portal(t)["article"].pk,
+    "portal:content_action:kind": lambda t: "tin",
+    "portal:content_action:pk": lambda t: _portal(t)["article"].pk,
+    "portal:content_action:action": lambda t: "dang",
+    "portal:image:pk": lambda t: _portal(t)["image"].pk,
+    "portal:image_file:pk": lambda t: _portal(t)["image"].pk,
+    "portal:request:pk": lambda t: _portal(t)["request"].pk,
+    "portal:request_file:pk": lambda t: _portal(t)["request"].pk,
+    "portal:request_file:file_pk": lambda t: _portal(t)["file"].pk,
+    # The catalogue's items are national: the school (its code) is what is guarded.
+    "portal:disclosure_item:pk": lambda t: _requirement_pk(),
 }
+
+
+def _requirement_pk() -> int:
+    from giaoducso.portal.models import Requirement
+
+    return Requirement.objects.get(code="d4-thong-tin-chung").pk
+
 
 # Routes the matrix does not request, each with the reason; everything else must be described above.
 # Screens are named by their URL name, API operations by "api:" and their operation id.
@@ -345,6 +523,11 @@ SKIPPED: dict[str, str] = {
     "core:logout": "signs the user out, which ends the matrix's session",
     "core:password_reset_confirm": "a signed link from an e-mail: its token, not the session, names the account",
     "set_language": "changes the session's language only",
+    "admissions:apply_start": "public admission form of an open campaign: no personal data until identified",
+    "admissions:apply_form": "public admission form: reached only after identifying a child in this session",
+    "admissions:school_list": "public admission list: masked names and years of birth, by design",
+    "site:": "the public portal: published pages any visitor reads; portal/tests check drafts stay hidden",
+    "portal:requirement_edit": "the national catalogue of disclosure items, no tenant's; portal/tests check who edits it",
 }
 
 

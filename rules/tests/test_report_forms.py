@@ -1,8 +1,10 @@
+from typing import Any
+
 import pytest
 
 from rules.report_forms import clean_answers, evaluate, formula_names, parse_schema, schema_to_json
 
-FIELDS = [
+FIELDS: list[dict[str, Any]] = [
     {"key": "ten", "label": "Tên", "type": "text", "required": True},
     {"key": "so", "label": "Số máy", "type": "number", "min": 0, "max": 10, "integer": True},
     {"key": "hong", "label": "Máy hỏng", "type": "number"},

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from giaoducso.core.models import User
@@ -72,7 +73,7 @@ def test_no_page_of_the_main_menu_scrolls_sideways_on_a_phone(browser, live_serv
 
 def test_the_menu_folds_behind_a_button_on_a_phone(browser, live_server, demo_district):
     page = phone_page(browser, live_server, User.objects.get(username="hieutruong"))
-    page.goto("/")
+    page.goto(reverse("core:home"))
     toggle = page.locator(".nav-toggle")
     menu = page.locator("#main-nav-list")
     expect(toggle).to_be_visible()
@@ -100,6 +101,6 @@ def test_without_scripts_the_menu_stays_open(browser, live_server, demo_district
         ]
     )
     page = context.new_page()
-    page.goto("/")
+    page.goto(reverse("core:home"))
     expect(page.locator("#main-nav-list")).to_be_visible()
     expect(page.locator(".nav-toggle")).to_be_hidden()

@@ -120,7 +120,9 @@ def test_home_pages(client, world):
     body = client.get("/").content.decode()
     assert "Đăng nhập" in body and 'lang="vi"' in body
     sign_in(client, world.user(Role.TEACHER))
-    assert "Xin chào" in client.get("/").content.decode()
+    # The workspace has its own address; `/` is the public portal, which links to it.
+    assert "Xin chào" in client.get(reverse("core:home")).content.decode()
+    assert reverse("core:home") in client.get("/").content.decode()
 
 
 def test_healthz(client, db):
@@ -144,4 +146,4 @@ def test_favicon_and_password_link(client, world):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
     sign_in(client, world.user(Role.TEACHER))
-    assert reverse("core:password_change") in client.get("/").content.decode()
+    assert reverse("core:password_change") in client.get(reverse("core:home")).content.decode()

@@ -189,6 +189,13 @@ def test_scope_vocabulary_is_small_and_fixed():
         "jobs:read",
         "records:read",
         "records:write",
+        "contactbook:write",
+        # --- office ---
+        "office:read",
+        "office:write",
+        # admissions
+        "admissions:read",
+        "admissions:write",
         # reporting
         "reporting:read",
         "reporting:write",

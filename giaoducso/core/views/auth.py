@@ -9,7 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -54,9 +54,11 @@ def _min_password_length() -> int:
 
 
 def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/"
+    # Without a "next", the workspace (`/` is the public portal).
+    home = resolve_url(settings.LOGIN_REDIRECT_URL)
+    target = request.POST.get("next") or request.GET.get("next") or home
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return "/"
+        return home
     return target
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,9 +26,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def switch_unit(request: HttpRequest) -> HttpResponse:
     form = SwitchUnitForm(request.POST)
-    target = request.POST.get("next") or "/"
+    home = reverse("core:home")
+    target = request.POST.get("next") or home
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "/"
+        target = home
     if not form.is_valid():
         messages.error(request, _("Đơn vị được chọn không hợp lệ."))
         return redirect(target)

@@ -263,13 +263,13 @@ def test_every_demo_account_signs_in_and_the_two_factor_ones_pass_totp():
             assert response.status_code == 400, username  # a system account uses API tokens only
             continue
         assert response.status_code == 302, (username, response.status_code)
-        home = client.get("/")
+        home = client.get(reverse("core:home"))
         if needs_totp:
             assert home.status_code == 302 and reverse("core:two_factor") in home["Location"]
             code = f"{TOTP(base64.b32decode(secret)).token():06d}"
             response = client.post(reverse("core:two_factor"), {"otp_token": code})
             assert response.status_code == 302, (username, response.status_code)
-            home = client.get("/")
+            home = client.get(reverse("core:home"))
         assert home.status_code == 200, username
         assert home.wsgi_request.user.username == username
 

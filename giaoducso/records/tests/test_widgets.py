@@ -65,3 +65,22 @@ def test_the_home_page_shows_the_cards_in_few_queries(client, world, rec, django
             body = client.get(reverse("core:home")).content.decode()
         assert title in body, role
         client.logout()
+
+
+def test_the_family_s_contact_book_card(client, world, rec):
+    from giaoducso.records.services import family
+
+    homeroom = world.user(Role.HOMEROOM_TEACHER)
+    family.message_send(actor=homeroom, student=world.child, body="Chào anh chị")
+    family.announcement_post(
+        actor=homeroom, school_class=rec.directory.class_a, title="Họp lớp", body="Thứ bảy"
+    )
+    card = _widget(world.user(Role.PARENT), "records.contact_book")
+    [row] = card.context["children"]
+    assert row["student"] == world.child and row["unread"] == 1 and row["announcement"].title == "Họp lớp"
+    student_card = _widget(world.user(Role.STUDENT), "records.contact_book")
+    assert student_card.context["children"][0]["unread"] == 0  # the parents' thread is not the student's
+    assert _widget(world.user(Role.TEACHER), "records.contact_book") is None
+    sign_in(client, world.user(Role.PARENT))
+    home = client.get(reverse("core:home")).content.decode()
+    assert "1 tin nhắn mới" in home and "Họp lớp" in home

@@ -1,0 +1,63 @@
+"""Writes of the admissions app: one path per operation, shared by screens, API and commands; audited."""
+
+from .applications import (
+    CORRECTABLE,
+    ApplicantFacts,
+    applicant_identify,
+    application_refuse,
+    application_submit,
+    application_verify,
+    correction_decide,
+)
+from .assignment import (
+    answer_for,
+    application_confirm,
+    applications_enrol,
+    assignment_run,
+    campaign_publish,
+    confirm_problem,
+    inputs_document,
+    published_rows,
+    result_refresh,
+    unconfirmed_release,
+)
+from .campaigns import (
+    CAMPAIGN_FIELDS,
+    GROUPS_2025,
+    GROUPS_2026,
+    campaign_create,
+    campaign_open,
+    campaign_school_remove,
+    campaign_school_set,
+    campaign_update,
+    window_problem,
+)
+
+__all__ = [
+    "CAMPAIGN_FIELDS",
+    "CORRECTABLE",
+    "GROUPS_2025",
+    "GROUPS_2026",
+    "ApplicantFacts",
+    "answer_for",
+    "applicant_identify",
+    "application_confirm",
+    "application_refuse",
+    "application_submit",
+    "application_verify",
+    "applications_enrol",
+    "assignment_run",
+    "campaign_create",
+    "campaign_open",
+    "campaign_publish",
+    "campaign_school_remove",
+    "campaign_school_set",
+    "campaign_update",
+    "confirm_problem",
+    "correction_decide",
+    "inputs_document",
+    "published_rows",
+    "result_refresh",
+    "unconfirmed_release",
+    "window_problem",
+]

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficeConfig(AppConfig):
+    name = "giaoducso.office"
+    label = "office"
+    verbose_name = _("Văn bản điện tử")
+
+    def ready(self) -> None:
+        from giaoducso.core import demo, notifications, periodic
+
+        from . import digest, widgets
+        from .demo import OfficeDemo
+
+        demo.register(OfficeDemo())
+
+        notifications.register_kind("office_urgent", _("Văn bản khẩn, văn bản bị thu hồi"))
+        notifications.register_kind("office_review", _("Văn bản chờ duyệt, chờ phát hành"))
+        notifications.register_kind("office_assigned", _("Văn bản được giao xử lý"))
+        notifications.register_kind("office_digest", _("Tổng hợp văn bản đầu giờ sáng và chiều"))
+        widgets.register()
+        periodic.register_schedule(
+            "office.digest", _("Tổng hợp văn bản đầu giờ sáng và chiều"), digest.send_digest, digest.TIMES
+        )
