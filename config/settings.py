@@ -295,3 +295,12 @@ LOGGING = {
 
 # Append-only audit log enforced by database triggers (see giaoducso/core/db_guards.py).
 AUDIT_DB_TRIGGERS = True
+
+# --- reporting: website checks and the education sector's domains ----------------------------------------
+# A CA bundle the site checks trust instead of the system's (a city's private CA); empty: the system's.
+SITE_CHECK_CA_FILE = env.str("SITE_CHECK_CA_FILE", default="") or None
+# Whether a school's URL may point inside a private network (never in production: the checker must not be a
+# way into the server's own network).
+SITE_CHECK_ALLOW_PRIVATE = env.bool("SITE_CHECK_ALLOW_PRIVATE", default=False)
+# Host suffixes that count as the sector's official domains (websites, e-mail).
+EDU_DOMAIN_SUFFIXES = tuple(env.list("EDU_DOMAIN_SUFFIXES", default=[".edu.vn"]))

@@ -8,10 +8,16 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Báo cáo, chuyển đổi số, thiết bị CNTT")
 
     def ready(self) -> None:
-        from giaoducso.core import notifications
+        from giaoducso.core import demo, notifications
         from giaoducso.core.periodic import register_periodic
 
+        from . import widgets
+        from .demo import ReportingDemo
+
+        demo.register(ReportingDemo())
         from .services import reminders, sitechecks
+
+        widgets.register()
 
         notifications.register_kind(reminders.KIND, _("Nhắc hạn nộp báo cáo"))
         notifications.register_kind(sitechecks.KIND, _("Chứng chỉ website sắp hết hạn"))

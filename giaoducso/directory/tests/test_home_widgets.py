@@ -126,10 +126,10 @@ def test_a_second_child_shows_too(client, home):
         # The page shell (session, user, memberships, navigation, unread count) is about 6 of these; the
         # apps' cards add a fixed few each: records (principal 5, teacher 1, parent 1; the contact book:
         # parent 3, student 2), office 2, admissions 1 (the department's campaigns, the school's queue),
-        # portal 1–2.
-        (Role.DEPARTMENT_LEADER, 23),
-        (Role.PRINCIPAL, 33),
-        (Role.SCHOOL_OFFICE, 25),
+        # portal 1–2, reporting 1 (the department's campaigns, the school's reports due).
+        (Role.DEPARTMENT_LEADER, 24),
+        (Role.PRINCIPAL, 34),
+        (Role.SCHOOL_OFFICE, 26),
         (Role.HOMEROOM_TEACHER, 9),
         (Role.PARENT, 11),
         (Role.STUDENT, 9),

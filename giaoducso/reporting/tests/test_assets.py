@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from giaoducso.core.roles import Role
@@ -102,3 +103,17 @@ def test_report_prefills_from_inventory(client, world):
     sign_in(client, world.user(Role.SCHOOL_IT))
     body = client.get(f"/reporting/submissions/{campaign.submissions.get().pk}/").content.decode()
     assert 'name="f_so_may" id="id_f_so_may" value="7"' in body
+
+
+def test_home_cards_show_open_campaigns_and_reports_due(client, world):
+    from .helpers import make_campaign
+
+    campaign = make_campaign(world.department, [world.school_a], deadline=dt.date(2099, 1, 1))
+    body = sign_in(client, world.user(Role.DEPARTMENT_LEADER)).get(reverse("core:home")).content.decode()
+    assert "Đợt báo cáo đang theo dõi" in body and "0/1 trường đã nộp" in body
+    school = (
+        sign_in(client.__class__(), world.user(Role.PRINCIPAL)).get(reverse("core:home")).content.decode()
+    )
+    assert (
+        "Báo cáo cần nộp" in school and f"/reporting/submissions/{campaign.submissions.get().pk}/" in school
+    )
