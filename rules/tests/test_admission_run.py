@@ -27,7 +27,7 @@ def test_group_one_first_then_the_lottery_and_the_same_digest_every_time() -> No
     assert result_digest(rerun(shuffled)) == result_digest(result)
 
 
-def test_the_command_prints_the_digest(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_prints_the_digest(tmp_path: Path, capsys) -> None:
     path = tmp_path / "inputs.json"
     path.write_text(json.dumps(_document()), encoding="utf-8")
     assert main([str(path)]) == 0
