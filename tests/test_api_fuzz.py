@@ -95,6 +95,12 @@ NOT_IN_THE_DOCUMENT = [
     ("date_of_birth", "ở tương lai"),
     ("date_of_birth", "không phù hợp với khối"),
     ("date_of_birth", "tuổi của người lao động"),
+    # office: recipients are unit codes that must exist in the tree (a reference); an edXML envelope is
+    # XML whose structure the envelope's XSD states, not the API document
+    ("recipients", "nơi nhận"),
+    ("recipients", "Không gửi được tới các mã đơn vị"),
+    ("envelope", "Gói tin"),
+    ("notation", "đã vào sổ với số đến"),  # the same letter registered twice: uniqueness
 ]
 
 

@@ -145,6 +145,7 @@ def test_patch_schemas_are_nullable_only_where_null_clears(client):
         if name.endswith("Patch")
     }
     assert nullable == {
+        "AdmissionCampaignPatch": [],
         "ClassPatch": ["homeroom_teacher_id", "room_id"],
         "EquipmentPatch": ["room_id"],
         "GuardianPatch": [],

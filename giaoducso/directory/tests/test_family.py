@@ -37,6 +37,7 @@ def test_every_menu_link_of_the_demo_parent_and_student_answers_with_content(cli
         "core:home",
         "directory:my_children" if username == "phuhuynh" else "directory:my_record",
         "records:class_list",
+        "records:family_home",  # the contact book
         "core:notification_list",
         "core:my_account",
     }
