@@ -173,13 +173,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PORTAL_EDITOR: frozenset({Perm.VIEW_UNIT, Perm.VIEW_SCHOOL}),
 }
 
+
+def _grant(grants: dict[str, set[str]] | dict[str, frozenset[str]]) -> None:
+    """Adds an app's grants to the roles' permissions: each app keeps its own block below."""
+    for role, perms in grants.items():
+        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(perms)
+
+
 # records — the contact book and the end of the year (issue 10)
-for _role, _perms in {
-    Role.PARENT: {Perm.CONTACT_BOOK},
-    Role.HOMEROOM_TEACHER: {Perm.CONTACT_BOOK},
-    Role.PRINCIPAL: {Perm.CLOSE_YEAR},
-}.items():
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+_grant(
+    {
+        Role.PARENT: {Perm.CONTACT_BOOK},
+        Role.HOMEROOM_TEACHER: {Perm.CONTACT_BOOK},
+        Role.PRINCIPAL: {Perm.CLOSE_YEAR},
+    }
+)
 # --- office: who drafts, approves, issues and registers official documents ---
 _OFFICE_ALL = {Perm.OFFICE_VIEW, Perm.OFFICE_DRAFT, Perm.OFFICE_APPROVE, Perm.OFFICE_CLERK}
 _OFFICE_GRANTS: dict[str, set[str]] = {
@@ -192,8 +200,7 @@ _OFFICE_GRANTS: dict[str, set[str]] = {
     Role.SCHOOL_IT: {Perm.OFFICE_VIEW},
     Role.INTEGRATION: {Perm.OFFICE_VIEW},
 }
-for _role, _perms in _OFFICE_GRANTS.items():
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
+_grant(_OFFICE_GRANTS)
 # --- admissions: the department runs campaigns; school leaders and the office verify and enrol.
 _ADMISSIONS_GRANTS: dict[str, frozenset[str]] = {
     Role.DEPARTMENT_LEADER: frozenset({Perm.VIEW_ADMISSIONS}),
@@ -203,8 +210,7 @@ _ADMISSIONS_GRANTS: dict[str, frozenset[str]] = {
     Role.SCHOOL_OFFICE: frozenset({Perm.VIEW_ADMISSIONS, Perm.VERIFY_ADMISSIONS}),
     Role.INTEGRATION: frozenset({Perm.VIEW_ADMISSIONS}),
 }
-for _role, _perms in _ADMISSIONS_GRANTS.items():
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+_grant(_ADMISSIONS_GRANTS)
 # portal: who writes, publishes, discloses and answers on a unit's public site.
 _PORTAL_GRANTS: dict[str, set[str]] = {
     Role.PORTAL_EDITOR: {Perm.PORTAL_EDIT},
@@ -225,8 +231,7 @@ _PORTAL_GRANTS: dict[str, set[str]] = {
     Role.DEPARTMENT_LEADER: {Perm.PORTAL_EDIT, Perm.PORTAL_PUBLISH, Perm.PORTAL_OVERSEE},
     Role.DEPARTMENT_OFFICER: {Perm.PORTAL_REQUESTS, Perm.PORTAL_OVERSEE},
 }
-for _role, _perms in _PORTAL_GRANTS.items():
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+_grant(_PORTAL_GRANTS)
 # --- reporting: campaigns, reviews and the asset inventory ---------------------------------------------
 _REPORTING_GRANTS: dict[str, set[str]] = {
     Role.DEPARTMENT_LEADER: {Perm.VIEW_REPORTS, Perm.VIEW_ASSETS},
@@ -238,8 +243,7 @@ _REPORTING_GRANTS: dict[str, set[str]] = {
     Role.SCHOOL_IT: {Perm.VIEW_REPORTS, Perm.SUBMIT_REPORTS, Perm.VIEW_ASSETS, Perm.CHANGE_ASSETS},
     Role.INTEGRATION: {Perm.VIEW_REPORTS, Perm.VIEW_ASSETS, Perm.CHANGE_ASSETS},
 }
-for _role, _granted in _REPORTING_GRANTS.items():
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+_grant(_REPORTING_GRANTS)
 
 # Roles whose personal-data permissions reach only the people they are related to, not the subtree.
 RELATION_ROLES: frozenset[str] = frozenset({Role.PARENT, Role.STUDENT})
