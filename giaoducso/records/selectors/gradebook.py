@@ -6,6 +6,7 @@ Two queries whatever the class size: the students, and the marks of the class an
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,8 +20,9 @@ from giaoducso.directory.ordering import in_name_order
 from rules import assessment_secondary as secondary
 
 from ..models import Mark, MarkKind, Subject, SubjectKind, Term
-from ..services.marks import IN_CLASS_STATUSES, regular_count
+from ..services.marks import regular_count
 from .access import ClassAccess, class_access_or_404
+from .roster import class_roster, is_closed
 
 CellKey = tuple[int, str, int]  # (term, kind, index)
 
@@ -85,7 +87,7 @@ def columns_for(subject: Subject, grade: int) -> tuple[Column, ...]:
 
 
 def _students(school_class: SchoolClass, access: ClassAccess) -> QuerySet[Student]:
-    students = Student.objects.filter(current_class=school_class, status__in=IN_CLASS_STATUSES)
+    students = class_roster(school_class)
     if access.students is not None:
         students = students.filter(pk__in=access.students)
     return in_name_order(students).only("pk", "full_name", "date_of_birth", "school_id")
@@ -147,6 +149,8 @@ def grade_book(*, user: Any, school_class: SchoolClass, subject: Subject) -> Gra
     access = class_access_or_404(user, school_class)
     if not access.sees_subject(subject.pk):
         raise Http404
+    if access.may_enter and is_closed(school_class):
+        access = dataclasses.replace(access, may_enter=False)  # a closed year's book is read, not written
     columns = columns_for(subject, school_class.grade)
     rows = {s.pk: Row(s) for s in _students(school_class, access)}
     marks = Mark.objects.filter(school_class=school_class, subject=subject, student_id__in=list(rows))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from giaoducso.directory.models import SchoolClass, Student
 from giaoducso.directory.ordering import NAME_ORDER
@@ -28,7 +28,7 @@ from rules import assessment_secondary as secondary
 
 from ..models import Absence, Conduct, GradeSubject, Mark, MarkKind, QualityMark, Subject, SubjectKind
 from ..services.marks import IN_CLASS_STATUSES, regular_for
-from . import averages
+from . import averages, roster
 from .gradebook import Row
 from .summary import (
     Cell,
@@ -84,12 +84,28 @@ def _context(classes: list[SchoolClass]) -> _Context:
     for gs in GradeSubject.objects.filter(grade__in={c.grade for c in classes}).select_related("subject"):
         by_grade[gs.grade].append(gs)
     students: dict[int, list[Student]] = defaultdict(list)
+    # A closed year's classes are read from the enrolment history (selectors.roster), the others from
+    # the students' current class.
+    closed = roster.closed_class_ids(classes)
+    open_ids = [pk for pk in ids if pk not in closed]
     for student in (
-        Student.objects.filter(current_class_id__in=ids, status__in=IN_CLASS_STATUSES)
+        Student.objects.filter(current_class_id__in=open_ids, status__in=IN_CLASS_STATUSES)
         .order_by("current_class_id", *NAME_ORDER)
         .only("pk", "full_name", "date_of_birth", "school_id", "current_class_id")
     ):
         students[student.current_class_id].append(student)  # type: ignore[index]
+    closed_ids: set[int] = set()
+    if closed:
+        members = roster.closed_rosters([c for c in classes if c.pk in closed])
+        closed_ids = {pk for found in members.values() for pk in found}
+        by_pk = {
+            s.pk: s
+            for s in Student.objects.filter(pk__in=closed_ids)
+            .order_by(*NAME_ORDER)
+            .only("pk", "full_name", "date_of_birth", "school_id", "current_class_id")
+        }
+        for class_id, found in members.items():
+            students[class_id] = [s for s in by_pk.values() if s.pk in found]
     conduct: dict[int, dict[int, secondary.Level]] = defaultdict(dict)
     for student_id, term, level in Conduct.objects.filter(school_class_id__in=ids).values_list(
         "student_id", "term", "level"
@@ -100,7 +116,8 @@ def _context(classes: list[SchoolClass]) -> _Context:
         year = next(c.year for c in classes if c.year_id == year_id)
         for student_id, n in (
             Absence.objects.filter(
-                student__current_class_id__in=ids, date__range=(year.start_date, year.end_date)
+                Q(student__current_class_id__in=open_ids) | Q(student_id__in=closed_ids),
+                date__range=(year.start_date, year.end_date),
             )
             .order_by()
             .values("student_id")

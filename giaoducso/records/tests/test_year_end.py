@@ -318,3 +318,92 @@ def test_a_primary_school_s_fifth_grade_completes_and_leaves(world):
     assert Student.objects.get(pk=done.pk).status == StudentStatus.GRADUATED
     stays = Student.objects.get(pk=not_done.pk)
     assert stays.current_class.name == "5/1" and stays.current_class.year.name == "2027-2028"
+
+
+def _decide_everyone(world, school):
+    """Both re-tests of the pending student failed: every decision taken, the rollover can be applied."""
+    principal = world.user(Role.PRINCIPAL)
+    people = school["people"]
+    for code in ("toan_thcs", "ngu_van"):
+        subject = Subject.objects.get(code=code)
+        yearend.retest_set(
+            actor=principal,
+            school_class=school["eight"],
+            student=people["retest"],
+            subject=subject,
+            value="6",
+        )
+        yearend.retest_set(
+            actor=principal,
+            school_class=school["eight"],
+            student=people["pending"],
+            subject=subject,
+            value="2",
+        )
+    return principal
+
+
+def test_a_closed_year_s_class_pages_show_that_year_s_pupils_as_they_were(client, world, school):
+    from giaoducso.records.selectors.roster import class_roster, closed_class_ids
+
+    people = school["people"]
+    principal = _decide_everyone(world, school)
+    eight, nine = school["eight"], school["nine"]
+    toan = Subject.objects.get(code="toan_thcs")
+    # One pupil of 8/1 left the school during the year: not on last year's list, before or after.
+    leaver = StudentFactory(school=world.school_a, full_name="Học Sinh left")
+    put_in_class(leaver, eight)
+    from giaoducso.directory import services as directory_services
+
+    directory_services.student_set_status(
+        actor=None,
+        student=leaver,
+        status=StudentStatus.DROPPED_OUT,
+        date=dt.date(2027, 3, 1),
+        today=dt.date(2027, 3, 1),
+    )
+    from giaoducso.directory.models import Staff
+
+    Staff.objects.filter(pk=school["teacher"].pk).update(user=world.user(Role.HOMEROOM_TEACHER))
+    before = [s.full_name for s in class_roster(eight)]
+    yearend.year_end_apply(actor=principal, school=world.school_a)
+    assert closed_class_ids([eight, nine]) == {eight.pk, nine.pk}
+    after = [s.full_name for s in class_roster(eight)]
+    assert (
+        sorted(after)
+        == sorted(before)
+        == sorted(["Học Sinh promoted", "Học Sinh retest", "Học Sinh repeat", "Học Sinh pending"])
+    )
+    # The graduate (no longer "studying") and the repeater of 9/2 both stay on last year's 9/2.
+    assert sorted(s.full_name for s in class_roster(nine)) == ["Học Sinh graduate", "Học Sinh repeat9"]
+    # The new year's 9/1 holds only those promoted into it.
+    new_nine = SchoolClass.objects.get(year__name="2027-2028", name="9/1")
+    assert sorted(s.full_name for s in class_roster(new_nine)) == ["Học Sinh promoted", "Học Sinh retest"]
+
+    for user in (principal, world.user(Role.HOMEROOM_TEACHER)):
+        sign_in(client, user)
+        book = client.get(reverse("records:gradebook", args=[eight.pk, toan.pk]))
+        assert book.status_code == 200
+        body = book.content.decode()
+        for name in ("Học Sinh promoted", "Học Sinh repeat", "Học Sinh pending"):
+            assert name in body
+        assert "7,0" in body and "Học Sinh left" not in body
+        summary = client.get(reverse("records:summary", args=[eight.pk])).content.decode()
+        assert "Học Sinh retest" in summary and "Học Sinh repeat" in summary
+        month = client.get(reverse("records:attendance_month", args=[eight.pk]) + "?month=09/2026")
+        assert "Học Sinh repeat" in month.content.decode()
+        detail = client.get(reverse("records:class_detail", args=[eight.pk])).content.decode()
+        assert "Năm học này đã kết thúc" in detail and "Nhập điểm" not in detail
+    listing = client.get(reverse("records:class_list") + "?year=2026-2027").content.decode()
+    assert "8/1" in listing and "2027-2028" in listing
+    # A grade book of a closed year is not written any more.
+    sign_in(client, world.user(Role.HOMEROOM_TEACHER))
+    response = client.post(
+        reverse("records:cell_save", args=[eight.pk, toan.pk]),
+        {"student": people["promoted"].pk, "term": 2, "kind": "ck", "index": 1, "value": "9"},
+    )
+    assert response.status_code in (400, 403, 404, 409, 422)
+    assert not Mark.objects.filter(student=people["promoted"], value=Decimal("9.0")).exists()
+    # A parent reaches neither last year's class list nor another pupil.
+    sign_in(client, world.user(Role.PARENT))
+    assert client.get(reverse("records:summary", args=[eight.pk])).status_code == 404

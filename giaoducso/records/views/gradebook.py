@@ -28,6 +28,7 @@ from giaoducso.directory.models import SchoolClass, Student
 from .. import selectors, services
 from ..models import GradeSubject, Mark, Subject, SubjectKind, TeachingAssignment
 from ..selectors.gradebook import Row, derive
+from ..selectors.roster import is_closed
 from ..services import Cell
 from ..services.locks import active_lock
 
@@ -59,9 +60,19 @@ def _class(request: HttpRequest, pk: int) -> tuple[SchoolClass, selectors.ClassA
 @login_required
 @require_perm(Perm.VIEW_RECORDS)
 def class_list(request: HttpRequest) -> HttpResponse:
-    """The grade books a user opens: their classes of the current year(s), with the subjects they reach."""
+    """The grade books a user opens: their classes of the current year(s), with the subjects they reach;
+    `?year=2025-2026` lists a past (or the next) year's classes, whose pages show that year's pupils."""
+    reached = selectors.classes_for(request.user, SchoolClass.objects.all())
+    years = list(reached.order_by("-year__name").values_list("year__name", flat=True).distinct()[:12])
+    chosen = str(request.GET.get("year", ""))[:9]
+    chosen = chosen if chosen in years else ""
     classes = (
-        selectors.classes_for(request.user, SchoolClass.objects.filter(year__is_current=True))
+        selectors.classes_for(
+            request.user,
+            SchoolClass.objects.filter(year__name=chosen)
+            if chosen
+            else SchoolClass.objects.filter(year__is_current=True),
+        )
         .select_related("school", "year", "homeroom_teacher")
         .order_by("school__name", "grade", "name")
     )
@@ -77,7 +88,8 @@ def class_list(request: HttpRequest) -> HttpResponse:
         for school in schools
         if has_perm(request.user, Perm.MANAGE_TEACHING, school)
     ][:50]
-    return render(request, "records/class_list.html", {"classes": classes, "leading": leading})
+    context = {"classes": classes, "leading": leading, "years": years, "chosen": chosen}
+    return render(request, "records/class_list.html", context)
 
 
 @login_required
@@ -93,10 +105,12 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
         a.subject_id: a.teacher
         for a in TeachingAssignment.objects.filter(school_class=school_class).select_related("teacher")
     }
+    closed = is_closed(school_class)
     context = {
         "school_class": school_class,
         "access": access,
-        "subjects": [(s, teachers.get(s.pk), access.enters_subject(s.pk)) for s in subjects],
+        "closed": closed,
+        "subjects": [(s, teachers.get(s.pk), access.enters_subject(s.pk) and not closed) for s in subjects],
     }
     return render(request, "records/class_detail.html", context)
 
