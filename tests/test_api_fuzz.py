@@ -101,6 +101,18 @@ NOT_IN_THE_DOCUMENT = [
     ("recipients", "Không gửi được tới các mã đơn vị"),
     ("envelope", "Gói tin"),
     ("notation", "đã vào sổ với số đến"),  # the same letter registered twice: uniqueness
+    # records, the end of the year: the school's records decide whether the rollover can be applied (every
+    # pupil decided), the new classes' names against their grade and each other, a homeroom teacher of the
+    # school, the principal's decisions only for the primary pupils who do not complete the grade
+    ("pending", "chưa có quyết định"),
+    ("__all__", "chưa có năm học hiện tại"),
+    ("classes", "phải có dạng"),
+    ("classes", "cùng tên"),
+    ("classes", "không thuộc trường"),
+    ("overrides", "chỉ quyết định thay"),
+    ("overrides", "hãy ghi lí do"),
+    ("overrides", "không chứa mã HTML"),
+    ("overrides", "Không có học sinh mã"),
 ]
 
 

@@ -302,6 +302,10 @@ CASES: dict[str, list[Case]] = {
 SINGLE_FILE_ROUTES: dict[str, str] = {
     # --- admissions
     "admissions:apply_form": "giaoducso/admissions/tests/test_public_pages.py::test_proof_over_the_limit_is_refused",
+    # --- records: a contact-book message with files through the API (the page's limits, core.uploads)
+    "api:giaoducso_records_api_family_records_messages_send_with_attachments": (
+        "giaoducso/records/tests/test_contact_api_attachments.py::test_one_byte_over_the_attachment_limit_is_refused"
+    ),
 }
 ALL_CASES = [
     pytest.param(route, case, id=f"{route}-{case.name}") for route, cases in CASES.items() for case in cases

@@ -434,6 +434,7 @@ PARAMS: dict[str, Fill] = {
     "records:retests:pk": lambda t: t.school_class.pk,
     "leave_pk": lambda t: _records_leave(t).pk,
     "attachment_pk": lambda t: _records_attachment(t).pk,
+    "attachment_id": lambda t: _records_attachment(t).pk,
     "leave_id": lambda t: _records_leave(t).pk,
     # --- admissions
     "admissions:receipt:code": lambda t: _admissions(t).code,

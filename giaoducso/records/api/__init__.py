@@ -9,9 +9,9 @@ Refusals carry the service's machine-readable code (`term_locked`, `out_of_range
 
 from ninja import Router
 
-from . import family, gradebook, homeroom
+from . import family, gradebook, homeroom, yearend
 
 router = Router()
 # Registration order is the order of the OpenAPI document.
-for area in (gradebook, homeroom, family):
+for area in (gradebook, homeroom, family, yearend):
     router.add_router("", area.router)

@@ -13,11 +13,14 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Router, Schema, Status
+from ninja import Field, File, Form, Path, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import StringConstraints
 
 from giaoducso.core.api.auth import auth_for
+from giaoducso.core.api.errors import error_response
 from giaoducso.core.api.routes import ERRORS
+from giaoducso.core.uploads import UploadRefused, file_response
 from giaoducso.directory.api.common import Strict
 from giaoducso.directory.models import Student
 
@@ -31,6 +34,7 @@ router = Router(tags=["records"])
 CONTACT = "contactbook:write"
 StudentId = Annotated[int, Path(..., ge=1, le=2**63 - 1, description="Mã (id) của học sinh.")]
 LeaveId = Annotated[int, Path(..., ge=1, le=2**63 - 1, description="Mã (id) của đơn xin nghỉ.")]
+AttachmentId = Annotated[int, Path(..., ge=1, le=2**63 - 1, description="Mã (id) của tệp đính kèm.")]
 
 
 class ChildOut(Schema):
@@ -197,6 +201,20 @@ def records_family_announcements(request: HttpRequest, student_id: StudentId) ->
 # --- messages ----------------------------------------------------------------------------------------
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int = Field(description="Dung lượng (byte).")
+    content_type: str
+    url: str = Field(
+        description="Tải tệp qua API (cùng quyền như tin nhắn: cha mẹ của học sinh, giáo viên chủ nhiệm)."
+    )
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return f"/api/v1/records/attachments/{obj.pk}"
+
+
 class MessageOut(Schema):
     id: int
     from_family: bool
@@ -204,6 +222,11 @@ class MessageOut(Schema):
     body: str
     created_at: dt.datetime
     read: bool
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj: Any) -> list[Any]:
+        return list(obj.attachments.all())
 
     @staticmethod
     def resolve_sender(obj: Any) -> str:
@@ -256,6 +279,59 @@ def records_messages_send(request: HttpRequest, student_id: StudentId, body: Mes
     except ValidationError as error:
         return refusal(error)
     return Status(201, message)
+
+
+@router.post(
+    "/records/students/{student_id}/messages/with-attachments",
+    response={201: MessageOut, **WRITE_ERRORS},
+    auth=auth_for(CONTACT),
+    summary="Gửi tin nhắn kèm tệp (multipart: `body` và 1–3 tệp `attachment`)",
+    description=(
+        "Tệp được kiểm tra theo nội dung như trên màn hình: PDF, PNG hoặc JPEG, tối đa 5 MB mỗi tệp, tối đa "
+        "3 tệp. Từ chối (422, không ghi gì): `wrong_kind`, `too_large`, `empty`, `extension_mismatch`, "
+        "`too_many`, nội dung có mã HTML (`markup`)."
+    ),
+)
+def records_messages_send_with_attachments(
+    request: HttpRequest,
+    student_id: StudentId,
+    body: Annotated[str, Form(..., min_length=1, max_length=2000)],
+    attachment: Annotated[list[UploadedFile], File(..., description="1–3 tệp PDF, PNG hoặc JPEG.")],
+) -> Any:
+    student, _family = _thread_student(request, student_id)
+    try:
+        message = services.message_send(
+            actor=request.user, student=student, body=body, attachments=attachment
+        )
+    except UploadRefused as error:
+        text = error.messages[0]
+        code = error.error_list[0].code or "invalid_file"
+        return error_response(422, code, text, {"attachment": [text]})
+    except ValidationError as error:
+        return refusal(error)
+    return Status(201, message)
+
+
+@router.get(
+    "/records/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    auth=auth_for(READ),
+    summary="Tải tệp đính kèm của tin nhắn hoặc đơn xin nghỉ",
+    description="Cho cha mẹ của học sinh và giáo viên chủ nhiệm; người khác: 404.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Nội dung tệp (PDF, PNG, JPEG).",
+                "content": {
+                    kind: {"schema": {"type": "string", "format": "binary"}}
+                    for kind in ("application/pdf", "image/png", "image/jpeg")
+                },
+            }
+        }
+    },
+)
+def records_attachment_download(request: HttpRequest, attachment_id: AttachmentId) -> Any:
+    return file_response(selectors.attachment_or_404(request.user, attachment_id))
 
 
 # --- leave requests ----------------------------------------------------------------------------------
@@ -349,76 +425,3 @@ def records_leave_decide(request: HttpRequest, leave_id: LeaveId, body: Decision
         return services.leave_decide(actor=request.user, leave=leave, approve=body.approve, note=body.note)
     except ValidationError as error:
         return refusal(error)
-
-
-# --- the end of the year (preview) -----------------------------------------------------------------------
-
-
-class YearEndClassOut(Schema):
-    key: str = Field(description="Lớp cũ (id), hoặc `r:<tên>` cho lớp mở cho học sinh ở lại lớp.")
-    name: str
-    grade: int
-    teacher_id: int | None
-    teacher_name: str
-    from_name: str
-
-
-class YearEndStudentOut(Schema):
-    student_id: int
-    name: str
-    from_class: str
-    decision: str = Field(description="promoted, repeat, graduated, pending.")
-    reason: str
-    to_class: str
-
-
-class YearEndOut(Schema):
-    from_year: str
-    to_year: str
-    to_year_exists: bool
-    applied: bool = Field(description="Trường đã chuyển năm học này (kết quả là kế hoạch đã thực hiện).")
-    classes: list[YearEndClassOut]
-    students: list[YearEndStudentOut]
-    errors: list[str]
-
-
-SchoolCode = Annotated[str, Path(..., pattern=r"^[A-Za-z0-9_.-]{1,32}$", description="Mã trường.")]
-
-
-@router.get(
-    "/records/schools/{code}/year-end",
-    response={200: YearEndOut, **ERRORS},
-    auth=auth_for(READ),
-    summary="Xem trước xét lên lớp và chuyển năm học của trường (Hiệu trưởng)",
-    description="Không ghi gì. Khi trường đã chuyển năm học, trả kế hoạch đã thực hiện (`applied`).",
-)
-def records_year_end_preview(request: HttpRequest, code: SchoolCode) -> dict[str, Any]:
-    from giaoducso.core.models import Unit
-    from giaoducso.core.roles import Perm
-    from giaoducso.core.scoping import has_perm
-    from giaoducso.directory.selectors import current_year_for
-
-    from ..models import YearEndRun
-    from ..services import yearend
-
-    school = Unit.objects.filter(code=code).first()
-    if school is None or not has_perm(request.user, Perm.CLOSE_YEAR, school):
-        raise Http404
-    year = current_year_for(school)
-    done = YearEndRun.objects.filter(school=school, from_year=year).first() if year else None
-    if done is not None:
-        plan = done.plan
-    else:
-        try:
-            plan = yearend.year_end_preview(school=school).as_json()
-        except ValidationError:
-            raise Http404 from None
-    return {
-        "from_year": plan["from_year"],
-        "to_year": plan["to_year"],
-        "to_year_exists": done is not None or plan["to_year_id"] is not None,
-        "applied": done is not None,
-        "classes": plan["classes"],
-        "students": plan["students"],
-        "errors": plan["errors"],
-    }

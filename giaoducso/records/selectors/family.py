@@ -25,6 +25,7 @@ from ..models import (
     Absence,
     Announcement,
     Conduct,
+    ContactAttachment,
     GradeSubject,
     LeaveRequest,
     Mark,
@@ -236,6 +237,30 @@ def class_announcements(school_class: SchoolClass) -> QuerySet[Announcement]:
 
 def thread(student: Student) -> QuerySet[Message]:
     return Message.objects.filter(student=student).select_related("sender").prefetch_related("attachments")
+
+
+def attachment_or_404(user: Any, pk: int) -> ContactAttachment:
+    """A message's or leave request's file, for the parents of its student and their homeroom teacher (the
+    screen and the API decide it here, once); 404 for anyone else."""
+    from ..services.family import is_homeroom_of
+
+    attachment = (
+        ContactAttachment.objects.select_related(
+            "message__student__current_class__school", "leave_request__student__current_class__school"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    owner = (attachment.message or attachment.leave_request) if attachment is not None else None
+    student = owner.student if owner is not None else None
+    if student is None or attachment is None:
+        raise Http404
+    if is_parent_of(user, student):
+        return attachment
+    school_class = student.current_class
+    if school_class is not None and is_homeroom_of(user, school_class):
+        return attachment
+    raise Http404
 
 
 def child_leave_requests(student: Student) -> QuerySet[LeaveRequest]:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from giaoducso.core import audit
 from giaoducso.core.audit import Actor
-from giaoducso.core.models import Unit
+from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
 from giaoducso.directory import services as directory_services
@@ -82,6 +82,10 @@ class StudentPlan:
     decision: str
     reason: str
     to_class: str = ""
+    # A primary pupil who does not complete the grade: the principal decides (Circular 27, Art. 11).
+    may_override: bool = False
+    overridden: bool = False
+    rule_decision: str = ""
 
 
 @dataclass
@@ -96,6 +100,11 @@ class YearEndPlan:
     classes: list[ClassPlan] = field(default_factory=list)
     students: list[StudentPlan] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    override_errors: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.errors + self.override_errors
 
     @property
     def pending(self) -> list[StudentPlan]:
@@ -219,15 +228,50 @@ def _decide_primary(result: Any) -> tuple[str, str]:
     return REPEAT, result.primary_result.label
 
 
+OVERRIDE_REASON_MAX = 255
+Overrides = dict[int, tuple[str, str]]
+
+
+def _override(row: StudentPlan, wanted: tuple[str, str] | None, errors: list[str]) -> None:
+    """The principal's decision for a primary pupil who does not complete the grade: promoted (for the
+    last grade: completes the programme) or repeats, always with the reason written down."""
+    if wanted is None:
+        return
+    decision, reason = wanted
+    reason = " ".join(str(reason).split())
+    if not row.may_override:
+        errors.append(
+            _(
+                "%(name)s: Hiệu trưởng chỉ quyết định thay cho học sinh tiểu học chưa hoàn thành chương trình "
+                "lớp học; các trường hợp khác theo kết quả đánh giá."
+            )
+            % {"name": row.name}
+        )
+    elif decision not in (PROMOTED, REPEAT):
+        errors.append(_("%(name)s: quyết định là Lên lớp hoặc Ở lại lớp.") % {"name": row.name})
+    elif not reason:
+        errors.append(_("%(name)s: hãy ghi lí do của quyết định.") % {"name": row.name})
+    elif len(reason) > OVERRIDE_REASON_MAX or "<" in reason:
+        errors.append(
+            _("%(name)s: lí do dài tối đa %(n)s kí tự, không chứa mã HTML.")
+            % {"name": row.name, "n": OVERRIDE_REASON_MAX}
+        )
+    else:
+        row.decision, row.overridden = decision, True
+        row.reason = _("Hiệu trưởng quyết định: %(reason)s") % {"reason": reason}
+
+
 def year_end_preview(
     *,
     school: Unit,
     names: dict[str, str] | None = None,
     teachers: dict[str, int | None] | None = None,
+    overrides: Overrides | None = None,
 ) -> YearEndPlan:
     """The plan of the school's end of year, written nowhere. `names` / `teachers` edit the proposed new
-    classes by their key (a name; a staff id or None)."""
-    names, teachers = names or {}, teachers or {}
+    classes by their key (a name; a staff id or None); `overrides` (student id → decision, reason) are the
+    principal's decisions for primary pupils who do not complete the grade."""
+    names, teachers, overrides = names or {}, teachers or {}, dict(overrides or {})
     year = current_year_for(school)
     if year is None:
         raise ValidationError(_("Trường chưa có năm học hiện tại."), code="no_year")
@@ -292,7 +336,12 @@ def year_end_preview(
                 decision, reason = _decide_secondary(
                     result, summary.subjects, retests.get(student.pk, {}), reassessed.get(student.pk)
                 )
-            row = StudentPlan(student.pk, student.full_name, old.name, decision, reason)
+            row = StudentPlan(
+                student.pk, student.full_name, old.name, decision, reason, rule_decision=decision
+            )
+            row.may_override = is_primary and decision == REPEAT
+            _override(row, overrides.pop(student.pk, None), plan.override_errors)
+            decision = row.decision
             if decision == PROMOTED and old.grade >= last:
                 row.decision = GRADUATED
             elif decision == PROMOTED:
@@ -311,6 +360,11 @@ def year_end_preview(
         if row.decision == REPEAT:
             key = f"r:{row.from_class}"
             row.to_class = by_key[key].name if key in by_key else row.from_class
+    if overrides:  # students not in the plan (another school's, or no longer in a class)
+        plan.override_errors.append(
+            _("Không có học sinh mã %(ids)s trong danh sách xét cuối năm của trường.")
+            % {"ids": ", ".join(str(pk) for pk in sorted(overrides)[:10])}
+        )
     plan.classes = sorted(by_key.values(), key=lambda c: (c.grade, c.name))
     for item in plan.classes:
         teacher = staff.get(item.teacher_id) if item.teacher_id else None
@@ -367,17 +421,19 @@ def year_end_apply(
     school: Unit,
     names: dict[str, str] | None = None,
     teachers: dict[str, int | None] | None = None,
+    overrides: Overrides | None = None,
 ) -> YearEndRun:
-    """Applies the plan `year_end_preview` shows, all or nothing; once per school and year."""
+    """Applies the plan `year_end_preview` shows, all or nothing; once per school and year. The principal's
+    own decisions (`overrides`) are audited on each student with their reason."""
     _may_close(actor, school)
     Unit.objects.select_for_update().filter(pk=school.pk).first()  # one rollover of a school at a time
     year = current_year_for(school)
     done = YearEndRun.objects.filter(school=school, from_year=year).first() if year else None
     if done is not None:
         return done
-    plan = year_end_preview(school=school, names=names, teachers=teachers)
-    if plan.errors:
-        raise ValidationError(plan.errors[0], code="invalid_plan")
+    plan = year_end_preview(school=school, names=names, teachers=teachers, overrides=overrides)
+    if plan.problems:
+        raise ValidationError(plan.problems[0], code="invalid_plan")
     if plan.pending:
         raise ValidationError(
             _(
@@ -427,6 +483,14 @@ def year_end_apply(
         student = students[row.student_id]
         if student.status not in IN_CLASS_STATUSES:
             continue
+        if row.overridden:
+            audit.record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=student,
+                changes={"year_end_decision": [row.rule_decision, row.decision]},
+                note=row.reason[:255],
+            )
         if row.decision == GRADUATED:
             directory_services.student_set_status(
                 actor=actor,

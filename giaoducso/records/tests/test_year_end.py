@@ -407,3 +407,206 @@ def test_a_closed_year_s_class_pages_show_that_year_s_pupils_as_they_were(client
     # A parent reaches neither last year's class list nor another pupil.
     sign_in(client, world.user(Role.PARENT))
     assert client.get(reverse("records:summary", args=[eight.pk])).status_code == 404
+
+
+def _api(school_code, what=""):
+    return f"/api/v1/records/schools/{school_code}/year-end" + (f"/{what}" if what else "")
+
+
+def test_the_api_previews_with_edits_then_applies_once(client, world, school):
+    people = school["people"]
+    eight = school["eight"]
+    sign_in(client, world.user(Role.PRINCIPAL))
+    # Blocked while a decision is open: the code, who and why; nothing written.
+    before = (AuditEntry.objects.count(), SchoolYear.objects.count())
+    blocked = client.post(_api(world.school_a.code, "apply"), {}, content_type="application/json")
+    assert blocked.status_code == 422
+    error = blocked.json()["error"]
+    assert error["code"] == "pending_decisions"
+    assert {line.split(":")[0] for line in error["fields"]["pending"]} == {
+        str(people["pending"].pk),
+        str(people["retest"].pk),
+    }
+    assert (AuditEntry.objects.count(), SchoolYear.objects.count()) == before
+    _decide_everyone(world, school)
+    # A bad new name: previewed with the problem, refused on apply with `invalid_plan`.
+    bad = {"classes": [{"key": str(eight.pk), "name": "10/1"}]}
+    preview = client.post(_api(world.school_a.code, "preview"), bad, content_type="application/json")
+    assert preview.status_code == 200 and any("phải có dạng 9/" in e for e in preview.json()["errors"])
+    refused = client.post(_api(world.school_a.code, "apply"), bad, content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_plan"
+    assert "classes" in refused.json()["error"]["fields"]
+    # A strict body: an unknown field is refused by name.
+    unknown = client.post(
+        _api(world.school_a.code, "apply"), {"force": True}, content_type="application/json"
+    )
+    assert unknown.status_code == 422
+    assert not YearEndRun.objects.exists()
+    edits = {"classes": [{"key": str(eight.pk), "name": "9/A", "teacher_id": None}]}
+    preview = client.post(_api(world.school_a.code, "preview"), edits, content_type="application/json").json()
+    assert preview["applied"] is False and preview["errors"] == []
+    assert {c["name"]: c["teacher_id"] for c in preview["classes"]}["9/A"] is None
+    assert not YearEndRun.objects.exists()  # a preview writes nothing
+    applied = client.post(_api(world.school_a.code, "apply"), edits, content_type="application/json")
+    assert applied.status_code == 201, applied.content
+    assert applied.json()["applied"] is True
+    assert Student.objects.get(pk=people["promoted"].pk).current_class.name == "9/A"
+    assert SchoolClass.objects.get(year__name="2027-2028", name="9/A").homeroom_teacher is None
+    assert AuditEntry.objects.filter(object_type="records.yearendrun").count() == 1
+    # Applying again: 200, the plan as it was applied, nothing changed.
+    counts = (AuditEntry.objects.count(), SchoolClass.objects.count(), Enrolment.objects.count())
+    again = client.post(_api(world.school_a.code, "apply"), {}, content_type="application/json")
+    assert again.status_code == 200 and again.json()["applied"] is True
+    assert again.json()["students"] == applied.json()["students"]
+    assert (AuditEntry.objects.count(), SchoolClass.objects.count(), Enrolment.objects.count()) == counts
+
+
+def test_the_year_end_api_is_the_principal_s_of_their_own_school_only(client, world, school):
+    _decide_everyone(world, school)
+    for role in (Role.VICE_PRINCIPAL, Role.HOMEROOM_TEACHER, Role.TEACHER, Role.PARENT, Role.STUDENT):
+        sign_in(client, world.user(role))
+        for what in ("preview", "apply"):
+            response = client.post(_api(world.school_a.code, what), {}, content_type="application/json")
+            assert response.status_code == 404, (role, what)
+    sign_in(client, world.user(Role.PRINCIPAL))
+    other = client.post(_api(world.school_b.code, "apply"), {}, content_type="application/json")
+    assert other.status_code == 404
+    assert not YearEndRun.objects.exists()
+
+
+def test_a_read_token_previews_but_does_not_apply(client, world, school):
+    from giaoducso.core.tokens import api_token_create
+
+    _decide_everyone(world, school)
+    principal = world.user(Role.PRINCIPAL)
+    _token, raw = api_token_create(
+        actor=None, user=principal, name="đọc", scopes=["records:read"], expires_at=None
+    )
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert (
+        client.post(
+            _api(world.school_a.code, "preview"), {}, content_type="application/json", **headers
+        ).status_code
+        == 200
+    )
+    refused = client.post(_api(world.school_a.code, "apply"), {}, content_type="application/json", **headers)
+    assert refused.status_code in (401, 403)
+    assert not YearEndRun.objects.exists()
+
+
+def _primary_school(world):
+    """A primary school's 3/1 with one pupil who completes and one who does not (every subject C)."""
+    from giaoducso.records.models import QualityMark
+    from rules import qualities as rules_qualities
+
+    directory = build_directory(world)
+    School.objects.filter(unit=world.school_a).update(level="primary")
+    Student.objects.filter(current_class__isnull=False).update(status=StudentStatus.TRANSFERRED_OUT)
+    three = ClassFactory(school=world.school_a, year=directory.year, name="3/1")
+    five = ClassFactory(school=world.school_a, year=directory.year, name="5/1")
+    done = StudentFactory(school=world.school_a, full_name="Học Sinh hoàn thành")
+    not_done = StudentFactory(school=world.school_a, full_name="Học Sinh chưa hoàn thành")
+    fifth = StudentFactory(school=world.school_a, full_name="Học Sinh lớp năm")
+    for student, level, school_class in ((done, 1, three), (not_done, 0, three), (fifth, 0, five)):
+        put_in_class(student, school_class)
+        Mark.objects.bulk_create(
+            Mark(
+                school=world.school_a,
+                school_class=school_class,
+                student=student,
+                subject=gs.subject,
+                term=2,
+                kind="ck",
+                index=1,
+                level=level,
+            )
+            for gs in GradeSubject.objects.filter(grade=school_class.grade).select_related("subject")
+        )
+        QualityMark.objects.bulk_create(
+            QualityMark(
+                school=world.school_a,
+                school_class=school_class,
+                student=student,
+                term=2,
+                kind="ck",
+                item=item.code,
+                level=1,
+            )
+            for item in rules_qualities.ITEMS
+        )
+    return {"three": three, "five": five, "done": done, "not_done": not_done, "fifth": fifth}
+
+
+def test_the_principal_decides_for_a_primary_pupil_who_does_not_complete(world):
+    """Circular 27, Art. 11: a pupil still not complete after support — the principal decides promotion or
+    repeating; the reason is kept and the decision audited."""
+    primary_school = _primary_school(world)
+    not_done, fifth, done = primary_school["not_done"], primary_school["fifth"], primary_school["done"]
+    plan = yearend.year_end_preview(school=world.school_a)
+    rows = {r.student_id: r for r in plan.students}
+    assert rows[not_done.pk].decision == "repeat" and rows[not_done.pk].may_override
+    assert rows[done.pk].decision == "promoted" and not rows[done.pk].may_override
+    # Only a pupil who does not complete; always with a reason; never markup.
+    for overrides, part in (
+        ({done.pk: ("repeat", "Lí do")}, "chỉ quyết định thay"),
+        ({not_done.pk: ("promoted", "   ")}, "hãy ghi lí do"),
+        ({not_done.pk: ("graduated", "Lí do")}, "Lên lớp hoặc Ở lại lớp"),
+        ({not_done.pk: ("promoted", "<b>x</b>")}, "không chứa mã HTML"),
+        ({999999: ("promoted", "Lí do")}, "Không có học sinh mã 999999"),
+    ):
+        plan = yearend.year_end_preview(school=world.school_a, overrides=overrides)
+        assert any(part in e for e in plan.override_errors), (overrides, plan.override_errors)
+        with pytest.raises(ValidationError):
+            yearend.year_end_apply(
+                actor=world.user(Role.PRINCIPAL), school=world.school_a, overrides=overrides
+            )
+    assert not YearEndRun.objects.exists()
+    overrides = {
+        not_done.pk: ("promoted", "Đã tiến bộ rõ sau kế hoạch hỗ trợ hè"),
+        fifth.pk: ("promoted", "Hoàn thành sau khi đánh giá lại"),
+    }
+    plan = yearend.year_end_preview(school=world.school_a, overrides=overrides)
+    rows = {r.student_id: r for r in plan.students}
+    assert (rows[not_done.pk].decision, rows[not_done.pk].to_class) == ("promoted", "4/1")
+    assert rows[not_done.pk].overridden and rows[not_done.pk].rule_decision == "repeat"
+    assert "Đã tiến bộ rõ" in rows[not_done.pk].reason
+    assert rows[fifth.pk].decision == "graduated"  # the last grade: completes the programme
+    run = yearend.year_end_apply(actor=world.user(Role.PRINCIPAL), school=world.school_a, overrides=overrides)
+    assert Student.objects.get(pk=not_done.pk).current_class.name == "4/1"
+    assert Student.objects.get(pk=fifth.pk).status == StudentStatus.GRADUATED
+    lines = AuditEntry.objects.filter(object_type="directory.student", object_id=str(not_done.pk))
+    decided = [line for line in lines if "year_end_decision" in line.changes]
+    assert len(decided) == 1 and decided[0].changes["year_end_decision"] == ["repeat", "promoted"]
+    assert "Đã tiến bộ rõ" in decided[0].note
+    stored = {r["student_id"]: r for r in run.plan["students"]}
+    assert stored[not_done.pk]["overridden"] is True
+
+
+def test_the_year_end_page_and_the_api_take_the_principal_s_decision(client, world):
+    primary_school = _primary_school(world)
+    not_done = primary_school["not_done"]
+    sign_in(client, world.user(Role.PRINCIPAL))
+    url = reverse("records:year_end", args=[world.school_a.code])
+    page = client.get(url).content.decode()
+    assert (
+        f'name="decision-{not_done.pk}"' in page
+        and f'name="decision-{primary_school["done"].pk}"' not in page
+    )
+    # Without a reason: refused on the page, nothing written.
+    missing = client.post(url, {"action": "apply", f"decision-{not_done.pk}": "promoted"})
+    assert missing.status_code == 400 and "hãy ghi lí do" in missing.content.decode()
+    assert not YearEndRun.objects.exists()
+    # Through the API: previewed with the decision, then applied.
+    body = {"overrides": [{"student_id": not_done.pk, "decision": "promoted", "reason": "Tiến bộ rõ"}]}
+    preview = client.post(_api(world.school_a.code, "preview"), body, content_type="application/json").json()
+    row = next(s for s in preview["students"] if s["student_id"] == not_done.pk)
+    assert row["decision"] == "promoted" and row["overridden"] and row["rule_decision"] == "repeat"
+    wrong = {"overrides": [{"student_id": primary_school["done"].pk, "decision": "repeat", "reason": "x"}]}
+    refused = client.post(_api(world.school_a.code, "apply"), wrong, content_type="application/json")
+    assert refused.status_code == 422 and "overrides" in refused.json()["error"]["fields"]
+    response = client.post(
+        url, {"action": "apply", f"decision-{not_done.pk}": "promoted", f"reason-{not_done.pk}": "Tiến bộ rõ"}
+    )
+    assert response.status_code == 302
+    assert Student.objects.get(pk=not_done.pk).current_class.name == "4/1"
+    assert "Hiệu trưởng quyết định" in client.get(url).content.decode()

@@ -15,13 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from giaoducso.core.uploads import file_response
 from giaoducso.directory.models import Student
 
-from ..models import ContactAttachment, LeaveSessions, Term
+from ..models import LeaveSessions, Term
 from ..selectors import family as selectors
 from ..selectors.summary import YEAR
 from ..services import family as services
@@ -144,19 +144,4 @@ def family_announcements(request: HttpRequest, student_pk: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, attachment_pk: int) -> HttpResponse:
     """A message's or leave request's file, for the family of its student and the homeroom teacher."""
-    attachment = get_object_or_404(
-        ContactAttachment.objects.select_related("message__student", "leave_request__student"),
-        pk=attachment_pk,
-    )
-    owner = attachment.message or attachment.leave_request
-    student = owner.student if owner is not None else None
-    if student is None or not _may_read_contact(request, student):
-        raise Http404
-    return file_response(attachment)
-
-
-def _may_read_contact(request: HttpRequest, student: Student) -> bool:
-    if selectors.is_parent_of(request.user, student):
-        return True
-    school_class = student.current_class
-    return school_class is not None and services.is_homeroom_of(request.user, school_class)
+    return file_response(selectors.attachment_or_404(request.user, attachment_pk))

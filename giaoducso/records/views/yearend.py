@@ -29,16 +29,20 @@ from .gradebook import _class
 from .homeroom import LEVELS
 
 
-def _edits(request: HttpRequest) -> tuple[dict[str, str], dict[str, int | None]]:
+def _edits(request: HttpRequest) -> tuple[dict[str, str], dict[str, int | None], services.Overrides]:
     names: dict[str, str] = {}
     teachers: dict[str, int | None] = {}
+    overrides: services.Overrides = {}
     for key, value in request.POST.items():
         if key.startswith("name-"):
             names[key[5:]] = str(value)[:40]
         elif key.startswith("teacher-"):
             raw = str(value).strip()
             teachers[key[8:]] = int(raw) if raw.isdigit() and len(raw) < 12 else None
-    return names, teachers
+        elif key.startswith("decision-") and key[9:].isdigit() and len(key) < 30 and value:
+            reason = str(request.POST.get(f"reason-{key[9:]}", ""))[:1000]
+            overrides[int(key[9:])] = (str(value)[:20], reason)
+    return names, teachers, overrides
 
 
 @login_required
@@ -47,10 +51,12 @@ def year_end(request: HttpRequest, code: str) -> HttpResponse:
     year = current_year_for(school)
     done = YearEndRun.objects.filter(school=school, from_year=year).first() if year else None
     error = ""
-    names, teachers = _edits(request) if request.method == "POST" else ({}, {})
+    names, teachers, overrides = _edits(request) if request.method == "POST" else ({}, {}, {})
     if request.method == "POST" and done is None and request.POST.get("action") == "apply":
         try:
-            services.year_end_apply(actor=request.user, school=school, names=names, teachers=teachers)
+            services.year_end_apply(
+                actor=request.user, school=school, names=names, teachers=teachers, overrides=overrides
+            )
         except ValidationError as exc:
             error = message_of(exc)
         except PermissionDenied as exc:
@@ -61,7 +67,9 @@ def year_end(request: HttpRequest, code: str) -> HttpResponse:
     plan: Any = None
     if done is None:
         try:
-            plan = services.year_end_preview(school=school, names=names, teachers=teachers)
+            plan = services.year_end_preview(
+                school=school, names=names, teachers=teachers, overrides=overrides
+            )
         except ValidationError as exc:
             error = error or message_of(exc)
     context = {
@@ -69,7 +77,8 @@ def year_end(request: HttpRequest, code: str) -> HttpResponse:
         "year": year,
         "done": done,
         "plan": plan,
-        "error": error or (plan.errors[0] if plan is not None and plan.errors else ""),
+        "error": error or (plan.problems[0] if plan is not None and plan.problems else ""),
+        "rows": [(row, *overrides.get(row.student_id, ("", ""))) for row in (plan.students if plan else [])],
         "staff": Staff.objects.filter(school=school).order_by("full_name")[:300],
         "labels": services.DECISION_LABELS,
     }
