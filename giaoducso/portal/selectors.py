@@ -3,10 +3,12 @@ for. Editors' reads live with their views, through portal.access."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -122,3 +124,45 @@ def search(site: Site, query: str) -> dict[str, list[Any]]:
         "articles": hits(news(site)[:SEARCHED], ("title", "summary", "body"))[:30],
         "pages": hits(visible(Page.objects.filter(site=site))[:SEARCHED], ("title", "body"))[:30],
     }
+
+
+@dataclass(frozen=True)
+class DisclosureSummary:
+    applicable: int  # the items Circular 09/2024 asks of the school's level
+    up_to_date: int  # of them, published this cycle and not late with an update
+    missing: tuple[str, ...]  # titles of the others
+
+    @property
+    def complete(self) -> bool:
+        return self.applicable > 0 and self.up_to_date == self.applicable
+
+
+def disclosure_summary(*, school: Unit, today: dt.date) -> DisclosureSummary:
+    """Whether the school's legal disclosure is complete today (the department's board, for one school):
+    public facts only, read by the IT-application checklist's proposals."""
+    from rules.disclosure_deadlines import ItemState
+
+    from .models import DisclosureDraft, DisclosureVersion
+    from .services.disclosure import requirements_for, status_of
+
+    requirements = requirements_for(school)
+    last = dict(
+        DisclosureVersion.objects.filter(school=school)
+        .values("requirement_id")
+        .annotate(at=Max("published_at"))
+        .values_list("requirement_id", "at")
+    )
+    changed = dict(
+        DisclosureDraft.objects.filter(school=school, changed_on__isnull=False).values_list(
+            "requirement_id", "changed_on"
+        )
+    )
+    missing = tuple(
+        r.title
+        for r in requirements
+        if status_of(r, last.get(r.pk), changed.get(r.pk), today).state
+        not in (ItemState.OK, ItemState.UPDATE_DUE)
+    )
+    return DisclosureSummary(
+        applicable=len(requirements), up_to_date=len(requirements) - len(missing), missing=missing
+    )

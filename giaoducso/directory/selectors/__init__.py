@@ -12,6 +12,7 @@ from .common import (
     current_year_for_user,
     current_years,
 )
+from .exchange import MinistryExchange, ministry_exchange
 from .facilities import equipment_get, equipment_list, room_get, room_list
 from .homeroom import class_students, homeroom_classes, homeroom_guardian_get, homeroom_students
 from .privacy import (
@@ -34,6 +35,7 @@ from .years import (
 )
 
 __all__ = [
+    "MinistryExchange",
     "Visibility",
     "calendar_unit",
     "calendar_units_for",
@@ -54,6 +56,7 @@ __all__ = [
     "homeroom_guardian_get",
     "homeroom_students",
     "may_open_calendar",
+    "ministry_exchange",
     "own_record",
     "room_get",
     "room_list",

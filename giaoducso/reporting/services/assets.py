@@ -256,6 +256,8 @@ def mail_domain_add(*, actor: Actor, school: Unit, domain: str) -> MailDomain:
         with transaction.atomic():
             item = MailDomain.objects.create(school=school, domain=text, is_official=is_official_host(text))
     except IntegrityError:
-        raise ValidationError({"domain": _("Tên miền này đã có trong danh mục của trường.")}) from None
+        raise ValidationError(
+            {"domain": ValidationError(_("Tên miền này đã có trong danh mục của trường."), code="duplicate")}
+        ) from None
     audit.record_create(actor=actor, obj=item)
     return item

@@ -4,6 +4,7 @@ versions the department edits, what the platform already knows, the school's ans
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,10 +14,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giaoducso.admissions import selectors as admission_selectors
 from giaoducso.core import audit
 from giaoducso.core.audit import Actor
 from giaoducso.core.models import AuditAction, Unit
+from giaoducso.directory import selectors as directory_selectors
 from giaoducso.directory.models import Equipment, Room, Staff, Student
+from giaoducso.portal import selectors as portal_selectors
+from giaoducso.records import selectors as records_selectors
 from rules import checklists as rules
 
 from ..models import (
@@ -143,10 +148,77 @@ def proposals(school: Unit, year_name: str) -> dict[str, dict[str, Any]]:
         bool(cameras) and all(camera_meets(c, standard) for c in cameras),
         _("Mọi camera đạt tiêu chuẩn kỹ thuật."),
     )
-    valid_site = Website.objects.filter(school=school, last_check__valid=True, is_official=True).first()
-    if valid_site is not None:
-        propose("portal", True, _("Website %(url)s, chứng chỉ hợp lệ.") % {"url": valid_site.url})
+    _propose_from_other_apps(school, year_name, propose)
     return found
+
+
+def _year_bounds(year_name: str) -> tuple[dt.datetime, dt.datetime, str]:
+    """A school year "2026-2027" as [1/8/2026, 1/8/2027) in local time, and the next year's name."""
+    first = int(year_name[:4]) if year_name[:4].isdigit() else timezone.localdate().year
+    zone = timezone.get_current_timezone()
+    start = dt.datetime(first, 8, 1, tzinfo=zone)
+    return start, start.replace(year=first + 1), f"{first + 1}-{first + 2}"
+
+
+def _propose_from_other_apps(school: Unit, year_name: str, propose: Any) -> None:
+    """What the grade books, admissions, the Ministry exchange, the disclosure and the site checks say,
+    each read through its app's selectors (counts and dates, no personal data)."""
+    since, until, next_year = _year_bounds(year_name)
+
+    usage = records_selectors.gradebook_usage(school=school, year_name=year_name)
+    book = _("Sổ điểm điện tử: %(used)s/%(all)s lớp năm học %(year)s đã có điểm trên nền tảng.") % {
+        "used": usage.classes_with_marks,
+        "all": usage.classes,
+        "year": year_name,
+    }
+    propose("sw_gradebook", usage.classes_with_marks > 0, book)
+    propose("gradebook", usage.classes_with_marks > 0, book)
+
+    runs = [
+        r
+        for r in admission_selectors.online_admission_runs(school=school, school_years=(year_name, next_year))
+        if r[2] > 0
+    ]
+    propose(
+        "online_admission",
+        bool(runs),
+        _("Tuyển sinh trực tuyến trên nền tảng: %(runs)s.")
+        % {"runs": "; ".join(_("%(name)s (%(n)s hồ sơ)") % {"name": n, "n": a} for n, _y, a in runs)},
+    )
+
+    exchange = directory_selectors.ministry_exchange(school=school, since=since, until=until)
+    if exchange.last_export_at is not None:
+        propose(
+            "data_exchange",
+            True,
+            _(
+                "Đã xuất tệp C1-HocSinh gửi CSDL của Bộ %(n)s lần trong năm học, gần nhất ngày %(day)s; "
+                "%(coded)s/%(students)s học sinh đã có mã học sinh của Bộ."
+            )
+            % {
+                "n": exchange.exports,
+                "day": timezone.localtime(exchange.last_export_at).strftime("%d/%m/%Y"),
+                "coded": exchange.with_code,
+                "students": exchange.students,
+            },
+        )
+
+    site = (
+        Website.objects.filter(school=school, last_check__valid=True, is_official=True)
+        .select_related("last_check")
+        .first()
+    )
+    disclosure = portal_selectors.disclosure_summary(school=school, today=timezone.localdate())
+    if site is not None and disclosure.complete:
+        propose(
+            "portal",
+            True,
+            _(
+                "Website %(url)s, chứng chỉ hợp lệ (còn %(days)s ngày); công khai đủ %(n)s/%(n)s mục "
+                "theo Thông tư 09/2024."
+            )
+            % {"url": site.url, "days": site.last_check.days_to_expiry, "n": disclosure.applicable},
+        )
 
 
 def _clean(checklist: Checklist, raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -73,3 +73,54 @@ def test_editing_an_assessed_checklist_makes_a_new_version(world):
     newer = checklists.checklist_edit(actor=None, checklist=checklist, data=data)
     assert newer.version == 2 and Checklist.objects.get(version=1).data["mandatory_blocks_level"] is False
     assert checklists.checklist_for(world.school_a, ChecklistKind.IT_MODEL) == newer
+
+
+def test_each_index_group_scores_out_of_100_and_mandatory_conditions_are_as_the_fact_sheet_says():
+    from rules import checklists as rules
+
+    groups = {g["key"]: g for g in rules.DT_INDEX["groups"]}
+    assert {key: rules.group_points(g) for key, g in groups.items()} == {"teaching": 100, "management": 100}
+    mandatory = {key: {c["key"] for c in g["criteria"] if c["mandatory"]} for key, g in groups.items()}
+    assert mandatory == {
+        "teaching": {"online_plan", "online_rules"},
+        "management": {"steering_group", "dt_plan"},
+    }
+    assert all(c["points"] == 0 for g in groups.values() for c in g["criteria"] if c["mandatory"])
+    # Full marks on every scored criterion reach exactly 100 in each group (level 3 once the conditions
+    # are met too).
+    answers = {c["key"]: {"met": True, "value": 100} for g in groups.values() for c in g["criteria"]}
+    assert [(s.points, s.level, s.missing) for s in rules.score(rules.DT_INDEX, answers)] == [
+        (100.0, 3, ()),
+        (100.0, 3, ()),
+    ]
+
+
+def test_the_data_migration_gives_a_stored_90_point_version_a_new_100_point_one(world):
+    import copy
+    import importlib
+
+    from django.apps import apps
+
+    from rules import checklists as rules
+
+    migration = importlib.import_module(
+        "giaoducso.reporting.migrations.0003_dt_index_management_to_100_points"
+    )
+    assert migration.ADDED == rules.DT_MANAGEMENT_ADDED
+    old = copy.deepcopy(rules.DT_INDEX)
+    for group in old["groups"]:
+        group["criteria"] = [c for c in group["criteria"] if c["key"] != "sw_eoffice"]
+    shipped = Checklist.objects.create(
+        owner=world.department, kind=ChecklistKind.DT_INDEX, version=1, data=old
+    )
+    edited = copy.deepcopy(old)
+    edited["groups"][1]["criteria"].append({"key": "own", "label": "Riêng", "points": 10})
+    other = Checklist.objects.create(
+        owner=world.school_a, kind=ChecklistKind.DT_INDEX, version=1, data=edited
+    )
+    migration.complete_management_group(apps, None)
+    migration.complete_management_group(apps, None)  # twice: nothing more
+    newer = Checklist.objects.get(owner=world.department, version=2)
+    assert newer.data == rules.DT_INDEX and Checklist.objects.get(pk=shipped.pk).data == old
+    assert Checklist.objects.filter(owner=world.school_a).get() == other
+    assert checklists.checklist_for(world.school_b, ChecklistKind.DT_INDEX) == newer

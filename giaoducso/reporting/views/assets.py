@@ -19,7 +19,8 @@ from giaoducso.core.scoping import has_perm, scoped
 from giaoducso.core.views.decorators import require_perm
 
 from .. import selectors, services
-from ..importing import computers_import
+from ..exporting import INVENTORY, inventory_columns
+from ..importing import SHEETS, inventory_import
 from ..models import AssetProfile, CameraSystem, Computer, MailDomain, Website
 from .common import acting_units, errors_of
 
@@ -125,8 +126,12 @@ def _do(request: HttpRequest, school: Unit, files: Any) -> None:
         upload = files.get("file")
         if upload is None:
             raise ValidationError(_("Cần chọn tệp Excel."))
-        n = computers_import(actor=request.user, school=school, upload=upload)
-        messages.success(request, _("Đã nhập %(n)s dòng máy tính.") % {"n": n})
+        kind = post.get("kind") or "computers"
+        done = inventory_import(actor=request.user, school=school, kind=kind, upload=upload)
+        text = _("Đã nhập %(n)s dòng vào «%(what)s».") % {"n": done.added, "what": SHEETS[kind].title}
+        if done.already:
+            text += " " + _("%(n)s dòng đã có sẵn trong danh mục, bỏ qua.") % {"n": done.already}
+        messages.success(request, text)
     else:
         raise ValidationError(_("Thao tác không hợp lệ."))
 
@@ -162,6 +167,7 @@ def asset_school(request: HttpRequest, code: str) -> HttpResponse:
         "errors": errors,
         "kinds": Computer._meta.get_field("kind").choices,
         "conditions": Computer._meta.get_field("condition").choices,
+        "sheets": [(key, sheet.title, (*sheet.columns,)) for key, sheet in SHEETS.items()],
     }
     return render(request, "reporting/asset_school.html", context, status=422 if errors else 200)
 
@@ -169,7 +175,13 @@ def asset_school(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_perm(Perm.VIEW_ASSETS)
 def asset_export(request: HttpRequest) -> HttpResponse:
-    rows = scoped(Computer.objects.select_related("school"), request.user, Perm.VIEW_ASSETS).order_by(
+    """One kind of the inventory (`kind`, computers by default) of every school the user sees, or of one
+    (`school`), in the columns its import reads back."""
+    kind = request.GET.get("kind") or "computers"
+    spec = INVENTORY.get(kind)
+    if spec is None:
+        raise Http404
+    rows = scoped(spec.model.objects.select_related(*spec.related), request.user, Perm.VIEW_ASSETS).order_by(
         "school__code", "pk"
     )
     code = request.GET.get("school", "")
@@ -177,21 +189,11 @@ def asset_export(request: HttpRequest) -> HttpResponse:
     if code:
         unit = _school_or_404(request, code, Perm.VIEW_ASSETS)
         rows = rows.filter(school=unit)
-    columns = [
-        ("ma_truong", lambda c: c.school.code),
-        ("ten_truong", lambda c: c.school.name),
-        ("loai_may", lambda c: c.get_kind_display()),
-        ("cau_hinh", lambda c: c.specification),
-        ("nam", lambda c: c.year),
-        ("tinh_trang", lambda c: c.get_condition_display()),
-        ("phong", lambda c: c.room),
-        ("so_luong", lambda c: c.quantity),
-    ]
     return xlsx_response(
         actor=request.user,
-        what="reporting.computer",
-        filename="may-tinh",
-        columns=columns,
+        what=spec.what,
+        filename=spec.filename,
+        columns=inventory_columns(kind),
         rows=rows,
         unit=unit,
     )
