@@ -320,6 +320,9 @@ def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:
     ctx.progress("writing", 0, total)
     note = _status_note(ctx)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         _create_classes(plan)
         created = student_bulk_create(
             actor=ctx.actor,
