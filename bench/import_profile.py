@@ -218,3 +218,7 @@ def index_costs(table: str) -> list[str]:
 
 class _Rollback(Exception):
     pass
+
+
+if __name__ == "__main__":  # `make bench` runs every script here; this one is a helper
+    print("import_profile: used by `bench/import_students.py --profile`; nothing to run on its own.")

@@ -21,6 +21,17 @@ class RawJSON(str):
     is (PostgreSQL parses it), so a bulk writer that builds the text itself pays for it once."""
 
 
+def constraints_at_each_statement() -> None:
+    """For the rest of the current transaction, PostgreSQL checks the deferred foreign keys at the end of
+    each statement (each COPY) instead of all of them at COMMIT. The same checks, in the same transaction:
+    a violation still rolls everything back. But at COMMIT the queued checks of 10^5 rows revisit pages
+    long since evicted, and cost about twice as much (bench/README.md). Parents must be inserted before
+    their children, as the bulk paths do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def bulk_insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """Inserts `objs` (unsaved instances of `model`) and sets each one's pk."""
     if not objs:
