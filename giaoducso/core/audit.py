@@ -7,7 +7,7 @@ import datetime as dt
 import decimal
 import json
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeAlias
 
 from django.apps import apps
@@ -224,6 +224,57 @@ def record_create_many(
         )
     insert_rows(AuditEntry, _ROW_FIELDS, rows)
     return len(rows)
+
+
+def record_create_rows(
+    *,
+    actor: Actor,
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    ids: Iterable[Any],
+    reprs: Iterable[str],
+    units: Iterable[Unit | None],
+    note: str = "",
+) -> int:
+    """The lines record_create_many writes for instances of `model`, for rows a bulk path inserted without
+    making instances (core.bulk.insert_rows_with_ids): `rows` hold the values of the fields `names` (by
+    attname; every field the line lists but the primary key), `ids` their primary keys, `reprs` what str()
+    of each instance gives, `units` the unit each line is filed under."""
+    who = _who(actor)
+    actor_id = who["actor"].pk if who["actor"] is not None else None
+    head = (timezone.now(), actor_id, who["actor_label"], who["ip_address"], who["user_agent"])
+    request_id, note = who["request_id"], note[:255]
+    label = model._meta.label_lower
+    pk_name = model._meta.pk.attname  # type: ignore[union-attr]
+    at = {attname: i for i, attname in enumerate(names)}
+    plan = [(name, -1 if attname == pk_name else at[attname]) for name, attname in _create_fields(model)]
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    out = []
+    for row, pk, text, unit in zip(rows, ids, reprs, units, strict=True):
+        changes = {}
+        for name, i in plan:
+            value = pk if i < 0 else row[i]
+            if type(value) not in _PLAIN:
+                value = _jsonable(value)
+            if value is not None and value != "":
+                changes[name] = [None, value]
+        out.append(
+            (
+                *head,
+                request_id,
+                AuditAction.CREATE,
+                label,
+                str(pk),
+                text[:255],
+                unit.pk if unit else None,
+                unit.path if unit else "",
+                RawJSON(dumps(changes)),
+                note,
+            )
+        )
+    insert_rows(AuditEntry, _ROW_FIELDS, out)
+    return len(out)
 
 
 def record_update(

@@ -21,6 +21,17 @@ class RawJSON(str):
     is (PostgreSQL parses it), so a bulk writer that builds the text itself pays for it once."""
 
 
+def constraints_at_each_statement() -> None:
+    """For the rest of the current transaction, PostgreSQL checks the deferred foreign keys at the end of
+    each statement (each COPY) instead of all of them at COMMIT. The same checks, in the same transaction:
+    a violation still rolls everything back. But at COMMIT the queued checks of 10^5 rows revisit pages
+    long since evicted, and cost about twice as much (bench/README.md). Parents must be inserted before
+    their children, as the bulk paths do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def bulk_insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """Inserts `objs` (unsaved instances of `model`) and sets each one's pk."""
     if not objs:
@@ -69,6 +80,39 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
                         values[index] = json_field.get_db_prep_save(values[index], connection)
                 row = values
             copy.write_row(row)
+
+
+def insert_rows_with_ids(
+    model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[Any]:
+    """insert_rows, and the ids the rows were given, in their order: for a bulk writer that links or audits
+    rows it never makes instances of. `names` must not hold the primary key."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objs = [model(**dict(zip(names, row, strict=True))) for row in rows]
+        model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE)
+        if any(obj.pk is None for obj in objs):
+            raise RuntimeError(f"{model._meta.label}: the database returned no ids from bulk_create")
+        return [obj.pk for obj in objs]
+    pk = model._meta.pk
+    assert pk is not None and pk.attname not in names
+    ids = _next_ids(model, len(rows))
+    insert_rows(
+        model, (pk.attname, *names), [(pk_value, *row) for pk_value, row in zip(ids, rows, strict=True)]
+    )
+    return ids
+
+
+def _next_ids(model: type[models.Model], count: int) -> list[Any]:
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk.column, count],
+        )
+        return [value for (value,) in cursor.fetchall()]
 
 
 def _copy(model: type[models.Model], objs: Sequence[models.Model]) -> None:

@@ -24,15 +24,16 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from giaoducso.core import audit
+from giaoducso.core.bulk import bulk_insert
 from giaoducso.core.exports import _cell_value
-from giaoducso.core.models import Unit
+from giaoducso.core.models import AuditAction, AuditEntry, Unit
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import scoped
 from rules.identifiers import is_ministry_student_code, is_personal_id_format
@@ -349,7 +350,11 @@ def _import(
         seen_codes[code] = (number, personal_id)
         wanted.append((number, personal_id, code))
 
-    students = {s.personal_id: s for s in Student.objects.filter(personal_id__in=[w[1] for w in wanted])}
+    students = {
+        s.personal_id: s
+        # The school: each audit line is filed under it (audit.owning_unit), one query instead of one a row.
+        for s in Student.objects.select_related("school").filter(personal_id__in=[w[1] for w in wanted])
+    }
     allowed: set[int] | None = None
     if user is not None:
         allowed = set(
@@ -405,19 +410,37 @@ def _import(
     result.changed = [(s.pk, s.ministry_code, code) for s, code in updates]
     if result.problems or dry_run:
         return result
-    total = len(updates)
-    with transaction.atomic():
-        for done, (student, code) in enumerate(updates, start=1):
-            before = audit.snapshot(student, ("ministry_code",))
-            student.ministry_code = code
-            student.save(update_fields=["ministry_code", "updated_at"])
-            audit.record_update(
-                actor=actor, obj=student, before=before, note="Nhập mã học sinh từ CSDL của Bộ"
-            )
-            if done % 500 == 0:
-                progress("writing", done, total)
-    progress("writing", total, total)
+    _write_codes(updates, actor, progress)
     return result
+
+
+WRITE_BATCH = 500
+
+
+def _write_codes(updates: list[tuple[Student, str]], actor: Any, progress: Progress) -> None:
+    """The codes and their audit lines (those record_update writes), WRITE_BATCH students per UPDATE and
+    per insert of lines instead of two statements a student: a city's file is 10^5 rows."""
+    total = len(updates)
+    note = "Nhập mã học sinh từ CSDL của Bộ"
+    with transaction.atomic():
+        for start in range(0, total, WRITE_BATCH):
+            batch = updates[start : start + WRITE_BATCH]
+            now = timezone.now()  # what save() sets on updated_at, which bulk_update leaves alone
+            lines = []
+            for student, code in batch:
+                before = audit.snapshot(student, ("ministry_code",))
+                student.ministry_code, student.updated_at = code, now
+                changes = audit.diff(before, audit.snapshot(student, ("ministry_code",)))
+                if changes:
+                    lines.append(
+                        audit.entry(
+                            actor=actor, action=AuditAction.UPDATE, obj=student, changes=changes, note=note
+                        )
+                    )
+            Student.objects.bulk_update([s for s, _c in batch], ["ministry_code", "updated_at"])
+            bulk_insert(AuditEntry, lines)
+            progress("writing", start + len(batch), total)
+    progress("writing", total, total)
 
 
 def export_schools(user: Any) -> QuerySet[Unit]:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giaoducso.core import audit
+from giaoducso.core.bulk import constraints_at_each_statement
 from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
 from rules import fields
@@ -210,6 +211,7 @@ def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:
     ctx.progress("writing", 0, total)
     note = (_("Nhập từ tệp %(file)s") % {"file": ctx.file_name})[:255]
     with transaction.atomic():
+        constraints_at_each_statement()
         for start in range(0, len(plan.new), BATCH):
             batch = plan.new[start : start + BATCH]
             staff_bulk_create(

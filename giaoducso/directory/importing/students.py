@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from giaoducso.core import audit
+from giaoducso.core.bulk import constraints_at_each_statement
 from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
 
@@ -320,6 +321,7 @@ def write(ctx: ImportContext, plan: Plan, result: ImportResult) -> None:
     ctx.progress("writing", 0, total)
     note = _status_note(ctx)
     with transaction.atomic():
+        constraints_at_each_statement()
         _create_classes(plan)
         created = student_bulk_create(
             actor=ctx.actor,

@@ -251,3 +251,19 @@ def test_school_create_refuses_a_bad_phone_with_its_own_sentence(world):
     with pytest.raises(ValidationError) as caught:
         services.school_create(actor="test", unit=unit, level="preschool", ownership="public", phone="12ab")
     assert "phone" in caught.value.message_dict
+
+
+def test_bulk_columns_are_every_field_but_the_id():
+    """student_bulk_create writes tuples in the order of its column lists: a field added to a model and not
+    to its list would be left out of the insert and of the audit line."""
+    from giaoducso.directory.models import Enrolment, Guardian, StudentStatusEvent
+    from giaoducso.directory.services import student_bulk
+
+    for model, columns in (
+        (Student, student_bulk.STUDENT_COLUMNS),
+        (StudentStatusEvent, student_bulk.EVENT_COLUMNS),
+        (Enrolment, student_bulk.ENROLMENT_COLUMNS),
+        (Guardian, student_bulk.GUARDIAN_COLUMNS),
+    ):
+        expected = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+        assert sorted(columns) == sorted(expected), model

@@ -203,6 +203,10 @@ def test_import_fills_codes_matched_by_identifier_headers_in_any_order(world, sc
         object_type="directory.student", object_id=str(school_a.pk), action="update"
     )
     assert entry.changes == {"ministry_code": ["", "7900000001"]}
+    # Written in bulk, the line is the one record_update writes: filed under the school, named, noted.
+    assert (entry.unit_id, entry.unit_path) == (world.school_a.pk, world.school_a.path)
+    assert (entry.object_repr, entry.note) == (school_a.full_name, "Nhập mã học sinh từ CSDL của Bộ")
+    assert entry.actor == world.user(Role.PRINCIPAL)
     # The same file again changes nothing.
     upload.seek(0)
     again = ministry.ministry_codes_import(
