@@ -300,8 +300,6 @@ class Incoming(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="office_in_unit_status"),
             models.Index(fields=["document", "unit"], name="office_in_document"),
-            # A unit's received documents from the index alone (the scope of a school's search).
-            models.Index(fields=["unit", "document"], name="office_in_unit_document"),
         ]
 
     def __str__(self) -> str:

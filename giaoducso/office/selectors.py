@@ -244,9 +244,9 @@ def search(
 # planner, whose estimate of "how many matches among the newest ids" cannot know that a year's documents
 # sit together: it would walk the ids backwards through 150,000 rows for a query whose matches are all old.
 #
-# - A school (a narrow user) starts from its own documents: those it issued (office_search by issuer) and
-#   those sent to it (office_incoming by unit, from the index alone), each tested against the words;
-#   bounded by the school's own volume, whatever the number of matches in the whole city.
+# - A school (a narrow user) asks the GIN index for its words AND its unit's key, which every document it
+#   issued or was sent carries in the same tsvector: the index's short list of the school's documents
+#   drives the intersection, and only the school's own matches are read.
 # - Anyone wider (a department reaches most of the city) tests the words row by row on the newest
 #   PG_WINDOW ids: a query of common words fills its page there. Only when the window holds less than a
 #   page does the GIN index answer for everything older; then the matches are few in recent documents,
@@ -260,12 +260,11 @@ _PG_REACH = (
     "(s.issuer_id = ANY(%s) OR EXISTS (SELECT 1 FROM office_incoming i"
     " WHERE i.document_id = s.document_id AND i.unit_id = ANY(%s)))"
 )
+# A school: its words AND the key of one of its units ("'@12' | '@13'", see migration 0004), in the index.
 _PG_NARROW = (
-    "SELECT s.document_id FROM office_search s WHERE s.document_id IN ("
-    "SELECT document_id FROM office_search WHERE issuer_id = ANY(%s) "
-    "UNION ALL SELECT document_id FROM office_incoming WHERE unit_id = ANY(%s)) "
-    "AND ts_match_vq(s.vector, to_tsquery('simple', %s)) AND s.document_id < %s{issued} "
-    "ORDER BY s.document_id DESC LIMIT %s"
+    "SELECT document_id FROM (SELECT s.document_id FROM office_search s "
+    "WHERE s.vector @@ (to_tsquery('simple', %s) && %s::tsquery) AND s.document_id + 0 < %s{issued} "
+    "OFFSET 0) m ORDER BY document_id DESC LIMIT %s"
 )
 _PG_WINDOW = (
     "SELECT s.document_id FROM office_search s WHERE s.document_id >= %s AND s.document_id < %s "
@@ -314,7 +313,8 @@ def _pg_statements(
     issued = _PG_ISSUED if issued_only else ""
     if units is not None and _is_narrow(user):
         sql = _PG_NARROW.format(issued=issued)
-        return [("narrow", sql, [units, units, query, before_id or _NO_BOUND, limit])]
+        keys = " | ".join(f"'@{pk}'" for pk in units)
+        return [("narrow", sql, [query, keys, before_id or _NO_BOUND, limit])]
     reach, reach_params = ("", []) if units is None else (" AND " + _PG_REACH, [units, units])
     if before_id is None:
         newest = _pg_ids("SELECT max(document_id) FROM office_search", [])[0]
