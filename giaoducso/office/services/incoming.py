@@ -207,6 +207,20 @@ def staged_pdf(*, actor: Actor, unit: Unit, token: str) -> UploadedFile | None:
     return SimpleUploadedFile(str(data.get("name") or "van-ban.pdf"), content, "application/pdf")
 
 
+def staged_pdfs_clean(today: dt.date | None = None) -> dict[str, Any]:
+    """Daily: removes the PDFs read for a registration that never followed (older than their token)."""
+    if not default_storage.exists(STAGING_DIR):
+        return {"removed": 0}
+    limit = timezone.now() - dt.timedelta(seconds=STAGED_MAX_AGE)
+    removed = 0
+    for name in default_storage.listdir(STAGING_DIR)[1]:
+        path = f"{STAGING_DIR}/{name}"
+        if default_storage.get_modified_time(path) < limit:
+            default_storage.delete(path)
+            removed += 1
+    return {"removed": removed}
+
+
 def may_view(user: Any, incoming: Incoming) -> bool:
     return has_perm(user, Perm.OFFICE_VIEW, incoming.unit)
 

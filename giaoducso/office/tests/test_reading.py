@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 import pytest
+from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -174,3 +175,25 @@ def test_a_draft_whose_body_is_a_pdf_and_a_typed_body_wins(office: World) -> Non
     Document.objects.filter(pk=document.pk).update(summary="x")
     typed = _draft_with_file(office, "ke-hoach.docx", _docx("Từ tệp."), body="Gõ tay.")
     assert typed.body == "<p>Gõ tay.</p>"
+
+
+def test_pdfs_read_but_never_registered_are_removed_after_a_day(office: World) -> None:
+    import os
+    import time
+
+    from giaoducso.core import periodic
+
+    _document, content = _outside_pdf(office)
+    clerk = office.user(Role.SCHOOL_OFFICE)
+    tokens = [
+        services.incoming_read_pdf(
+            actor=clerk, unit=office.school_a, upload=SimpleUploadedFile("a.pdf", content, "application/pdf")
+        )[1]
+        for _ in range(2)
+    ]
+    old = signing.loads(tokens[0], salt="office.incoming.staged")["path"]
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
+    assert periodic.run_one("office.staged_pdfs", timezone.localdate())["removed"] >= 1
+    assert not default_storage.exists(old)
+    assert services.staged_pdf(actor=clerk, unit=office.school_a, token=tokens[1]) is not None
