@@ -101,19 +101,19 @@ class _Cache:
 
 CACHE = _Cache(CACHE_SIZE, CACHE_SECONDS)
 _SQL = "SELECT answer FROM admissions_publishedresult WHERE key = %s"
-_SQL_PG = "SELECT answer FROM admissions_publishedresult WHERE key = %s"
 
 
 def _query(key: str) -> str | None:
     """One indexed query. On PostgreSQL a prepared statement on the raw psycopg connection: result day
     repeats the same statement hundreds of thousands of times, and parsing and planning it each time is
-    most of what the database spends on it (Django's cursors bind on the client, which never prepares)."""
-    if connection.vendor == "postgresql":
+    most of what the database spends on it (Django's cursors bind on the client, which never prepares).
+    Not behind a pooler that cannot keep prepared statements (settings.DB_PREPARED_STATEMENTS)."""
+    if connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS:
         import psycopg
 
         connection.ensure_connection()
         with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(_SQL_PG, [key], prepare=True)
+            cursor.execute(_SQL, [key], prepare=True)
             row = cursor.fetchone()
     else:
         with connection.cursor() as cursor:

@@ -268,6 +268,9 @@ class CorrectionStatus(models.TextChoices):
     PENDING = "pending", _("Chờ xác minh")
     ACCEPTED = "accepted", _("Đã chấp nhận")
     REFUSED = "refused", _("Đã từ chối")
+    # Not decided when the run starts: the rules say data not confirmed by the review deadline is used as
+    # it stands, so the run uses the record unchanged and says so here rather than waiting for the school.
+    LAPSED = "lapsed", _("Hết hạn xác minh, dùng dữ liệu như hiện có")
 
 
 class Correction(models.Model):

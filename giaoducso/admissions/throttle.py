@@ -7,11 +7,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from giaoducso.core import ratelimit
 from giaoducso.core.middleware import client_ip
 
 # action → (requests, seconds) per client address.
@@ -26,15 +26,7 @@ LIMITS: dict[str, tuple[int, int]] = {
 
 def allow(action: str, client: str) -> bool:
     limit, seconds = LIMITS[action]
-    key = f"adm:rl:{action}:{client}"
-    if cache.add(key, 1, seconds):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, seconds)
-        return True
-    return count <= limit
+    return ratelimit.allow(f"admissions:{action}", client, limit=limit, seconds=seconds)
 
 
 def throttled(action: str, *, methods: tuple[str, ...] = ("POST",)) -> Callable[..., Any]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -22,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from giaoducso.core import audit, context
+from giaoducso.core import audit, context, ratelimit
 from giaoducso.core.models import AuditAction, Membership, Unit, UnitKind, User
 from giaoducso.core.notifications import NOTIFICATION_KINDS, notify, register_kind
 from giaoducso.core.roles import Perm, role_allows
@@ -160,29 +159,24 @@ class TransferLookupThrottled(TransferError):
     """Too many failed lookups lately, from this account or this address."""
 
 
-def _lookup_counter_keys(actor: Any) -> list[str]:
-    keys = [f"transfer-lookup-failures:user:{getattr(actor, 'pk', None)}"]
+def _lookup_clients(actor: Any) -> list[str]:
+    clients = [f"user:{getattr(actor, 'pk', None)}"]
     ip = context.current().ip_address
     if ip:
-        keys.append(f"transfer-lookup-failures:ip:{ip}")
-    return keys
+        clients.append(f"ip:{ip}")
+    return clients
 
 
-def _lookup_throttled(keys: list[str]) -> bool:
-    counts = cache.get_many(keys)
-    return any(int(count) >= settings.TRANSFER_LOOKUP_MAX_FAILURES for count in counts.values())
+def _lookup_throttled(clients: list[str]) -> bool:
+    return ratelimit.reached("transfer-lookup-failures", clients, limit=settings.TRANSFER_LOOKUP_MAX_FAILURES)
 
 
-def _count_lookup_failure(keys: list[str]) -> None:
-    # A fixed window from the first failure: add() starts it, incr() keeps its expiry. Shared by every
-    # app server when the cache is Redis; per process with the local-memory cache.
-    window = settings.TRANSFER_LOOKUP_WINDOW_MINUTES * 60
-    for key in keys:
-        cache.add(key, 0, timeout=window)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=window)
+def _count_lookup_failure(clients: list[str]) -> None:
+    # A fixed window from the first failure, per account and per address.
+    for client in clients:
+        ratelimit.count(
+            "transfer-lookup-failures", client, seconds=settings.TRANSFER_LOOKUP_WINDOW_MINUTES * 60
+        )
 
 
 def _masked(personal_id: str) -> str:
@@ -219,7 +213,7 @@ def transfer_find_student(*, actor: Any, personal_id: str, date_of_birth: dt.dat
         raise TransferError(_("Bạn không có quyền xin chuyển trường cho học sinh."))
     if not is_personal_id_format(personal_id):
         raise TransferError({"personal_id": [_("Số định danh cá nhân gồm đúng 12 chữ số.")]})
-    keys = _lookup_counter_keys(actor)
+    keys = _lookup_clients(actor)
     # One query whatever the outcome, so that a known identifier costs the same as an unknown one.
     candidates = list(Student.objects.select_related("school").filter(personal_id=personal_id)[:5])
     if _lookup_throttled(keys):

@@ -60,9 +60,10 @@ def apply(
     name: str = "Nguyễn Thị Bé",
     ward: Unit | None = None,
     today: dt.date = TODAY,
+    personal_id: str = "",
     **fields: Any,
 ) -> Application:
-    pid = child_id(year)
+    pid = personal_id or child_id(year)
     facts = services.applicant_identify(
         campaign=campaign, personal_id=pid, date_of_birth=dt.date(year, 3, 4), today=today
     )

@@ -41,6 +41,8 @@ from ..models import (
     CampaignKind,
     CampaignSchool,
     CampaignState,
+    Correction,
+    CorrectionStatus,
     GroupRule,
     PublishedResult,
     UnconfirmedPolicy,
@@ -132,7 +134,7 @@ def build_document(
 def _applications(campaign: Campaign, statuses: Iterable[str]) -> list[Application]:
     return list(
         Application.objects.filter(campaign=campaign, status__in=list(statuses))
-        .select_related("ward")
+        .select_related("ward", "school")
         .prefetch_related("choices__school")
         .order_by("pk")
     )
@@ -232,6 +234,7 @@ def assignment_run(
     before = audit.snapshot(campaign, ("state", "seed", "assigned_at"))
     campaign.seed = campaign.seed or seed or secrets.token_hex(8)
     applications = _applications(campaign, IN_RUN)
+    _lapse_pending_corrections(actor, applications)
     if campaign.kind == CampaignKind.GENERAL:
         elsewhere = _placed_by_special(campaign)
         placed = [a for a in applications if a.personal_id in elsewhere]
@@ -269,6 +272,38 @@ def assignment_run(
     campaign.save(update_fields=["state", "seed", "assigned_at", "updated_at"])
     audit.record_update(actor=actor, obj=campaign, before=before, note=f"{counts}")
     return run
+
+
+def _lapse_pending_corrections(actor: Actor, applications: list[Application]) -> None:
+    """Corrections still waiting for the school when the run starts lapse: the run uses each record as it
+    stands (the rules: data not confirmed by the review deadline is used as it is), and the family and the
+    school see why the correction was not applied."""
+    schools = {a.pk: a.school for a in applications}
+    pending = list(
+        Correction.objects.filter(application__in=list(schools), status=CorrectionStatus.PENDING).order_by(
+            "pk"
+        )
+    )
+    if not pending:
+        return
+    now = timezone.now()
+    reason = _("Chưa được xác minh trước khi phân tuyến: hồ sơ được xét với dữ liệu như hiện có.")
+    for correction in pending:
+        correction.status, correction.reason, correction.decided_at = CorrectionStatus.LAPSED, reason, now
+    Correction.objects.bulk_update(pending, ["status", "reason", "decided_at"])
+    AuditEntry.objects.bulk_create(
+        [
+            audit.entry(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=c,
+                unit=schools[c.application_id],
+                changes={"status": [CorrectionStatus.PENDING, CorrectionStatus.LAPSED]},
+                note=reason,
+            )
+            for c in pending
+        ]
+    )
 
 
 def _release_general_seats(actor: Actor, campaign: Campaign, applications: list[Application]) -> None:

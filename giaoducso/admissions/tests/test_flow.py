@@ -229,6 +229,21 @@ def test_lookup_never_tells_whether_a_code_exists(world: World, ward, monkeypatc
     )
 
 
+@pytest.mark.parametrize("prepared", [True, False])
+def test_the_lookup_answers_with_and_without_prepared_statements(
+    world: World, ward, settings, prepared
+) -> None:  # type: ignore[no-untyped-def]
+    """Behind a pooler that cannot keep prepared statements the lookup binds on the client: same answers."""
+    settings.DB_PREPARED_STATEMENTS = prepared
+    campaign = campaign_of(world.department, [world.school_a])
+    application = apply(campaign, [world.school_a], ward=ward, name="Phan Thị Hoa")
+    _run_and_publish(campaign)
+    for _ in range(2):  # the second time, a prepared statement is reused
+        answer = lookup.find_answer(application.code, application.date_of_birth, fresh=True)
+        assert answer is not None and json.loads(answer)["name"] == "Phan T. H."
+        assert lookup.find_answer(application.code, dt.date(2019, 1, 1), fresh=True) is None
+
+
 def _wsgi_post(path: str, body: str) -> tuple[int, bytes]:
     captured: dict[str, str] = {}
 

@@ -8,12 +8,14 @@ import json
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from giaoducso.admissions import services
-from giaoducso.admissions.models import Application, Campaign, CampaignKind
+from giaoducso.admissions.models import Application, Campaign, CampaignKind, CorrectionStatus
 from giaoducso.core.models import AuditEntry
 from giaoducso.core.roles import Role
 from giaoducso.core.tokens import api_token_create
@@ -240,3 +242,64 @@ def test_home_cards_show_what_waits(world: World, ward: Any) -> None:
     assert card.n_applications == 2 and card.n_waiting == 2
     page = sign_in(Client(), world.user(Role.PRINCIPAL)).get(reverse("core:home"))
     assert "Hồ sơ tuyển sinh chờ xác minh" in page.content.decode()
+
+
+def test_a_special_programme_that_assigns_after_the_general_campaign_frees_the_general_seats(
+    world: World, ward: Any
+) -> None:
+    """The other order: the general campaign has placed everyone; the special programme's later run takes
+    one child, whose general seat is released (audited), and the child it does not admit keeps theirs."""
+    general = campaign_of(world.department, [world.school_a], seats=5)
+    special = campaign_of(
+        world.department,
+        [world.school_b],
+        seats=1,
+        kind=CampaignKind.SPECIAL,
+        general_campaign=general,
+        name="Tích hợp tiếng Pháp",
+    )
+    one = apply(general, [world.school_a], ward=ward, name="Lý Thị Một")
+    two = apply(general, [world.school_a], ward=ward, name="Lý Thị Hai")
+    later = TODAY + dt.timedelta(days=6)
+    services.assignment_run(actor=None, campaign=general, seed="g", today=later)
+    assert set(Application.objects.filter(campaign=general).values_list("status", flat=True)) == {"assigned"}
+    for child in (one, two):
+        apply(special, [world.school_b], ward=ward, name=child.full_name, personal_id=child.personal_id)
+    services.assignment_run(actor=None, campaign=special, seed="s", today=later)
+    admitted = Application.objects.get(campaign=special, status="assigned")
+    assert Application.objects.filter(campaign=special, status="unassigned").count() == 1
+    in_general = {a.personal_id: a for a in Application.objects.filter(campaign=general)}
+    released = in_general[admitted.personal_id]
+    kept = next(a for pid, a in in_general.items() if pid != admitted.personal_id)
+    assert released.status == "released" and "Tích hợp tiếng Pháp" in released.refusal_reason
+    assert kept.status == "assigned" and kept.assigned_school_id == world.school_a.pk
+    assert AuditEntry.objects.filter(
+        object_type="admissions.application",
+        object_id=str(released.pk),
+        changes__status=["assigned", "released"],
+    ).exists()
+
+
+def test_a_correction_still_pending_at_the_run_lapses_and_the_record_is_used_as_it_stands(
+    world: World, ward: Any
+) -> None:
+    campaign = campaign_of(world.department, [world.school_a], seats=2)
+    child = apply(
+        campaign,
+        [world.school_a],
+        ward=ward,
+        address="12 Đường Số 3",
+        data_confirmed=False,
+        correction={"field": "address", "value": "15 Đường Khác", "note": ""},
+        proof=SimpleUploadedFile("cu-tru.pdf", b"%PDF-1.4\n" + b"0" * 200, content_type="application/pdf"),
+    )
+    services.assignment_run(actor=None, campaign=campaign, seed="s", today=TODAY + dt.timedelta(days=6))
+    child.refresh_from_db()
+    correction = child.corrections.get()
+    assert correction.status == CorrectionStatus.LAPSED and "như hiện có" in correction.reason
+    assert child.status == "assigned" and child.address == "12 Đường Số 3"
+    assert AuditEntry.objects.filter(
+        object_type="admissions.correction", changes__status=["pending", "lapsed"]
+    ).exists()
+    with pytest.raises(ValidationError):
+        services.correction_decide(actor=None, correction=correction, accept=True)

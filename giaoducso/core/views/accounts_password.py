@@ -12,11 +12,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
-from .. import accounts, audit
+from .. import accounts, audit, ratelimit
 from ..middleware import client_ip
 from ..models import AuditAction
 
@@ -35,10 +34,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("core:password_reset_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        key = f"giaoducso:password-reset:{client_ip(self.request) or 'unknown'}"
-        count = cache.get_or_set(key, 0, RESET_WINDOW_SECONDS)
-        cache.incr(key)
-        if count >= RESET_REQUESTS_PER_WINDOW:
+        client = client_ip(self.request) or "unknown"
+        if not ratelimit.allow(
+            "password-reset", client, limit=RESET_REQUESTS_PER_WINDOW, seconds=RESET_WINDOW_SECONDS
+        ):
             return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = {"site_url": site_url(self.request), "site_name": settings.SITE_NAME}
         return super().form_valid(form)

@@ -113,3 +113,19 @@ def test_the_department_adds_a_blank_form_that_citizens_download(portal, client)
         sign_in(Client(), portal.user(Role.PRINCIPAL)).get(reverse("portal:procedure_forms")).status_code
         == 404
     )
+
+
+def test_guessing_codes_is_slowed_down_for_that_client_only(portal, client, monkeypatch):
+    from giaoducso.portal.views import procedures as views
+
+    monkeypatch.setattr(views, "LOOKUP_MAX_FAILURES", 3)
+    assert _submit(client).status_code == 302
+    real = ProcedureRequest.objects.get().tracking_code
+    guesser = Client(REMOTE_ADDR="10.0.0.66")
+    for n in range(3):
+        assert guesser.get(reverse("site:lookup"), {"ma": f"HS-AAAAAAAAA{n}"}).status_code == 404
+    blocked = guesser.get(reverse("site:lookup"), {"ma": real})  # even the right code, until the window ends
+    assert blocked.status_code == 429 and "quá nhiều lần" in blocked.content.decode()
+    assert int(blocked["Retry-After"]) > 0
+    other = Client(REMOTE_ADDR="10.0.0.67").get(reverse("site:lookup"), {"ma": real})
+    assert other.status_code == 200 and real in other.content.decode()

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from giaoducso.core import ratelimit
 from giaoducso.core.audit import record
+from giaoducso.core.middleware import client_ip
 from giaoducso.core.models import AuditAction
 from giaoducso.core.paging import page_of
 from giaoducso.core.roles import Perm
@@ -99,6 +101,10 @@ def _mask(name: str) -> str:
     return " ".join([parts[0], *[p[0] + "." for p in parts[1:]]])
 
 
+LOOKUP_MAX_FAILURES = 20
+LOOKUP_WINDOW_SECONDS = 10 * 60
+
+
 @require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
     unit = selectors.home_unit()
@@ -106,6 +112,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
         raise Http404
     code = request.GET.get("ma", "").strip()[:30]
     found = None
+    client = client_ip(request) or "?"
+    if code and ratelimit.reached("portal-lookup-failures", [client], limit=LOOKUP_MAX_FAILURES):
+        # Guessing codes is what this stops: past the limit nothing is looked up until the window ends.
+        context = site_context(unit, code=code, found=None, throttled=True)
+        response = render(request, "portal/public/lookup.html", context, status=429)
+        response["Retry-After"] = str(LOOKUP_WINDOW_SECONDS)
+        return response
     if code:
         found = (
             ProcedureRequest.objects.filter(tracking_code=service.normalise_code(code))
@@ -113,6 +126,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             .first()
         )
         if found is None:
+            ratelimit.count("portal-lookup-failures", client, seconds=LOOKUP_WINDOW_SECONDS)
             record(actor=request.user, action=AuditAction.LOOKUP_FAILED, object_type="portal.procedurerequest",
                    object_repr=code[:30])  # fmt: skip
     context = site_context(
