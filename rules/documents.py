@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Final
 
 from .text import fold
@@ -132,3 +133,99 @@ def type_code_of(name: str, default: str = "CV") -> str:
         if fold(type_name_) == wanted:
             return code
     return default
+
+
+# --- reading the header of a document received on paper or by e-mail ---------------------------------------
+# A clerk registering an outside document copies its number and notation, date, issuer, type and summary
+# from the first page. From the page's text (a PDF's text layer) these are where Decree 30 puts them: the
+# issuing body above "Số:", the date in "…, ngày 05 tháng 01 năm 2026", the type name in capitals with the
+# summary under it, or "V/v …" under the number for a công văn. A guess fills the form; the clerk checks it.
+_NUMBER_LINE: Final = re.compile(r"^so\s*[:.]?\s*(\d{1,7})\s*/\s*(\S+)")
+_DATE: Final = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_ABOUT: Final = re.compile(r"^\s*V/v\s*[:.]?\s*", re.IGNORECASE)
+_NATION: Final = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "doc lap – tu do")
+
+
+@dataclass(frozen=True)
+class HeaderGuess:
+    """What the first page says; an empty field (or None) where it says nothing recognisable."""
+
+    notation: str = ""
+    doc_date: dt.date | None = None
+    sender_name: str = ""
+    doc_type: str = ""
+    summary: str = ""
+
+
+def _type_of_notation(notation_: str) -> str:
+    """`15/KH-SGDĐT` → "KH"; a công văn's `05/SGDĐT-TCCB` has no type abbreviation: "CV"."""
+    tail = notation_.split("/")[-1]
+    head = tail.split("-")[0]
+    for code, (_name, abbreviation) in DOC_TYPES.items():
+        if abbreviation and abbreviation == head and "-" in tail:
+            return code
+    return "CV"
+
+
+def _continued(lines: list[str], start: int) -> str:
+    """A line and the ones that carry on from it (starting in lower case: a summary wrapped by the page)."""
+    parts = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line[:1].islower():
+            break
+        parts.append(line)
+    return " ".join(" ".join(parts).split())
+
+
+def guess_header(text: str) -> HeaderGuess:
+    """Number and notation, date, issuing body, type and summary guessed from a first page's text."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    folded = [fold(line) for line in lines]
+    number_at = next((i for i, f in enumerate(folded) if _NUMBER_LINE.match(f)), None)
+    notation_ = ""
+    if number_at is not None:
+        match = re.match(r"^S\S*\s*[:.]?\s*(\d{1,7}\s*/\s*\S+)", lines[number_at])
+        if match:
+            notation_ = re.sub(r"\s*/\s*", "/", match.group(1)).rstrip(".,;")
+    doc_date = None
+    for line in folded:
+        found = _DATE.search(line)
+        if found:
+            day, month, year = (int(g) for g in found.groups())
+            try:
+                doc_date = dt.date(year, month, day)
+            except ValueError:
+                continue
+            break
+    sender = ""
+    if number_at is not None:
+        body_lines = [
+            lines[i]
+            for i in range(number_at)
+            if not folded[i].startswith(_NATION) and not _DATE.search(folded[i])
+        ]
+        # Two or more lines above the number: the first is the superior body, the rest the issuer.
+        sender = " ".join(body_lines[1:] if len(body_lines) > 1 else body_lines)
+    doc_type, summary = "", ""
+    names = {fold(name): code for code, (name, _abbreviation) in DOC_TYPES.items()}
+    start = number_at + 1 if number_at is not None else 0
+    for i in range(start, len(lines)):
+        if _ABOUT.match(lines[i]):
+            doc_type = "CV"
+            rest = _ABOUT.sub("", lines[i])
+            summary = _continued([rest, *lines[i + 1 :]], 0) if rest else ""
+            break
+        if folded[i] in names and lines[i].isupper() and i + 1 < len(lines):
+            doc_type = names[folded[i]]
+            summary = _continued(lines, i + 1)
+            break
+    if not doc_type and notation_:
+        doc_type = _type_of_notation(notation_)
+    return HeaderGuess(
+        notation=notation_[:64],
+        doc_date=doc_date,
+        sender_name=sender[:255],
+        doc_type=doc_type,
+        summary=summary[:500],
+    )

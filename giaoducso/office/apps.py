@@ -12,6 +12,7 @@ class OfficeConfig(AppConfig):
 
         from . import digest, widgets
         from .demo import OfficeDemo
+        from .services.incoming import staged_pdfs_clean
 
         demo.register(OfficeDemo())
 
@@ -22,4 +23,7 @@ class OfficeConfig(AppConfig):
         widgets.register()
         periodic.register_schedule(
             "office.digest", _("Tổng hợp văn bản đầu giờ sáng và chiều"), digest.send_digest, digest.TIMES
+        )
+        periodic.register_periodic(
+            "office.staged_pdfs", _("Xóa tệp PDF đã đọc nhưng không vào sổ"), staged_pdfs_clean
         )

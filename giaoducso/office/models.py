@@ -8,8 +8,9 @@
   assignment and the reply, i.e. it is a line of the incoming and the follow-up registers.
 - Nothing registered is deleted: a document is recalled or superseded, an incoming one cancelled.
 
-Full-text search: `search_text` holds the folded text (rules.text.fold); the migration adds a stored
-tsvector over it with a GIN index on PostgreSQL and an FTS5 table kept by triggers on SQLite.
+Full-text search: `search_text` holds the folded text (rules.text.fold); on PostgreSQL, triggers keep a
+narrow side table `office_search` (id, issuer, issued, tsvector with a GIN index; migration 0004), on
+SQLite an FTS5 table (0002).
 """
 
 from __future__ import annotations

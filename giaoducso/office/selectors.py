@@ -205,95 +205,10 @@ def query_words(text: str) -> list[str]:
     return _WORD.findall(fold(text or ""))[:12]
 
 
-def _match_sql(words: list[str], *, indexed: bool = True) -> tuple[str, list[Any]]:
-    """A condition on office_document: every word, the last one as a prefix (typing as you go).
-
-    `indexed=False` (PostgreSQL) writes the same test so that the GIN index cannot serve it: the check is
-    then made on each row of a set already small (a school's documents, the newest ids), which costs less
-    than intersecting the index's long lists of very common words ("kế hoạch") over the whole city."""
-    if connection.vendor == "postgresql":
-        terms = [*words[:-1], words[-1] + ":*"]
-        vector = (
-            "office_document.search_vector" if indexed else "(office_document.search_vector || ''::tsvector)"
-        )
-        return f"{vector} @@ to_tsquery('simple', %s)", [" & ".join(terms)]
-    if connection.vendor == "sqlite":
-        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
-        sql = (
-            "office_document.id IN (SELECT rowid FROM office_document_fts WHERE office_document_fts MATCH %s)"
-        )
-        return sql, [" AND ".join(terms)]
-    return "(" + " AND ".join("office_document.search_text LIKE %s" for _ in words) + ")", [
-        f"%{w}%" for w in words
-    ]
-
-
-def _matching(text: str, *, indexed: bool = True) -> QuerySet[Document] | None:
-    words = query_words(text)
-    if not words:
-        return None
-    sql, params = _match_sql(words, indexed=indexed)
-    # The SQL is one of the constant conditions above; the words go in as parameters, never as text.
-    return Document.objects.extra(where=[sql], params=params)  # noqa: S610
-
-
-def _search_queryset(
-    user: Any, text: str, *, before_id: int | None = None, issued_only: bool = False, indexed: bool = True
-) -> QuerySet[Document] | None:
-    """The GIN match and the scope in one query, newest first: the scope's OR tests the issuer's path
-    first and only then the hashed set of the subtree's incoming documents (built once, from an indexed
-    IN on unit ids), so neither a department nor a school pays for the other way of reaching a document."""
-    matching = _matching(text, indexed=indexed)
-    if matching is None:
-        return None
-    condition = reach_q(user)
-    if condition is not None:
-        matching = matching.filter(condition)
-    if issued_only:
-        matching = matching.exclude(status__in=(DocStatus.DRAFT, DocStatus.REVIEW, DocStatus.APPROVED))
-    if before_id:
-        matching = matching.filter(pk__lt=before_id)
-    return matching.order_by("-pk")
-
-
 def _is_narrow(user: Any) -> bool:
     """A user whose documents are one school's: few enough to start from them rather than from the match."""
     units = office_units(user)
     return bool(units) and all(u.kind in (UnitKind.SCHOOL, UnitKind.SCHOOL_GROUP) for u in units)
-
-
-def _narrow_search(
-    user: Any, text: str, before_id: int | None, limit: int, issued_only: bool
-) -> list[Document]:
-    """A school's search in two parts: its own documents (by the issuer-path index) and those sent to it
-    (by its incoming rows), each row then tested against the words: bounded by the school's own volume,
-    whatever the number of matches in the whole city."""
-    matching = _matching(text, indexed=False)
-    paths = _paths(user) or []
-    if matching is None or not paths:
-        return []
-    if issued_only:
-        matching = matching.exclude(status__in=(DocStatus.DRAFT, DocStatus.REVIEW, DocStatus.APPROVED))
-    if before_id:
-        matching = matching.filter(pk__lt=before_id)
-    issued = _issued_q(paths)
-    parts = [
-        matching.filter(issued),
-        matching.filter(pk__in=_received(paths).values("document_id")).exclude(issued),
-    ]
-    ids: set[int] = set()
-    for part in parts:
-        ids.update(part.order_by("-pk").values_list("pk", flat=True)[:limit])
-    chosen = sorted(ids, reverse=True)[:limit]
-    found = {d.pk: d for d in Document.objects.select_related("issuer").filter(pk__in=chosen)}
-    return [found[pk] for pk in chosen]
-
-
-# A department reaches most of the city's documents. Its search first tests the words on the newest
-# RECENT_WINDOW ids row by row (a common word fills a page there at once, without reading the GIN index's
-# long lists); only when that window holds less than a page does the GIN index search everything (then the
-# words are rare, and their lists short). A window that yields a full page holds the newest matches of all.
-RECENT_WINDOW = 4_000
 
 
 def search(
@@ -308,29 +223,184 @@ def search(
     newest first, `limit` at a time (keyset: pass the last id seen as `before_id`). No COUNT of all matches:
     a page is all a screen shows."""
     limit = max(1, min(limit, 200))
-    if _is_narrow(user):
-        return _narrow_search(user, text, before_id, limit, issued_only)
+    words = query_words(text)
+    if not words:
+        return []
+    if connection.vendor == "postgresql":
+        ids: list[int] = []
+        for _label, sql, params in _pg_statements(user, words, before_id, limit, issued_only):
+            # Each statement's last parameter is its LIMIT: what the page still lacks.
+            ids += _pg_ids(sql, [*params[:-1], limit - len(ids)])
+            if len(ids) >= limit:
+                break
+    else:
+        ids = _fts_search_ids(user, words, before_id, limit, issued_only)
+    found = {d.pk: d for d in Document.objects.select_related("issuer").filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+# PostgreSQL. `office_search` (migration 0004) holds one narrow row per document: id, issuer, issued, the
+# folded text's tsvector, with a GIN index. Which rows a search reads is decided here, not left to the
+# planner, whose estimate of "how many matches among the newest ids" cannot know that a year's documents
+# sit together: it would walk the ids backwards through 150,000 rows for a query whose matches are all old.
+#
+# - A school (a narrow user) asks the GIN index for its words AND its unit's key, which every document it
+#   issued or was sent carries in the same tsvector: the index's short list of the school's documents
+#   drives the intersection, and only the school's own matches are read.
+# - Anyone wider (a department reaches most of the city) tests the words row by row on the newest
+#   PG_WINDOW ids: a query of common words fills its page there. Only when the window holds less than a
+#   page does the GIN index answer for everything older; then the matches are few in recent documents,
+#   and the index returns them all (a year's worth at most) for a top-N sort by id.
+#
+# `ts_match_vq(vector, query)` is the function behind `vector @@ query`: the same test, which the planner
+# does not serve from the GIN index, so a row-by-row test stays one (and needs no copy of the vector).
+PG_WINDOW = 10_000
+
+_PG_REACH = (
+    "(s.issuer_id = ANY(%s) OR EXISTS (SELECT 1 FROM office_incoming i"
+    " WHERE i.document_id = s.document_id AND i.unit_id = ANY(%s)))"
+)
+# A school: its words AND the key of one of its units ("'@12' | '@13'", see migration 0004), in the index.
+_PG_NARROW = (
+    "SELECT document_id FROM (SELECT s.document_id FROM office_search s "
+    "WHERE s.vector @@ (to_tsquery('simple', %s) && %s::tsquery) AND s.document_id + 0 < %s{issued} "
+    "OFFSET 0) m ORDER BY document_id DESC LIMIT %s"
+)
+_PG_WINDOW = (
+    "SELECT s.document_id FROM office_search s WHERE s.document_id >= %s AND s.document_id < %s "
+    "AND ts_match_vq(s.vector, to_tsquery('simple', %s)){issued}{reach} "
+    "ORDER BY s.document_id DESC LIMIT %s"
+)
+# OFFSET 0 keeps the inner query whole: the GIN index's matches first, then the newest of them. The
+# `+ 0` keeps the id bound out of the index scan (a bitmap of every older id would cost more than it saves).
+_PG_INDEXED = (
+    "SELECT document_id FROM (SELECT s.document_id FROM office_search s "
+    "WHERE s.vector @@ to_tsquery('simple', %s) AND s.document_id + 0 < %s{issued}{reach} OFFSET 0) m "
+    "ORDER BY document_id DESC LIMIT %s"
+)
+_PG_ISSUED = " AND s.issued"
+_NO_BOUND = 2**63 - 1
+
+
+def _pg_ids(sql: str, params: list[Any]) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _reach_unit_ids(user: Any) -> list[int] | None:
+    """The ids of every unit in the user's subtrees; None: everything (a superuser)."""
+    paths = _paths(user)
+    if paths is None:
+        return None
+    if not paths:
+        return []
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return list(Unit.objects.filter(condition).values_list("pk", flat=True))
+
+
+def _pg_statements(
+    user: Any, words: list[str], before_id: int | None, limit: int, issued_only: bool
+) -> list[tuple[str, str, list[Any]]]:
+    """The statements of one page of a search, run in order while the page is not full: (label, SQL,
+    parameters). The SQL is one of the constant statements above; words go in as parameters only."""
+    query = " & ".join([*words[:-1], words[-1] + ":*"])
+    units = _reach_unit_ids(user)
+    if units == []:
+        return []
+    issued = _PG_ISSUED if issued_only else ""
+    if units is not None and _is_narrow(user):
+        sql = _PG_NARROW.format(issued=issued)
+        keys = " | ".join(f"'@{pk}'" for pk in units)
+        return [("narrow", sql, [query, keys, before_id or _NO_BOUND, limit])]
+    reach, reach_params = ("", []) if units is None else (" AND " + _PG_REACH, [units, units])
+    if before_id is None:
+        newest = _pg_ids("SELECT max(document_id) FROM office_search", [])[0]
+        if newest is None:
+            return []
+        before_id = newest + 1
+    start = max(1, before_id - PG_WINDOW)
+    statements = [
+        (
+            "window",
+            _PG_WINDOW.format(issued=issued, reach=reach),
+            [start, before_id, query, *reach_params, limit],
+        )
+    ]
+    if start > 1:
+        statements.append(
+            ("indexed", _PG_INDEXED.format(issued=issued, reach=reach), [query, start, *reach_params, limit])
+        )
+    return statements
+
+
+def search_statements(user: Any, text: str) -> list[tuple[str, str, list[Any]]]:
+    """The statements a first page of a search may run on PostgreSQL (for EXPLAIN in the benchmark)."""
+    words = query_words(text)
+    if not words:
+        raise ValueError("no words to search")
+    return list(_pg_statements(user, words, None, SEARCH_LIMIT, False))
+
+
+# SQLite (and any other database): the FTS5 table of migration 0002, or LIKE over the folded text. The same
+# two ways in as on PostgreSQL: a school from its own documents, anyone wider from the newest ids first.
+RECENT_WINDOW = 4_000
+
+
+def _match_sql(words: list[str]) -> tuple[str, list[Any]]:
+    """A condition on office_document: every word, the last one as a prefix (typing as you go)."""
+    if connection.vendor == "sqlite":
+        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+        sql = (
+            "office_document.id IN (SELECT rowid FROM office_document_fts WHERE office_document_fts MATCH %s)"
+        )
+        return sql, [" AND ".join(terms)]
+    return "(" + " AND ".join("office_document.search_text LIKE %s" for _ in words) + ")", [
+        f"%{w}%" for w in words
+    ]
+
+
+def _matching(words: list[str], before_id: int | None, issued_only: bool) -> QuerySet[Document]:
+    sql, params = _match_sql(words)
+    # The SQL is one of the constant conditions above; the words go in as parameters, never as text.
+    matching = Document.objects.extra(where=[sql], params=params)  # noqa: S610
+    if issued_only:
+        matching = matching.exclude(status__in=(DocStatus.DRAFT, DocStatus.REVIEW, DocStatus.APPROVED))
+    if before_id:
+        matching = matching.filter(pk__lt=before_id)
+    return matching
+
+
+def _fts_search_ids(
+    user: Any, words: list[str], before_id: int | None, limit: int, issued_only: bool
+) -> list[int]:
+    matching = _matching(words, before_id, issued_only)
+    paths = _paths(user)
+    if paths is not None and not paths:
+        return []
+    if paths is not None and _is_narrow(user):
+        issued = _issued_q(paths)
+        parts = [
+            matching.filter(issued),
+            matching.filter(pk__in=_received(paths).values("document_id")).exclude(issued),
+        ]
+        ids: set[int] = set()
+        for part in parts:
+            ids.update(part.order_by("-pk").values_list("pk", flat=True)[:limit])
+        return sorted(ids, reverse=True)[:limit]
+    condition = reach_q(user)
+    if condition is not None:
+        matching = matching.filter(condition)
+    matching = matching.order_by("-pk")
     if before_id is None:
         newest = Document.objects.order_by("-pk").values_list("pk", flat=True).first()
         if newest is None:
             return []
         before_id = newest + 1
-    recent = _search_queryset(user, text, issued_only=issued_only, indexed=False)
-    if recent is None:
-        return []
-    window = recent.filter(pk__lt=before_id, pk__gte=before_id - RECENT_WINDOW)
-    found = list(window.select_related("issuer")[:limit])
-    if len(found) >= limit or before_id - RECENT_WINDOW <= 1:
-        return found
-    everything = _search_queryset(user, text, issued_only=issued_only)
-    assert everything is not None
-    return list(everything.select_related("issuer").filter(pk__lt=before_id)[:limit])
-
-
-def search_sql(user: Any, text: str) -> tuple[str, tuple[Any, ...]]:
-    """The SQL of a search's first page (for EXPLAIN in the benchmark)."""
-    queryset = _search_queryset(user, text)
-    if queryset is None:
-        raise ValueError("no words to search")
-    sql, params = queryset.select_related("issuer")[:SEARCH_LIMIT].query.sql_with_params()
-    return sql, params
+    window = list(matching.filter(pk__gte=before_id - RECENT_WINDOW).values_list("pk", flat=True)[:limit])
+    if len(window) >= limit or before_id - RECENT_WINDOW <= 1:
+        return window
+    older = matching.filter(pk__lt=before_id - RECENT_WINDOW).values_list("pk", flat=True)
+    return window + list(older[: limit - len(window)])

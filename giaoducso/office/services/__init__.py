@@ -17,10 +17,12 @@ from .incoming import (
     incoming_assign,
     incoming_done,
     incoming_opened,
+    incoming_read_pdf,
     incoming_register,
     incoming_register_external,
     may_handle,
     note_add,
+    staged_pdf,
 )
 
 __all__ = [
@@ -38,9 +40,11 @@ __all__ = [
     "incoming_assign",
     "incoming_done",
     "incoming_opened",
+    "incoming_read_pdf",
     "incoming_register",
     "incoming_register_external",
     "may_handle",
     "note_add",
     "settings_for",
+    "staged_pdf",
 ]

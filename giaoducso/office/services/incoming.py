@@ -4,9 +4,14 @@ outside document typed in by hand, reading, the leader's assignment, handlers' n
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
+from django.core import signing
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +21,14 @@ from giaoducso.core.audit import Actor
 from giaoducso.core.models import AuditAction, Unit, User
 from giaoducso.core.roles import Perm
 from giaoducso.core.scoping import has_perm
+from giaoducso.core.uploads import check_upload
 from rules import documents as doc_rules
+from rules.documents import HeaderGuess
 
+from .. import reading
 from ..models import HandlingNote, Incoming, InStatus, Source, Urgency
 from .common import CLERKS_AND_LEADERS, folded, office_people, refuse, require
+from .documents import MAX_ATTACHMENT_BYTES
 from .numbering import take_number
 
 OPEN = (InStatus.PENDING, InStatus.REGISTERED, InStatus.READ, InStatus.HANDLING)
@@ -156,6 +165,60 @@ def incoming_register_external(
     incoming.save()
     audit.record_create(actor=actor, obj=incoming, note="văn bản đến từ ngoài hệ thống")
     return incoming_register(actor=actor, incoming=incoming, now=now)
+
+
+# A PDF read to fill the registration form waits here until the clerk has checked the guess and registers
+# it (then it becomes the document's attachment); the form carries a signed token naming it, never a path.
+STAGING_DIR = "office/staging"
+_STAGING_SALT = "office.incoming.staged"
+STAGED_MAX_AGE = 24 * 3600
+
+
+def incoming_read_pdf(*, actor: Actor, unit: Unit, upload: UploadedFile) -> tuple[HeaderGuess, str]:
+    """A received document's PDF read for the registration form: what its first page says (number and
+    notation, date, issuer, type, summary) and a token for the file kept until it is registered."""
+    require(actor, Perm.OFFICE_CLERK, unit, _("Chỉ văn thư của đơn vị được vào sổ văn bản đến."))
+    checked = check_upload(upload, kinds={"pdf"}, max_bytes=MAX_ATTACHMENT_BYTES)
+    handle: IO[bytes] = upload.file  # type: ignore[assignment]
+    guess = reading.header_of(handle)
+    path = default_storage.save(f"{STAGING_DIR}/{uuid.uuid4().hex}.pdf", File(handle))
+    token = signing.dumps(
+        {"path": path, "name": checked.name, "unit": unit.pk, "by": getattr(actor, "pk", None)},
+        salt=_STAGING_SALT,
+    )
+    return guess, token
+
+
+def staged_pdf(*, actor: Actor, unit: Unit, token: str) -> UploadedFile | None:
+    """The PDF kept by incoming_read_pdf for this clerk and unit, or None (unknown, expired, someone
+    else's); the kept copy is removed once read."""
+    try:
+        data = signing.loads(token, salt=_STAGING_SALT, max_age=STAGED_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if data.get("unit") != unit.pk or data.get("by") != getattr(actor, "pk", None):
+        return None
+    path = str(data.get("path", ""))
+    if not path.startswith(f"{STAGING_DIR}/") or not default_storage.exists(path):
+        return None
+    with default_storage.open(path, "rb") as handle:
+        content = handle.read()
+    default_storage.delete(path)
+    return SimpleUploadedFile(str(data.get("name") or "van-ban.pdf"), content, "application/pdf")
+
+
+def staged_pdfs_clean(today: dt.date | None = None) -> dict[str, Any]:
+    """Daily: removes the PDFs read for a registration that never followed (older than their token)."""
+    if not default_storage.exists(STAGING_DIR):
+        return {"removed": 0}
+    limit = timezone.now() - dt.timedelta(seconds=STAGED_MAX_AGE)
+    removed = 0
+    for name in default_storage.listdir(STAGING_DIR)[1]:
+        path = f"{STAGING_DIR}/{name}"
+        if default_storage.get_modified_time(path) < limit:
+            default_storage.delete(path)
+            removed += 1
+    return {"removed": removed}
 
 
 def may_view(user: Any, incoming: Incoming) -> bool:

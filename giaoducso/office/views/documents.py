@@ -23,7 +23,7 @@ from giaoducso.core.scoping import has_perm
 from giaoducso.core.uploads import file_response
 from giaoducso.core.views.decorators import require_perm
 
-from .. import selectors, services
+from .. import reading, selectors, services
 from ..models import DOC_TYPE_CHOICES, Attachment, DocStatus, Document, Urgency
 from ..pdf import document_pdf_response
 from .common import message_of
@@ -44,7 +44,10 @@ class DocumentForm(forms.Form):
         label=gettext_lazy("Nội dung"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=gettext_lazy("Mỗi đoạn cách nhau một dòng trống; có thể dùng <strong>, <em>, <ul>, <li>."),
+        help_text=gettext_lazy(
+            "Mỗi đoạn cách nhau một dòng trống; có thể dùng <strong>, <em>, <ul>, <li>. Để trống nếu tải lên "
+            "tệp DOCX hoặc PDF bên dưới: nội dung được lấy từ tệp."
+        ),
     )
     urgency = forms.ChoiceField(
         label=gettext_lazy("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL
@@ -78,6 +81,26 @@ class DocumentForm(forms.Form):
         self.issuer = issuer
         self.units = list(services.allowed_recipients(issuer).order_by("path")[:2000])
         self.fields["recipients"].choices = [(u.code, u.name) for u in self.units]
+
+    def fields_to_save(self) -> dict[str, Any]:
+        """The draft's fields; a body left empty beside a DOCX or PDF file is the file's text, so that the
+        document can be written in Word and still be read, printed and found by its words."""
+        fields = {
+            k: self.cleaned_data[k]
+            for k in (
+                "doc_type",
+                "summary",
+                "body",
+                "urgency",
+                "due_date",
+                "other_recipients",
+                "drafting_abbr",
+            )
+        }
+        upload = self.cleaned_data.get("main_file")
+        if upload and not (fields["body"] or "").strip():
+            fields["body"] = reading.file_body(upload.file)
+        return fields
 
     def recipient_codes(self) -> list[str]:
         codes = list(self.cleaned_data.get("recipients") or [])
@@ -156,18 +179,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
                     issuer=issuer,
                     recipients=form.recipient_codes(),
                     answers=answers,
-                    **{
-                        k: form.cleaned_data[k]
-                        for k in (
-                            "doc_type",
-                            "summary",
-                            "body",
-                            "urgency",
-                            "due_date",
-                            "other_recipients",
-                            "drafting_abbr",
-                        )
-                    },
+                    **form.fields_to_save(),
                 )
                 upload = form.cleaned_data.get("main_file")
                 if upload:
@@ -212,18 +224,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     document=document,
                     recipients=form.recipient_codes(),
-                    **{
-                        k: form.cleaned_data[k]
-                        for k in (
-                            "doc_type",
-                            "summary",
-                            "body",
-                            "urgency",
-                            "due_date",
-                            "other_recipients",
-                            "drafting_abbr",
-                        )
-                    },
+                    **form.fields_to_save(),
                 )
                 upload = form.cleaned_data.get("main_file")
                 if upload:

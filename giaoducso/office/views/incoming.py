@@ -3,13 +3,13 @@ an outside document typed in, the leader's assignment, handlers' notes and the r
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -170,10 +170,52 @@ class ExternalForm(forms.Form):
     deadline = forms.DateField(
         label=gettext_lazy("Hạn xử lý (nếu có)"), required=False, input_formats=DATE_FORMATS
     )
-    file = forms.FileField(label=gettext_lazy("Bản quét hoặc tệp PDF"), required=False)
+    file = forms.FileField(
+        label=gettext_lazy("Bản quét hoặc tệp PDF"),
+        required=False,
+        help_text=gettext_lazy(
+            "Với tệp PDF, bấm “Đọc từ tệp PDF” để điền sẵn số, ký hiệu, ngày, cơ quan ban hành và trích yếu."
+        ),
+    )
+    # The PDF read by "Đọc từ tệp PDF", kept until registration (a signed token, see services.staged_pdf).
+    staged = forms.CharField(required=False, widget=forms.HiddenInput)
     confirm_duplicate = forms.BooleanField(
         label=gettext_lazy("Tôi đã kiểm tra: đây là văn bản khác dù trùng số, ký hiệu"), required=False
     )
+
+
+def _unread(typed: dict[str, Any], message: str) -> ExternalForm:
+    """The form as the clerk left it (nothing checked yet: no field is in error), with why nothing was read."""
+    form = ExternalForm(initial=typed)
+    form.cleaned_data = {}
+    form.add_error(None, message)
+    return form
+
+
+def _read_pdf(request: HttpRequest, unit: Any) -> tuple[ExternalForm, str]:
+    """ "Đọc từ tệp PDF": the form filled from the PDF's first page (what the clerk typed stays), the file
+    kept for the registration that follows."""
+    typed = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "read_pdf")}
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _unread(typed, _("Hãy chọn tệp PDF của văn bản rồi bấm “Đọc từ tệp PDF”.")), ""
+    try:
+        guess, token = services.incoming_read_pdf(actor=request.user, unit=unit, upload=upload)
+    except (ValidationError, PermissionDenied) as error:
+        return _unread(typed, message_of(error)), ""
+    found = {
+        "notation": guess.notation,
+        "doc_date": guess.doc_date.strftime("%d/%m/%Y") if guess.doc_date else "",
+        "sender_name": guess.sender_name,
+        "doc_type": guess.doc_type,
+        "summary": guess.summary,
+    }
+    initial = {**typed, **{k: v for k, v in found.items() if v and not typed.get(k)}, "staged": token}
+    if any(found.values()):
+        messages.info(request, _("Đã đọc từ tệp PDF: hãy kiểm tra từng ô trước khi vào sổ."))
+    else:
+        messages.warning(request, _("Không đọc được chữ trong tệp PDF (có thể là bản quét): hãy nhập tay."))
+    return ExternalForm(initial=initial), upload.name or ""
 
 
 @login_required
@@ -183,12 +225,19 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
     if not units:
         raise Http404
     unit = units[0]
+    staged_name = ""
+    if request.method == "POST" and "read_pdf" in request.POST:
+        form, staged_name = _read_pdf(request, unit)
+        return render(
+            request,
+            "office/incoming_new.html",
+            {"form": form, "unit": unit, "staged_name": staged_name},
+            status=200 if staged_name else 400,
+        )
     form = ExternalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            from django.db import transaction
-
             with transaction.atomic():
                 row = services.incoming_register_external(
                     actor=request.user,
@@ -203,8 +252,11 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
                     deadline=data["deadline"],
                     allow_duplicate=data["confirm_duplicate"],
                 )
-                if data.get("file"):
-                    services.attachment_add(actor=request.user, upload=data["file"], incoming=row)
+                upload = data.get("file")
+                if not upload and data.get("staged"):
+                    upload = services.staged_pdf(actor=request.user, unit=unit, token=data["staged"])
+                if upload:
+                    services.attachment_add(actor=request.user, upload=upload, incoming=row)
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, message_of(error))
         else:
@@ -214,6 +266,6 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "office/incoming_new.html",
-        {"form": form, "unit": unit, "today": dt.date.today()},
+        {"form": form, "unit": unit, "staged_name": staged_name},
         status=status,
     )
