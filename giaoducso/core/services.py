@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from rules.text import fold
@@ -64,8 +65,16 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit | None) -> Unit:
     unit.refresh_from_db()
     unit.parent = new_parent
     unit.save(update_fields=["parent"])
+    # Apps that keep a copy of a unit's path beside their rows (for one-index scoping) rewrite it in the
+    # same transaction; core cannot know them, they listen.
+    unit_moved.send(sender=Unit, unit=unit, old_path=old_path, new_path=new_path)
     audit.record_update(actor=actor, obj=unit, before=before)
     return unit
+
+
+# Sent inside unit_move's transaction with unit, old_path and new_path (the moved subtree's old and new
+# prefix).
+unit_moved = Signal()
 
 
 @transaction.atomic

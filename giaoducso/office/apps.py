@@ -9,9 +9,11 @@ class OfficeConfig(AppConfig):
 
     def ready(self) -> None:
         from giaoducso.core import demo, notifications, periodic
+        from giaoducso.core.services import unit_moved
 
         from . import digest, widgets
         from .demo import OfficeDemo
+        from .services.documents import follow_unit_move
         from .services.incoming import staged_pdfs_clean
 
         demo.register(OfficeDemo())
@@ -21,6 +23,7 @@ class OfficeConfig(AppConfig):
         notifications.register_kind("office_assigned", _("Văn bản được giao xử lý"))
         notifications.register_kind("office_digest", _("Tổng hợp văn bản đầu giờ sáng và chiều"))
         widgets.register()
+        unit_moved.connect(follow_unit_move, dispatch_uid="office.follow_unit_move")
         periodic.register_schedule(
             "office.digest", _("Tổng hợp văn bản đầu giờ sáng và chiều"), digest.send_digest, digest.TIMES
         )

@@ -498,3 +498,14 @@ def attachment_add(
         },
     )
     return attachment
+
+
+def follow_unit_move(*, unit: Unit, old_path: str, new_path: str, **_: Any) -> None:
+    """A moved unit's documents keep the scope they had: their stored issuer path (the index that a
+    leader's "my units' documents" reads) takes the subtree's new prefix, in the move's transaction."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Length, Substr
+
+    Document.objects.filter(issuer_path__startswith=old_path).update(
+        issuer_path=Concat(Value(new_path), Substr("issuer_path", len(old_path) + 1, Length("issuer_path")))
+    )

@@ -97,3 +97,22 @@ def test_an_edited_draft_is_found_by_its_new_words_only(office: World) -> None:
     services.document_approve(actor=leader, document=document, signer_title="Trưởng phòng")
     services.document_issue(actor=office.user(Role.DEPARTMENT_OFFICER), document=document)
     assert [d.pk for d in selectors.search(leader, "hoi thao", issued_only=True)] == [document.pk]
+
+
+def test_a_moved_unit_s_documents_keep_their_scope(office: World) -> None:
+    """The 2025 reform moves units in the tree: an issuer's stored path follows, so the leader above the
+    new place sees the documents and search and the detail page still agree on who may."""
+    from giaoducso.core import services as core_services
+    from giaoducso.core.models import UnitKind
+    from giaoducso.testing.factories import MembershipFactory, UnitFactory
+
+    document = issued(office)
+    ward = UnitFactory(kind=UnitKind.WARD, code="P-MOI", name="Phường Mới", parent=office.province)
+    core_services.unit_move(actor=None, unit=office.department, new_parent=ward)
+    office.department.refresh_from_db()
+    document.refresh_from_db()
+    assert document.issuer_path == office.department.path and document.issuer_path.startswith(ward.path)
+    leader = UserFactory(username="ward_leader")
+    MembershipFactory(user=leader, unit=ward, role=Role.DEPARTMENT_LEADER)
+    assert document.pk in set(selectors.documents_for(leader).values_list("pk", flat=True))
+    assert document.pk in [d.pk for d in selectors.search(leader, "ke hoach cong nghe", limit=10)]
