@@ -175,6 +175,45 @@ def _create_fields(model: type[models.Model]) -> list[tuple[str, str]]:
     ]
 
 
+class _CreateLines:
+    """The audit lines of a bulk write, filed by one actor with one note: the part of each line that does
+    not depend on the row is worked out once; `add` takes what does."""
+
+    def __init__(self, actor: Actor, note: str) -> None:
+        who = _who(actor)
+        actor_id = who["actor"].pk if who["actor"] is not None else None
+        self.head = (
+            timezone.now(),
+            actor_id,
+            who["actor_label"],
+            who["ip_address"],
+            who["user_agent"],
+            who["request_id"],
+            AuditAction.CREATE,
+        )
+        self.note = note[:255]
+        self.dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, label: str, pk: Any, text: str, unit: Unit | None, changes: dict[str, Any]) -> None:
+        self.rows.append(
+            (
+                *self.head,
+                label,
+                str(pk),
+                text[:255],
+                unit.pk if unit else None,
+                unit.path if unit else "",
+                RawJSON(self.dumps(changes)),
+                self.note,
+            )
+        )
+
+    def write(self) -> int:
+        insert_rows(AuditEntry, _ROW_FIELDS, self.rows)
+        return len(self.rows)
+
+
 def record_create_many(
     *,
     actor: Actor,
@@ -186,13 +225,8 @@ def record_create_many(
     as plain rows in one bulk insert (core.bulk). `unit_of` saves a query per line where the caller already
     holds the units. Per object this is the work of a dict: the fields are listed once per model and the
     JSON is serialised here, not by the field, which is most of the cost of 100,000 lines."""
-    who = _who(actor)
-    actor_id = who["actor"].pk if who["actor"] is not None else None
-    head = (timezone.now(), actor_id, who["actor_label"], who["ip_address"], who["user_agent"])
-    request_id, note = who["request_id"], note[:255]
+    lines = _CreateLines(actor, note)
     plans: dict[type[models.Model], tuple[str, list[tuple[str, str]]]] = {}
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    rows = []
     for obj in objs:
         model = type(obj)
         plan = plans.get(model)
@@ -207,23 +241,8 @@ def record_create_many(
                 value = _jsonable(value)
             if value is not None and value != "":
                 changes[name] = [None, value]
-        unit = unit_of(obj)
-        rows.append(
-            (
-                *head,
-                request_id,
-                AuditAction.CREATE,
-                label,
-                str(obj.pk),
-                str(obj)[:255],
-                unit.pk if unit else None,
-                unit.path if unit else "",
-                RawJSON(dumps(changes)),
-                note,
-            )
-        )
-    insert_rows(AuditEntry, _ROW_FIELDS, rows)
-    return len(rows)
+        lines.add(label, obj.pk, str(obj), unit_of(obj), changes)
+    return lines.write()
 
 
 def record_create_rows(
@@ -241,16 +260,11 @@ def record_create_rows(
     making instances (core.bulk.insert_rows_with_ids): `rows` hold the values of the fields `names` (by
     attname; every field the line lists but the primary key), `ids` their primary keys, `reprs` what str()
     of each instance gives, `units` the unit each line is filed under."""
-    who = _who(actor)
-    actor_id = who["actor"].pk if who["actor"] is not None else None
-    head = (timezone.now(), actor_id, who["actor_label"], who["ip_address"], who["user_agent"])
-    request_id, note = who["request_id"], note[:255]
+    lines = _CreateLines(actor, note)
     label = model._meta.label_lower
     pk_name = model._meta.pk.attname  # type: ignore[union-attr]
     at = {attname: i for i, attname in enumerate(names)}
     plan = [(name, -1 if attname == pk_name else at[attname]) for name, attname in _create_fields(model)]
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    out = []
     for row, pk, text, unit in zip(rows, ids, reprs, units, strict=True):
         changes = {}
         for name, i in plan:
@@ -259,22 +273,8 @@ def record_create_rows(
                 value = _jsonable(value)
             if value is not None and value != "":
                 changes[name] = [None, value]
-        out.append(
-            (
-                *head,
-                request_id,
-                AuditAction.CREATE,
-                label,
-                str(pk),
-                text[:255],
-                unit.pk if unit else None,
-                unit.path if unit else "",
-                RawJSON(dumps(changes)),
-                note,
-            )
-        )
-    insert_rows(AuditEntry, _ROW_FIELDS, out)
-    return len(out)
+        lines.add(label, pk, text, unit, changes)
+    return lines.write()
 
 
 def record_update(
