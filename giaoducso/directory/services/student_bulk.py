@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from django.db.models import Model
 from django.utils import timezone
 
 from giaoducso.core import audit, bulk
@@ -188,6 +189,22 @@ def _student_row(r: NewStudent, names: dict[str, str], now: _dt.datetime) -> tup
     )
 
 
+def _insert_audited(
+    actor: Actor,
+    model: type[Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    reprs: Sequence[str],
+    schools: Sequence[Unit],
+) -> list[Any]:
+    """Inserts the rows of one table and writes their audit lines (one per row); the rows' ids."""
+    ids = bulk.insert_rows_with_ids(model, names, rows)
+    audit.record_create_rows(
+        actor=actor, model=model, names=names, rows=rows, ids=ids, reprs=reprs, units=schools
+    )
+    return ids
+
+
 def student_bulk_create(
     *,
     actor: Actor,
@@ -210,46 +227,25 @@ def student_bulk_create(
         classes = _classes(r.class_id for r in batch)
         student_names = [names(r.full_name) for r in batch]
         students = [_student_row(r, n, now) for r, n in zip(batch, student_names, strict=True)]
-        student_ids = bulk.insert_rows_with_ids(Student, STUDENT_COLUMNS, students)
         schools = [units[r.school_id] for r in batch]
         full_names = [n["full_name"] for n in student_names]
-        audit.record_create_rows(
-            actor=actor,
-            model=Student,
-            names=STUDENT_COLUMNS,
-            rows=students,
-            ids=student_ids,
-            reprs=full_names,
-            units=schools,
-        )
+        student_ids = _insert_audited(actor, Student, STUDENT_COLUMNS, students, full_names, schools)
         del students
         events = [
             (r.school_id, pk, studying, start_date, note, now, None, None, "")
             for r, pk in zip(batch, student_ids, strict=True)
         ]
-        audit.record_create_rows(
-            actor=actor,
-            model=StudentStatusEvent,
-            names=EVENT_COLUMNS,
-            rows=events,
-            ids=bulk.insert_rows_with_ids(StudentStatusEvent, EVENT_COLUMNS, events),
-            reprs=[f"{name} {studying} {on}" for name in full_names],
-            units=schools,
-        )
+        reprs = [f"{name} {studying} {on}" for name in full_names]
+        _insert_audited(actor, StudentStatusEvent, EVENT_COLUMNS, events, reprs, schools)
         if year is not None:
             enrolled = [i for i, r in enumerate(batch) if r.class_id is not None]
             enrolments = [
                 (batch[i].school_id, student_ids[i], year.pk, batch[i].class_id, start_date, None)
                 for i in enrolled
             ]
-            audit.record_create_rows(
-                actor=actor,
-                model=Enrolment,
-                names=ENROLMENT_COLUMNS,
-                rows=enrolments,
-                ids=bulk.insert_rows_with_ids(Enrolment, ENROLMENT_COLUMNS, enrolments),
-                reprs=[f"{full_names[i]} — {classes[batch[i].class_id].name}" for i in enrolled],  # type: ignore[index]
-                units=[schools[i] for i in enrolled],
+            reprs = [f"{full_names[i]} — {classes[batch[i].class_id].name}" for i in enrolled]  # type: ignore[index]
+            _insert_audited(
+                actor, Enrolment, ENROLMENT_COLUMNS, enrolments, reprs, [schools[i] for i in enrolled]
             )
         with_guardian = [i for i, r in enumerate(batch) if r.guardian_name]
         guardians = [
@@ -264,14 +260,9 @@ def student_bulk_create(
             )
             for i in with_guardian
         ]
-        audit.record_create_rows(
-            actor=actor,
-            model=Guardian,
-            names=GUARDIAN_COLUMNS,
-            rows=guardians,
-            ids=bulk.insert_rows_with_ids(Guardian, GUARDIAN_COLUMNS, guardians),
-            reprs=[f"{g[2]} ({g[3]})" for g in guardians],
-            units=[schools[i] for i in with_guardian],
+        reprs = [f"{g[2]} ({g[3]})" for g in guardians]
+        _insert_audited(
+            actor, Guardian, GUARDIAN_COLUMNS, guardians, reprs, [schools[i] for i in with_guardian]
         )
         done += len(batch)
         if progress is not None:
