@@ -156,14 +156,7 @@ def _no_year(error: ValidationError) -> JsonResponse:
     operation_id="giaoducso_records_api_family_records_year_end_preview",
 )
 def records_year_end_preview(request: HttpRequest, code: SchoolCode) -> Any:
-    school = _school(request, code)
-    done = _done(school)
-    if done is not None:
-        return _out(done.plan, True)
-    try:
-        return _out(yearend.year_end_preview(school=school).as_json(), False)
-    except ValidationError as error:
-        return _no_year(error)
+    return _preview(request, code, {})
 
 
 @router.post(
@@ -177,12 +170,17 @@ def records_year_end_preview(request: HttpRequest, code: SchoolCode) -> Any:
     ),
 )
 def records_year_end_preview_edited(request: HttpRequest, code: SchoolCode, body: YearEndIn) -> Any:
+    return _preview(request, code, _edits(body))
+
+
+def _preview(request: HttpRequest, code: str, edits: dict[str, Any]) -> Any:
+    """The plan as applied once the school has rolled over; before that, the preview with these edits."""
     school = _school(request, code)
     done = _done(school)
     if done is not None:
         return _out(done.plan, True)
     try:
-        return _out(yearend.year_end_preview(school=school, **_edits(body)).as_json(), False)
+        return _out(yearend.year_end_preview(school=school, **edits).as_json(), False)
     except ValidationError as error:
         return _no_year(error)
 
