@@ -48,6 +48,16 @@ def unit_create(
     return unit
 
 
+def moved_path(column: str, old_path: str, new_path: str) -> Concat:
+    """The SQL value of `column` (a path under `old_path`) with that prefix replaced by `new_path`."""
+    return Concat(Value(new_path), Substr(column, len(old_path) + 1, Length(column)))
+
+
+# Sent inside unit_move's transaction with unit, old_path and new_path (the moved subtree's old and new
+# prefix): apps that keep a copy of a unit's path beside their rows rewrite it.
+unit_moved = Signal()
+
+
 @transaction.atomic
 def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit | None) -> Unit:
     """Re-parents a unit with its whole subtree (e.g. schools moving from a district to a ward)."""
@@ -59,22 +69,15 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit | None) -> Unit:
     depth_delta = (new_parent.depth + 1 if new_parent else 0) - unit.depth
     # One UPDATE rewrites the prefix of every descendant's path, whatever the size of the subtree.
     Unit.objects.filter(path__startswith=old_path).update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path"))),
+        path=moved_path("path", old_path, new_path),
         depth=F("depth") + depth_delta,
     )
     unit.refresh_from_db()
     unit.parent = new_parent
     unit.save(update_fields=["parent"])
-    # Apps that keep a copy of a unit's path beside their rows (for one-index scoping) rewrite it in the
-    # same transaction; core cannot know them, they listen.
     unit_moved.send(sender=Unit, unit=unit, old_path=old_path, new_path=new_path)
     audit.record_update(actor=actor, obj=unit, before=before)
     return unit
-
-
-# Sent inside unit_move's transaction with unit, old_path and new_path (the moved subtree's old and new
-# prefix).
-unit_moved = Signal()
 
 
 @transaction.atomic

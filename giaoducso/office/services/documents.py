@@ -21,6 +21,7 @@ from giaoducso.core import audit, notifications
 from giaoducso.core.audit import Actor
 from giaoducso.core.models import AuditAction, Unit
 from giaoducso.core.roles import Perm
+from giaoducso.core.services import moved_path
 from giaoducso.core.uploads import DOCUMENT_KINDS, check_upload
 from rules import documents as doc_rules
 
@@ -503,9 +504,6 @@ def attachment_add(
 def follow_unit_move(*, unit: Unit, old_path: str, new_path: str, **_: Any) -> None:
     """A moved unit's documents keep the scope they had: their stored issuer path (the index that a
     leader's "my units' documents" reads) takes the subtree's new prefix, in the move's transaction."""
-    from django.db.models import Value
-    from django.db.models.functions import Concat, Length, Substr
-
     Document.objects.filter(issuer_path__startswith=old_path).update(
-        issuer_path=Concat(Value(new_path), Substr("issuer_path", len(old_path) + 1, Length("issuer_path")))
+        issuer_path=moved_path("issuer_path", old_path, new_path)
     )
