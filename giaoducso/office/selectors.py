@@ -49,14 +49,18 @@ def _issued_q(paths: list[str]) -> Q:
     return condition
 
 
-def _received(paths: list[str]) -> QuerySet[Incoming]:
-    """The incoming rows of the user's subtrees, by unit id (resolved first: an indexed IN, not a join on
-    the units' paths for every row)."""
+def _unit_ids(paths: list[str]) -> list[int]:
+    """The ids of every unit in these subtrees."""
     condition = Q(pk__in=[])
     for path in paths:
         condition |= Q(path__startswith=path)
-    unit_ids = list(Unit.objects.filter(condition).values_list("pk", flat=True))
-    return Incoming.objects.filter(unit_id__in=unit_ids)
+    return list(Unit.objects.filter(condition).values_list("pk", flat=True))
+
+
+def _received(paths: list[str]) -> QuerySet[Incoming]:
+    """The incoming rows of the user's subtrees, by unit id (resolved first: an indexed IN, not a join on
+    the units' paths for every row)."""
+    return Incoming.objects.filter(unit_id__in=_unit_ids(paths))
 
 
 def reach_q(user: Any) -> Q | None:
@@ -293,12 +297,7 @@ def _reach_unit_ids(user: Any) -> list[int] | None:
     paths = _paths(user)
     if paths is None:
         return None
-    if not paths:
-        return []
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return list(Unit.objects.filter(condition).values_list("pk", flat=True))
+    return _unit_ids(paths) if paths else []
 
 
 def _pg_statements(
