@@ -78,7 +78,7 @@ test-postgres: install static browsers
 	else echo "PostgreSQL: no server answers; the suite ran on SQLite only."; fi
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; DEBUG=true $(PY) $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; DEBUG=true $(PY) $$script || exit 1; done
 
 messages: install
 	DEBUG=true $(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles
