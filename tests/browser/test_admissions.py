@@ -7,7 +7,7 @@ import os
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from giaoducso.admissions import services
 from giaoducso.admissions.models import Application
@@ -18,34 +18,6 @@ from giaoducso.testing.factories import UnitFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"]
-
-
-@pytest.fixture
-def page(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=live_server.url, locale="vi-VN", viewport={"width": 390, "height": 844}
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on(
-            "console",
-            lambda msg: (
-                errors.append(msg.text)
-                if msg.type == "error" and "favicon" not in msg.location.get("url", "")
-                else None
-            ),
-        )
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.console_errors = errors  # type: ignore[attr-defined]
-        yield page
-        context.close()
-        browser.close()
 
 
 @pytest.fixture

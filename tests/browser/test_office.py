@@ -6,7 +6,7 @@ import os
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from giaoducso.core.roles import Role
 from giaoducso.office.models import Document, Incoming
@@ -17,34 +17,6 @@ from giaoducso.testing.world import build_world
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"]
-
-
-@pytest.fixture
-def page(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=live_server.url, locale="vi-VN", viewport={"width": 390, "height": 844}
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on(
-            "console",
-            lambda msg: (
-                errors.append(msg.text)
-                if msg.type == "error" and "favicon" not in msg.location.get("url", "")
-                else None
-            ),
-        )
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.console_errors = errors  # type: ignore[attr-defined]
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_the_clerk_registers_an_urgent_document_and_drafts_the_reply(page):
