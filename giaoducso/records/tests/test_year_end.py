@@ -275,9 +275,41 @@ def test_the_api_previews_for_the_principal_only(client, world, school):
     assert client.get(f"/api/v1/records/schools/{world.school_b.code}/year-end").status_code == 404
 
 
-def test_a_primary_school_s_fifth_grade_completes_and_leaves(world):
+def _primary_year_end(world, school_class, student, level):
+    """A primary pupil placed in the class with the year's end-of-term assessment: every subject at
+    `level` (1 complete, 0 not), every quality met."""
     from giaoducso.records.models import QualityMark
     from rules import qualities as rules_qualities
+
+    put_in_class(student, school_class)
+    Mark.objects.bulk_create(
+        Mark(
+            school=world.school_a,
+            school_class=school_class,
+            student=student,
+            subject=gs.subject,
+            term=2,
+            kind="ck",
+            index=1,
+            level=level,
+        )
+        for gs in GradeSubject.objects.filter(grade=school_class.grade).select_related("subject")
+    )
+    QualityMark.objects.bulk_create(
+        QualityMark(
+            school=world.school_a,
+            school_class=school_class,
+            student=student,
+            term=2,
+            kind="ck",
+            item=item.code,
+            level=1,
+        )
+        for item in rules_qualities.ITEMS
+    )
+
+
+def test_a_primary_school_s_fifth_grade_completes_and_leaves(world):
 
     directory = build_directory(world)
     School.objects.filter(unit=world.school_a).update(level="primary")
@@ -285,32 +317,7 @@ def test_a_primary_school_s_fifth_grade_completes_and_leaves(world):
     five = ClassFactory(school=world.school_a, year=directory.year, name="5/1")
     done, not_done = StudentFactory(school=world.school_a), StudentFactory(school=world.school_a)
     for student, level in ((done, 1), (not_done, 0)):
-        put_in_class(student, five)
-        Mark.objects.bulk_create(
-            Mark(
-                school=world.school_a,
-                school_class=five,
-                student=student,
-                subject=gs.subject,
-                term=2,
-                kind="ck",
-                index=1,
-                level=level,
-            )
-            for gs in GradeSubject.objects.filter(grade=5).select_related("subject")
-        )
-        QualityMark.objects.bulk_create(
-            QualityMark(
-                school=world.school_a,
-                school_class=five,
-                student=student,
-                term=2,
-                kind="ck",
-                item=item.code,
-                level=1,
-            )
-            for item in rules_qualities.ITEMS
-        )
+        _primary_year_end(world, five, student, level)
     plan = yearend.year_end_preview(school=world.school_a)
     decisions = {row.student_id: (row.decision, row.to_class) for row in plan.students}
     assert decisions == {done.pk: ("graduated", ""), not_done.pk: ("repeat", "5/1")}
@@ -496,8 +503,6 @@ def test_a_read_token_previews_but_does_not_apply(client, world, school):
 
 def _primary_school(world):
     """A primary school's 3/1 with one pupil who completes and one who does not (every subject C)."""
-    from giaoducso.records.models import QualityMark
-    from rules import qualities as rules_qualities
 
     directory = build_directory(world)
     School.objects.filter(unit=world.school_a).update(level="primary")
@@ -508,32 +513,7 @@ def _primary_school(world):
     not_done = StudentFactory(school=world.school_a, full_name="Học Sinh chưa hoàn thành")
     fifth = StudentFactory(school=world.school_a, full_name="Học Sinh lớp năm")
     for student, level, school_class in ((done, 1, three), (not_done, 0, three), (fifth, 0, five)):
-        put_in_class(student, school_class)
-        Mark.objects.bulk_create(
-            Mark(
-                school=world.school_a,
-                school_class=school_class,
-                student=student,
-                subject=gs.subject,
-                term=2,
-                kind="ck",
-                index=1,
-                level=level,
-            )
-            for gs in GradeSubject.objects.filter(grade=school_class.grade).select_related("subject")
-        )
-        QualityMark.objects.bulk_create(
-            QualityMark(
-                school=world.school_a,
-                school_class=school_class,
-                student=student,
-                term=2,
-                kind="ck",
-                item=item.code,
-                level=1,
-            )
-            for item in rules_qualities.ITEMS
-        )
+        _primary_year_end(world, school_class, student, level)
     return {"three": three, "five": five, "done": done, "not_done": not_done, "fifth": fifth}
 
 
